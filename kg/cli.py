@@ -1,0 +1,328 @@
+"""The kg command line: click only. Each command parses options, calls the library and turns
+library errors into one-line messages. Exit codes: 0 ok, 1 a finding (the graph does not
+conform, docs are stale), 2 a usage or data error."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.errors import KgError, ValidationFailed
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into one line on stderr and the right exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            _print_report(exc.report)
+            _fail(str(exc), exc.exit_code)
+        except KgError as exc:
+            _fail(str(exc), exc.exit_code)
+        except OSError as exc:  # disk full, permission denied, ... on an output path
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}", 2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_report(report: Any) -> None:
+    for v in report.violations:
+        click.echo(f"  - {v}", err=True)
+    if report.warnings:
+        click.echo(f"  ({len(report.warnings)} warning(s); see 'kg validate')", err=True)
+
+
+class Context:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def paths(self, build_dir: Path | None = None, cpsv: Path | None = None, use_cpsv: bool = True):  # type: ignore[no-untyped-def]
+        from kg.paths import Paths
+
+        return Paths.from_root(self.root, build_dir=build_dir, cpsv_shapes=cpsv, use_cpsv=use_cpsv)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+build_dir_option = click.option(
+    "--build-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the built graph lives (default: ROOT/build).",
+)
+cpsv_options = [
+    click.option(
+        "--cpsv-shapes",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        envvar="KG_CPSV_SHAPES",
+        help="The official CPSV-AP 3.2.0 SHACL file "
+        "(default: ROOT/../shared/standards/cpsv-ap-3.2.0-SHACL.ttl; env KG_CPSV_SHAPES).",
+    ),
+    click.option(
+        "--no-cpsv", is_flag=True, help="Skip the CPSV-AP shapes (kg's own shapes still apply)."
+    ),
+]
+
+
+def with_cpsv(func: F) -> F:
+    for option in reversed(cpsv_options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kg")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder holding ontology/, data/ and build/.",
+)
+@click.pass_context
+def cli(ctx: click.Context, root: Path) -> None:
+    """kg: a knowledge graph of the Dutch social domain.
+
+    Programmes and interventions for health and participation, the organisations and
+    municipalities that run them, and the laws, accords and schemes behind them.
+
+    \b
+    Start with:
+      kg build                 # parse, validate and store ontology/ + data/
+      kg export --format ttl   # the whole graph as Turtle
+    """
+    ctx.obj = Context(root)
+
+
+@cli.command()
+@build_dir_option
+@with_cpsv
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_ctx
+@handle_errors
+def build(
+    ctx: Context,
+    build_dir: Path | None,
+    cpsv_shapes: Path | None,
+    no_cpsv: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Parse, validate and store the graph in build/.
+
+    Reads ontology/*.ttl and data/**/*.ttl|*.trig, validates them against
+    ontology/shapes.ttl and the official CPSV-AP 3.2.0 shapes, and writes build/store
+    (an on-disk store), build/kg.trig and build/kg.ttl. If the data does not conform,
+    each violation is printed, the exit code is 1 and the previous build is left as it was.
+
+    \b
+    Example:
+      kg build
+    """
+    from kg.build import build as run_build
+
+    paths = ctx.paths(build_dir, cpsv_shapes, not no_cpsv)
+    started = time.perf_counter()
+    progress = (lambda _m: None) if quiet or as_json else (lambda m: click.echo(m, err=True))
+    result = run_build(paths, progress=progress)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    elif not quiet:
+        click.echo(_summary(result, time.perf_counter() - started))
+
+
+def _summary(result: Any, seconds: float) -> str:
+    lines = [
+        f"Built {result.build_dir}: {result.triples} triples "
+        f"({result.quads} quads in {len(result.sources)} source graphs) "
+        f"from {result.files} files in {seconds:.1f} s.",
+        "Resources per class:",
+    ]
+    width = max((len(c) for c, _, _ in result.classes), default=0)
+    lines += [f"  {label:<{width}}  {n:>6}" for label, _, n in result.classes]
+    lines.append("Sources:")
+    lines += [f"  {title} ({n} triples)" for title, _, n in result.sources]
+    if result.warnings:
+        lines.append(f"{result.warnings} warning(s); run 'kg validate' to see them.")
+    return "\n".join(lines)
+
+
+@cli.command()
+@with_cpsv
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@pass_ctx
+@handle_errors
+def validate(ctx: Context, cpsv_shapes: Path | None, no_cpsv: bool, fmt: str) -> None:
+    """Validate ontology/ and data/ without writing anything.
+
+    Exit code 0 when the graph conforms, 1 when it does not (each violation is printed
+    in plain words: the resource, the property, what was expected), 2 when a file cannot
+    be read or parsed.
+
+    \b
+    Example:
+      kg validate --format json
+    """
+    from kg.validate import validate_sources
+
+    report = validate_sources(ctx.paths(None, cpsv_shapes, not no_cpsv))
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        for v in report.violations:
+            click.echo(f"violation: {v}")
+        for v in report.warnings:
+            click.echo(f"{v.severity}: {v}")
+        n = len(report.violations)
+        click.echo(
+            "Conforms." if report.conforms else f"Does not conform: {n} violation(s)."
+        )
+    if not report.conforms:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld"]),
+    default="ttl",
+    show_default=True,
+    help="ttl and nt merge the source graphs; trig, nq and jsonld keep them.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@build_dir_option
+@pass_ctx
+@handle_errors
+def export(ctx: Context, fmt: str, output: Path | None, build_dir: Path | None) -> None:
+    """Export the built graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD.
+
+    The output is deterministic: the same data gives byte-identical files. JSON-LD is
+    compacted with the kg context (see docs/context.jsonld).
+
+    \b
+    Example:
+      kg export --format trig --output kg.trig
+    """
+    from kg import atomic
+    from kg.export import export as run_export
+
+    data = run_export(ctx.paths(build_dir).build_dir, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        atomic.write_bytes(output, data)
+        click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+
+
+@cli.command()
+@build_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+@pass_ctx
+@handle_errors
+def info(ctx: Context, build_dir: Path | None, as_json: bool) -> None:
+    """Show what the current build holds (triples, classes, sources).
+
+    \b
+    Example:
+      kg info
+    """
+    from kg.build import BuildResult, read_manifest
+
+    paths = ctx.paths(build_dir)
+    manifest = read_manifest(paths.build_dir)
+    if as_json:
+        click.echo(json.dumps(manifest, indent=2, ensure_ascii=False))
+        return
+    result = BuildResult(
+        build_dir=paths.build_dir,
+        triples=int(manifest["triples"]),  # type: ignore[call-overload]
+        quads=int(manifest["quads"]),  # type: ignore[call-overload]
+        files=int(manifest["files"]),  # type: ignore[call-overload]
+        classes=[(c["label"], c["iri"], c["count"]) for c in manifest["classes"]],  # type: ignore[attr-defined]
+        sources=[(s["title"], s["graph"], s["triples"]) for s in manifest["sources"]],  # type: ignore[attr-defined]
+        warnings=int(manifest["warnings"]),  # type: ignore[call-overload]
+    )
+    click.echo(_summary(result, 0.0).replace(" in 0.0 s", ""))
+
+
+@cli.command()
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Do not write; exit 1 if docs/ is not what the ontology would generate.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (default: ROOT/docs).",
+)
+@pass_ctx
+@handle_errors
+def docs(ctx: Context, check: bool, output_dir: Path | None) -> None:
+    """Generate the ontology reference in docs/ from ontology/.
+
+    Writes docs/ontology.html (pyLODE), docs/core-model.dot and .svg (Graphviz) and
+    docs/context.jsonld (the JSON-LD context used by 'kg export --format jsonld').
+    Needs the 'docs' extra (pip install -e '.[docs]') and, for the picture, Graphviz.
+
+    \b
+    Example:
+      kg docs --check
+    """
+    from kg.docs import check_docs, write_docs
+
+    paths = ctx.paths(use_cpsv=False)
+    out = output_dir or ctx.root / "docs"
+    if check:
+        stale = check_docs(paths, out)
+        if stale:
+            for name in stale:
+                click.echo(f"stale: {out / name}", err=True)
+            click.echo("Run 'kg docs' to regenerate.", err=True)
+            sys.exit(1)
+        click.echo("docs/ is current.")
+        return
+    for path in write_docs(paths, out):
+        click.echo(f"wrote {path}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="kg")

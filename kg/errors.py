@@ -1,0 +1,62 @@
+"""The one family of errors kg raises for problems a user can fix.
+
+Every error renders as a single line that names what is wrong and where (file and line,
+parameter, endpoint). The CLI maps :class:`KgError` to exit code 2 and
+:class:`ValidationFailed` to exit code 1; anything else is a bug and may show a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.validate import ValidationReport
+
+
+class KgError(Exception):
+    """A problem with the user's input or environment (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(
+        self, message: str, *, file: str | Path | None = None, line: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file if self.line is None else f"{self.file}:{self.line}"
+            where += ": "
+        # One line, always: parser messages sometimes carry newlines.
+        return where + " ".join(self.message.split())
+
+
+class UsageError(KgError):
+    """A bad option or parameter value."""
+
+
+class DataSyntaxError(KgError):
+    """A data or ontology file that does not parse (names file and line)."""
+
+
+class BuildNotFoundError(KgError):
+    """A command needs a built graph and there is none."""
+
+
+class ValidationFailed(KgError):
+    """The graph does not conform to the shapes (exit code 1).
+
+    Carries the full :class:`~kg.validate.ValidationReport` so callers can list every finding.
+    """
+
+    exit_code = 1
+
+    def __init__(self, report: ValidationReport) -> None:
+        n = len(report.violations)
+        super().__init__(f"the graph does not conform: {n} violation{'s' if n != 1 else ''}")
+        self.report = report

@@ -1,0 +1,240 @@
+"""The store interface: the one place kg talks to a SPARQL engine.
+
+:class:`Store` is what every command uses (query, construct, load, dump). :class:`LocalStore`
+wraps an embedded pyoxigraph store; a remote SPARQL 1.1 server can be added as a second
+implementation without touching callers. Results come back as rdflib terms so callers never
+depend on the engine.
+
+Queries see the union of all named graphs as their default graph, and ``GRAPH ?g { ... }``
+reaches each source's own graph.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import Node
+
+from kg.errors import BuildNotFoundError, KgError, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+#: Serialisation formats understood by :meth:`Store.load` and :meth:`Store.dump`.
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "nq": ox.RdfFormat.N_QUADS,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "ttl": ox.RdfFormat.TURTLE,
+}
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """Rows of a SELECT query: ``variables`` in projection order, ``rows`` as tuples."""
+
+    variables: tuple[str, ...]
+    rows: list[tuple[Node | None, ...]]
+
+    def dicts(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class Store(ABC):
+    """What kg needs from a SPARQL store."""
+
+    @abstractmethod
+    def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+        """Run a SELECT query; ``bindings`` binds variables to terms (never text pasting)."""
+
+    @abstractmethod
+    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        """Run an ASK query."""
+
+    @abstractmethod
+    def construct(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> rdflib.Graph:
+        """Run a CONSTRUCT or DESCRIBE query and return the triples as an rdflib graph."""
+
+    @abstractmethod
+    def load(self, data: bytes, fmt: str, graph: str | None = None) -> None:
+        """Add RDF in ``fmt`` (see :data:`RDF_FORMATS`); triples go to ``graph`` if given."""
+
+    @abstractmethod
+    def dump(self, fmt: str = "nq") -> bytes:
+        """The whole dataset in ``fmt``: N-Quads/TriG keep named graphs, N-Triples/Turtle merge."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store (no-op where nothing is held)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --- term conversion between pyoxigraph and rdflib -------------------------------------------
+
+
+def to_rdflib(term: Any) -> Node:
+    """A pyoxigraph term as the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == str(rdflib.XSD.string):
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.DefaultGraph):
+        return rdflib.URIRef("urn:x-rdflib:default")
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def to_oxigraph(term: Node) -> Any:
+    """An rdflib term as the equal pyoxigraph term."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def _substitutions(bindings: Mapping[str, Node] | None) -> dict[ox.Variable, Any] | None:
+    if not bindings:
+        return None
+    return {ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()}
+
+
+class LocalStore(Store):
+    """An embedded pyoxigraph store: in memory, or on disk under ``path``."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    @classmethod
+    def in_memory(cls) -> LocalStore:
+        return cls(ox.Store())
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = True) -> LocalStore:
+        path = Path(path)
+        try:
+            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as exc:  # RocksDB refuses: missing, locked, or corrupt
+            raise KgError(f"cannot open the store: {exc}", file=path) from exc
+        return cls(store)
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store, for code that needs engine-specific features."""
+        return self._store
+
+    def _query(self, sparql: str, bindings: Mapping[str, Node] | None) -> Any:
+        try:
+            return self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=_substitutions(bindings)
+            )
+        except SyntaxError as exc:
+            raise UsageError(f"SPARQL syntax error: {exc}") from exc
+
+    def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise UsageError("expected a SELECT query")
+        variables = tuple(v.value for v in result.variables)
+        rows = [
+            tuple(None if sol[v] is None else to_rdflib(sol[v]) for v in variables)
+            for sol in result
+        ]
+        return SelectResult(variables, rows)
+
+    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise UsageError("expected an ASK query")
+        return bool(result)
+
+    def construct(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> rdflib.Graph:
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise UsageError("expected a CONSTRUCT or DESCRIBE query")
+        graph = rdflib.Graph()
+        for t in result:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return graph
+
+    def load(self, data: bytes, fmt: str, graph: str | None = None) -> None:
+        to_graph = ox.NamedNode(graph) if graph else None
+        try:
+            self._store.load(data, format=_format(fmt), to_graph=to_graph)
+        except SyntaxError as exc:
+            raise KgError(f"cannot load {fmt} data: {exc}") from exc
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add parsed quads (used by the build)."""
+        self._store.extend(quads)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(None, None, None, None))
+
+    def named_graphs(self) -> Sequence[str]:
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def dump(self, fmt: str = "nq") -> bytes:
+        format_ = _format(fmt)
+        if format_ in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            return bytes(self._store.dump(format=format_))
+        # Triple formats: the union of every graph, each triple once.
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}
+        return bytes(ox.serialize(triples, format=format_))
+
+    def close(self) -> None:
+        # pyoxigraph closes the store when the object is dropped.
+        self._store = None  # type: ignore[assignment]
+
+
+def _format(fmt: str) -> ox.RdfFormat:
+    try:
+        return RDF_FORMATS[fmt]
+    except KeyError:
+        raise UsageError(
+            f"unknown RDF format {fmt!r}; expected one of {', '.join(RDF_FORMATS)}"
+        ) from None
+
+
+def store_path(build_dir: str | Path) -> Path:
+    """Where the built on-disk store lives inside ``build_dir``."""
+    return Path(build_dir) / "current" / "store"
+
+
+def open_store(build_dir: str | Path = "build") -> LocalStore:
+    """Open the graph built by ``kg build`` in ``build_dir`` (read-only, many readers)."""
+    path = store_path(build_dir)
+    if not path.is_dir():
+        raise BuildNotFoundError(
+            "no built graph here; run 'kg build' first", file=Path(build_dir)
+        )
+    return LocalStore.open(path, read_only=True)

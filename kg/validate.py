@@ -1,0 +1,238 @@
+"""SHACL validation: kg's own shapes plus the official CPSV-AP 3.2.0 shapes.
+
+Non-conformance is a result, not an exception: :func:`validate_store` returns a
+:class:`ValidationReport` whose violations read as plain sentences (the resource's label, the
+property, what was expected). Only ``sh:Violation`` results make a graph non-conforming;
+warnings and infos are reported but pass.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import rdflib
+from rdflib import RDF, RDFS, SH, SKOS, Literal, URIRef
+from rdflib.namespace import DCTERMS
+from rdflib.term import Node
+
+from kg.errors import KgError
+from kg.namespaces import KG, ONTOLOGY_IRI, PREFIXES
+from kg.paths import Paths
+from kg.store import LocalStore, to_rdflib
+
+SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One finding, in words a curator understands."""
+
+    focus_label: str
+    focus: str
+    property: str | None
+    message: str
+    value: str | None = None
+    severity: str = "violation"
+    shapes: str = "kg"  # "kg" or "CPSV-AP 3.2.0"
+
+    def __str__(self) -> str:
+        where = f"{self.focus_label} <{self.focus}>"
+        prop = f", {self.property}" if self.property else ""
+        value = f" (value: {self.value})" if self.value is not None else ""
+        tag = f" [{self.shapes}]" if self.shapes != "kg" else ""
+        return f"{where}{prop}: {self.message}{value}{tag}"
+
+
+@dataclass
+class ValidationReport:
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "violations": [asdict(v) for v in self.violations],
+                "warnings": [asdict(v) for v in self.warnings],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+
+
+@dataclass
+class Shapes:
+    graph: rdflib.Graph
+    cpsv_nodes: frozenset[Node]  # shape nodes that come from the CPSV-AP file
+
+
+def _parse_turtle(path: Path) -> rdflib.Graph:
+    import pyoxigraph as ox
+
+    from kg.build import InputFile, parse_file
+
+    quads = parse_file(InputFile(path, ox.RdfFormat.TURTLE, None))
+    graph = rdflib.Graph()
+    for q in quads:
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return graph
+
+
+def load_shapes(paths: Paths) -> Shapes:
+    """kg's shapes (``ontology/shapes.ttl``) and, unless disabled, CPSV-AP's."""
+    if not paths.shapes_file.is_file():
+        raise KgError("shapes file not found", file=paths.shapes_file)
+    graph = _parse_turtle(paths.shapes_file)
+    cpsv: frozenset[Node] = frozenset()
+    if paths.cpsv_shapes is not None:
+        if not paths.cpsv_shapes.is_file():
+            raise KgError(
+                "CPSV-AP 3.2.0 shapes not found; pass --cpsv-shapes PATH, set KG_CPSV_SHAPES, "
+                "or --no-cpsv to skip them",
+                file=paths.cpsv_shapes,
+            )
+        official = _parse_turtle(paths.cpsv_shapes)
+        cpsv = frozenset(set(official.subjects()))
+        # Keep blank nodes apart: each parse has its own, so a plain union is safe.
+        for t in official:
+            graph.add(t)
+    return Shapes(graph, cpsv)
+
+
+def data_graph(store: LocalStore) -> rdflib.Graph:
+    """The union of every graph in ``store`` (ontology included, so pySHACL sees
+    ``rdfs:subClassOf`` and targets subclass instances)."""
+    graph = rdflib.Graph()
+    for q in store.quads():
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return graph
+
+
+def _qname(node: Node) -> str:
+    if isinstance(node, URIRef):
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if str(node).startswith(ns) and len(str(node)) > len(ns):
+                return f"{prefix}:{str(node)[len(ns):]}"
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        return repr(str(node)) + (f"@{node.language}" if node.language else "")
+    return str(node)
+
+
+def _label(graph: rdflib.Graph, node: Node) -> str:
+    for prop in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
+        labels = {lit.language: str(lit) for lit in graph.objects(node, prop)}  # type: ignore[attr-defined]
+        for lang in ("nl", "en", None):
+            if lang in labels:
+                return labels[lang]
+    return _qname(node)
+
+
+def _expected(shapes: rdflib.Graph, shape: Node, component: Node) -> str:
+    """A plain sentence for a constraint that carries no sh:message (CPSV-AP's shapes)."""
+    name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    v = {p: shapes.value(shape, SH[p]) for p in (
+        "minCount", "maxCount", "class", "datatype", "pattern", "nodeKind", "hasValue")}
+    sentences = {
+        "MinCount": f"needs at least {v['minCount']} value(s)",
+        "MaxCount": f"allows at most {v['maxCount']} value(s)",
+        "Class": f"each value must be a {_qname(v['class'])}" if v["class"] else "",
+        "Datatype": f"each value must be of type {_qname(v['datatype'])}"
+        if v["datatype"] else "",
+        "Pattern": f"each value must match the pattern {v['pattern']}",
+        "NodeKind": f"each value must be a {_qname(v['nodeKind'])}"
+        if v["nodeKind"] else "",
+        "HasValue": f"must have the value {_qname(v['hasValue'])}",
+    }
+    return sentences.get(name) or f"fails the {name} constraint"
+
+
+def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
+    """Validate ``data`` against ``shapes`` and explain every result in plain words."""
+    import pyshacl
+
+    _conforms, results, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes.graph,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        allow_infos=True,
+        advanced=False,
+        meta_shacl=False,
+    )
+    report = ValidationReport()
+    seen: set[Violation] = set()
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        shape = results.value(result, SH.sourceShape)
+        component = results.value(result, SH.sourceConstraintComponent)
+        severity = SEVERITY.get(results.value(result, SH.resultSeverity), "violation")
+        message = shapes.graph.value(shape, SH.message)
+        text = str(message) if message is not None else _expected(shapes.graph, shape, component)
+        prop = None
+        if isinstance(path, URIRef):
+            english = [str(lit) for lit in data.objects(path, RDFS.label)
+                       if getattr(lit, "language", None) == "en"]
+            prop = _qname(path) + (f' "{english[0]}"' if english else "")
+        elif path is not None:
+            prop = "(a property path)"
+        item = Violation(
+            focus_label=_label(data, focus),
+            focus=str(focus),
+            property=prop,
+            message=text,
+            value=None if value is None or value == focus else _qname(value),
+            severity=severity,
+            shapes="CPSV-AP 3.2.0" if shape in shapes.cpsv_nodes else "kg",
+        )
+        if item in seen:
+            continue
+        seen.add(item)
+        (report.violations if severity == "violation" else report.warnings).append(item)
+    report.violations.sort()
+    report.warnings.sort()
+    return report
+
+
+def check_graph_names(store: LocalStore) -> list[Violation]:
+    """Every named graph other than the ontology's must be the IRI of a declared kg:Source."""
+    found = []
+    for graph in store.named_graphs():
+        if graph == ONTOLOGY_IRI:
+            continue
+        if not store.ask(f"ASK {{ <{graph}> a <{KG}Source> }}"):
+            found.append(
+                Violation(
+                    focus_label=graph,
+                    focus=graph,
+                    property=None,
+                    message="this named graph is not declared as a kg:Source "
+                    "(every named graph is the graph of one source)",
+                )
+            )
+    return found
+
+
+def validate_store(store: LocalStore, shapes: Shapes) -> ValidationReport:
+    report = validate_graph(data_graph(store), shapes)
+    report.violations = sorted(report.violations + check_graph_names(store))
+    return report
+
+
+def validate_sources(paths: Paths) -> ValidationReport:
+    """Parse ``ontology/`` and ``data/`` and validate them, writing nothing."""
+    from kg.build import load_sources
+
+    store, _files = load_sources(paths)
+    return validate_store(store, load_shapes(paths))
+
+
