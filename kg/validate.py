@@ -25,7 +25,7 @@ from kg.store import LocalStore, to_rdflib
 SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Violation:
     """One finding, in words a curator understands."""
 
@@ -36,6 +36,9 @@ class Violation:
     value: str | None = None
     severity: str = "violation"
     shapes: str = "kg"  # "kg" or "CPSV-AP 3.2.0"
+
+    def sort_key(self) -> tuple[str, ...]:
+        return (self.focus_label, self.focus, self.property or "", self.message, self.value or "")
 
     def __str__(self) -> str:
         where = f"{self.focus_label} <{self.focus}>"
@@ -198,8 +201,8 @@ def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
             continue
         seen.add(item)
         (report.violations if severity == "violation" else report.warnings).append(item)
-    report.violations.sort()
-    report.warnings.sort()
+    report.violations.sort(key=Violation.sort_key)
+    report.warnings.sort(key=Violation.sort_key)
     return report
 
 
@@ -224,7 +227,9 @@ def check_graph_names(store: LocalStore) -> list[Violation]:
 
 def validate_store(store: LocalStore, shapes: Shapes) -> ValidationReport:
     report = validate_graph(data_graph(store), shapes)
-    report.violations = sorted(report.violations + check_graph_names(store))
+    report.violations = sorted(
+        report.violations + check_graph_names(store), key=Violation.sort_key
+    )
     return report
 
 

@@ -1,0 +1,81 @@
+"""Fixtures only: temporary projects, the tiny data set, the real build, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.build import build
+from kg.paths import CPSV_SHAPES_RELATIVE, Paths
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+TINY = DATA / "tiny" / "tiny.trig"
+INVALID = DATA / "shapes" / "invalid"
+
+
+def cpsv_shapes_path() -> Path:
+    return Path(os.environ.get("KG_CPSV_SHAPES") or ROOT / CPSV_SHAPES_RELATIVE).resolve()
+
+
+@pytest.fixture(scope="session")
+def cpsv() -> Path:
+    path = cpsv_shapes_path()
+    if not path.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"CPSV-AP shapes missing in CI: {path}")
+        pytest.skip(f"CPSV-AP shapes not found at {path} (set KG_CPSV_SHAPES)")
+    return path
+
+
+MakeProject = Callable[..., Paths]
+
+
+def _make(root: Path, cpsv: Path, files: tuple[Path | tuple[str, str], ...]) -> Paths:
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    data = root / "data"
+    data.mkdir(parents=True)
+    for item in files:
+        if isinstance(item, tuple):  # (name, text)
+            (data / item[0]).write_text(item[1], "utf-8")
+        else:
+            shutil.copy(item, data / item.name)
+    return Paths.from_root(root, cpsv_shapes=cpsv)
+
+
+@pytest.fixture
+def make_project(tmp_path: Path, cpsv: Path) -> MakeProject:
+    """A fresh project in a temporary folder with the real ontology and the given data files
+    (paths to copy, or ``(name, text)`` pairs)."""
+
+    def make(*files: Path | tuple[str, str]) -> Paths:
+        return _make(tmp_path / "project", cpsv, files)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def tiny_build(tmp_path_factory: pytest.TempPathFactory, cpsv: Path) -> Paths:
+    paths = _make(tmp_path_factory.mktemp("tiny"), cpsv, (TINY,))
+    build(paths)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory: pytest.TempPathFactory, cpsv: Path) -> Paths:
+    """The real ontology/ and data/ built into a temporary build folder."""
+    paths = Paths.from_root(
+        ROOT, build_dir=tmp_path_factory.mktemp("real") / "build", cpsv_shapes=cpsv
+    )
+    build(paths)
+    return paths
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

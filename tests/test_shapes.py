@@ -1,0 +1,71 @@
+"""Shapes catch a broken example of each kind (golden files in tests/data/shapes/invalid/),
+accept the tiny complete data set, and CPSV-AP's official shapes apply to CPSV-typed data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.paths import Paths
+from kg.validate import validate_sources
+
+from .conftest import INVALID, TINY
+
+INVALID_FILES = sorted(INVALID.glob("*.trig"))
+
+
+def _expectation(path: Path) -> tuple[str, str | None]:
+    match = re.search(r"^# expect: (\S+) (\S+)$", path.read_text("utf-8"), re.MULTILINE)
+    assert match, f"{path.name} has no '# expect: FOCUS PROPERTY' line"
+    focus, prop = match.groups()
+    return focus, None if prop == "-" else prop
+
+
+def test_the_tiny_data_set_conforms(make_project) -> None:
+    report = validate_sources(make_project(TINY))
+    assert report.conforms, "\n".join(map(str, report.violations))
+
+
+def test_there_is_a_broken_example_of_every_kind() -> None:
+    kinds = {p.name.split("-")[0] for p in INVALID_FILES}
+    expected = {
+        "programme", "participation", "phase", "municipality", "municipal", "province", "ggd",
+        "law", "accord", "scheme", "concept", "source", "organisation", "network", "event",
+        "publication", "intervention", "undeclared",
+    }
+    assert expected <= kinds, expected - kinds
+
+
+@pytest.mark.parametrize("path", INVALID_FILES, ids=[p.stem for p in INVALID_FILES])
+def test_shapes_catch_the_broken_example(make_project, path: Path) -> None:
+    focus, prop = _expectation(path)
+    report = validate_sources(make_project(TINY, path))
+    assert not report.conforms
+    hits = [v for v in report.violations if v.focus == focus]
+    assert hits, f"no violation on {focus}; got:\n" + "\n".join(map(str, report.violations))
+    if prop is not None:
+        assert any(v.property and v.property.split(" ")[0] == prop for v in hits), (
+            f"no violation of {prop} on {focus}; got:\n" + "\n".join(map(str, hits))
+        )
+
+
+def test_cpsv_shapes_apply_to_subclass_instances(make_project) -> None:
+    """A kg:Programme is a cpsv:PublicService, so CPSV-AP's own shape reports it too."""
+    report = validate_sources(make_project(TINY, INVALID / "programme-without-authority.trig"))
+    cpsv = [v for v in report.violations if v.shapes == "CPSV-AP 3.2.0"]
+    assert any(v.property and v.property.startswith("cv:hasCompetentAuthority") for v in cpsv)
+
+
+def test_cpsv_agent_shape_requires_an_identifier(make_project) -> None:
+    report = validate_sources(make_project(TINY, INVALID / "organisation-without-identifier.trig"))
+    assert any(v.shapes == "CPSV-AP 3.2.0" and v.property.startswith("dct:identifier")
+               for v in report.violations if v.property)
+
+
+def test_without_cpsv_only_kg_shapes_report(make_project) -> None:
+    paths = make_project(TINY, INVALID / "programme-without-authority.trig")
+    no_cpsv = Paths(paths.ontology_dir, paths.data_dir, paths.build_dir, None)
+    report = validate_sources(no_cpsv)
+    assert report.violations and all(v.shapes == "kg" for v in report.violations)
