@@ -154,9 +154,8 @@ def build(
 
 def _summary(result: Any, seconds: float) -> str:
     lines = [
-        f"Built {result.build_dir}: {result.triples} triples "
-        f"({result.quads} quads in {len(result.sources)} source graphs) "
-        f"from {result.files} files in {seconds:.1f} s.",
+        f"Built {result.build_dir}/: {result.triples} triples from {result.files} files, "
+        f"{len(result.sources)} source graph(s), in {seconds:.1f} s.",
         "Resources per class:",
     ]
     width = max((len(c) for c, _, _ in result.classes), default=0)

@@ -1,0 +1,97 @@
+"""kg.cli: help with examples, exit codes 0/1/2, one-line errors and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+from .conftest import INVALID, TINY
+
+COMMANDS = sorted(cli.commands)
+
+
+def test_there_are_the_k1_commands() -> None:
+    assert {"build", "validate", "export", "info", "docs"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(runner: CliRunner, name: str) -> None:
+    result = runner.invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output
+    assert f"kg {name}" in result.output.split("Example:")[1]
+
+
+def test_top_level_help_and_version(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0 and "kg build" in result.output
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0 and "kg, version" in result.output
+
+
+def _root(paths) -> list[str]:
+    return ["--root", str(paths.ontology_dir.parent)]
+
+
+def test_build_then_info_and_export(runner: CliRunner, make_project, tmp_path) -> None:
+    paths = make_project(TINY)
+    cpsv = ["--cpsv-shapes", str(paths.cpsv_shapes)]
+    result = runner.invoke(cli, [*_root(paths), "build", *cpsv])
+    assert result.exit_code == 0, result.output
+    assert "Resources per class:" in result.output and "Testbron" in result.output
+    result = runner.invoke(cli, [*_root(paths), "info", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["triples"] > 0
+    out = tmp_path / "out" / "kg.nt"
+    result = runner.invoke(cli, [*_root(paths), "export", "-f", "nt", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8").count("\n") > 100
+    assert not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_validation_failure_exits_1_and_lists_violations(runner: CliRunner, make_project) -> None:
+    paths = make_project(TINY, INVALID / "law-bad-bwb.trig")
+    cpsv = ["--cpsv-shapes", str(paths.cpsv_shapes)]
+    result = runner.invoke(cli, [*_root(paths), "validate", *cpsv])
+    assert result.exit_code == 1, result.output
+    assert "Tweede testwet" in result.output and "Does not conform" in result.output
+    result = runner.invoke(cli, [*_root(paths), "build", *cpsv])
+    assert result.exit_code == 1, result.output
+    assert "BWBR followed by seven digits" in result.output
+    assert not paths.build_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["export"], "run 'kg build' first"),  # no build yet
+        (["info"], "run 'kg build' first"),
+        (["build", "--cpsv-shapes", "/nonexistent/cpsv.ttl"], "CPSV-AP 3.2.0 shapes not found"),
+    ],
+    ids=["export-without-build", "info-without-build", "missing-cpsv-shapes"],
+)
+def test_usage_and_data_errors_exit_2_with_one_line(runner, make_project, args, needle) -> None:
+    paths = make_project(TINY)
+    result = runner.invoke(cli, [*_root(paths), *args])
+    assert result.exit_code == 2, result.output
+    assert needle in result.output
+    assert "Traceback" not in result.output
+    assert len([line for line in result.output.splitlines() if line.startswith("Error:")]) == 1
+
+
+def test_syntax_error_names_file_and_line(runner: CliRunner, make_project) -> None:
+    paths = make_project(TINY, ("broken.ttl", "@prefix ex: <https://example.org/> .\nex:a ex:b .\n"))
+    result = runner.invoke(cli, [*_root(paths), "build", "--no-cpsv"])
+    assert result.exit_code == 2, result.output
+    assert f"{paths.data_dir / 'broken.ttl'}:2:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_option_value_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["export", "--format", "xml"])
+    assert result.exit_code == 2
+    assert "xml" in result.output

@@ -1,0 +1,45 @@
+"""Documentation stays true: every command is in the README, docs/ is current."""
+
+from __future__ import annotations
+
+import re
+
+from kg.cli import cli
+from kg.docs import check_docs
+from kg.paths import Paths
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    for name in cli.commands:
+        assert re.search(rf"^#+ .*`kg {name}\b", README, re.MULTILINE), (
+            f"README has no section heading for `kg {name}`"
+        )
+
+
+def test_readme_quick_start_has_the_two_commands() -> None:
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", quick, re.DOTALL)
+    assert len(blocks) >= 2
+    assert "pip install" in blocks[0] and "kg build" in blocks[0]
+    assert "pytest" in blocks[1]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert 'pip install -e ".[test]"' in ci and 'pip install -e ".[test]"' in README
+    assert "python -m pytest" in ci and "python -m pytest" in README
+
+
+def test_generated_docs_are_current() -> None:
+    stale = check_docs(Paths.from_root(ROOT, use_cpsv=False), ROOT / "docs")
+    assert not stale, f"run 'kg docs' to regenerate: {stale}"
+
+
+def test_changelog_mentions_this_version() -> None:
+    from kg import __version__
+
+    assert f"## [{__version__}]" in (ROOT / "CHANGELOG.md").read_text("utf-8")
