@@ -55,9 +55,7 @@ def input_files(paths: Paths) -> list[InputFile]:
     if not ontology:
         raise KgError("no ontology (*.ttl) found", file=paths.ontology_dir)
     files = [InputFile(p, ox.RdfFormat.TURTLE, ONTOLOGY_IRI) for p in ontology]
-    data = sorted(
-        p for p in paths.data_dir.rglob("*") if p.suffix in DATA_SUFFIXES and p.is_file()
-    )
+    data = sorted(p for p in paths.data_dir.rglob("*") if p.suffix in DATA_SUFFIXES and p.is_file())
     files += [InputFile(p, DATA_SUFFIXES[p.suffix], None) for p in data]
     return files
 
@@ -79,8 +77,7 @@ def parse_file(item: InputFile) -> list[ox.Quad]:
     try:
         parsed = ox.parse(raw, format=item.fmt, base_iri=None)
         quads = [
-            ox.Quad(q.subject, q.predicate, q.object, to_graph) if to_graph else q
-            for q in parsed
+            ox.Quad(q.subject, q.predicate, q.object, to_graph) if to_graph else q for q in parsed
         ]
     except SyntaxError as exc:
         message = str(exc.msg) if getattr(exc, "msg", None) else str(exc)
@@ -124,13 +121,13 @@ class BuildResult:
         }
 
 
-_CLASS_COUNTS = """
+_CLASS_COUNTS = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {
+SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   ?s a ?class .
-  GRAPH <%s> { ?class rdfs:label ?l FILTER(langMatches(lang(?l), "en")) }
-} GROUP BY ?class
-""" % ONTOLOGY_IRI
+  GRAPH <{ONTOLOGY_IRI}> {{ ?class rdfs:label ?l FILTER(langMatches(lang(?l), "en")) }}
+}} GROUP BY ?class
+"""
 
 _SOURCE_COUNTS = """
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -145,11 +142,10 @@ def summarise(store: LocalStore, build_dir: Path, files: int, warnings: int) -> 
     quads = list(store.quads())
     triples = len({(q.subject, q.predicate, q.object) for q in quads})
     classes = sorted(
-        (str(r[1]), str(r[0]), int(r[2]))  # type: ignore[arg-type]
-        for r in store.select(_CLASS_COUNTS).rows
+        (str(r[1]), str(r[0]), int(str(r[2]))) for r in store.select(_CLASS_COUNTS).rows
     )
     sources = sorted(
-        (str(r[1]) if r[1] is not None else "(no title)", str(r[0]), int(r[2]))  # type: ignore[arg-type]
+        (str(r[1]) if r[1] is not None else "(no title)", str(r[0]), int(str(r[2])))
         for r in store.select(_SOURCE_COUNTS).rows
         if str(r[0]) != ONTOLOGY_IRI
     )
@@ -158,8 +154,7 @@ def summarise(store: LocalStore, build_dir: Path, files: int, warnings: int) -> 
 
 def _checksums(files: list[Path]) -> list[dict[str, str]]:
     return [
-        {"file": f.as_posix(), "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
-        for f in files
+        {"file": f.as_posix(), "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in files
     ]
 
 
@@ -207,7 +202,8 @@ def read_manifest(build_dir: Path) -> dict[str, object]:
     path = build_dir / "manifest.json"
     if not path.is_file():
         raise BuildNotFoundError("no built graph here; run 'kg build' first", file=build_dir)
-    return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+    manifest: dict[str, object] = json.loads(path.read_text("utf-8"))
+    return manifest
 
 
 def _version() -> str:

@@ -16,6 +16,7 @@ import click
 
 from kg import __version__
 from kg.errors import KgError, ValidationFailed
+from kg.paths import Paths
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,9 +56,9 @@ class Context:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def paths(self, build_dir: Path | None = None, cpsv: Path | None = None, use_cpsv: bool = True):  # type: ignore[no-untyped-def]
-        from kg.paths import Paths
-
+    def paths(
+        self, build_dir: Path | None = None, cpsv: Path | None = None, use_cpsv: bool = True
+    ) -> Paths:
         return Paths.from_root(self.root, build_dir=build_dir, cpsv_shapes=cpsv, use_cpsv=use_cpsv)
 
 
@@ -201,9 +202,7 @@ def validate(ctx: Context, cpsv_shapes: Path | None, no_cpsv: bool, fmt: str) ->
         for v in report.warnings:
             click.echo(f"{v.severity}: {v}")
         n = len(report.violations)
-        click.echo(
-            "Conforms." if report.conforms else f"Does not conform: {n} violation(s)."
-        )
+        click.echo("Conforms." if report.conforms else f"Does not conform: {n} violation(s).")
     if not report.conforms:
         sys.exit(1)
 

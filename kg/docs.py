@@ -142,8 +142,8 @@ def ontology_html(paths: Paths) -> str:
         root.setLevel(level)
     figure = (
         '<div id="core-model"><h2>Core model</h2>'
-        '<p>kg classes (blue) with their standard superclasses (dashed arrows) and the '
-        'main links between them. Source: core-model.dot.</p>'
+        "<p>kg classes (blue) with their standard superclasses (dashed arrows) and the "
+        "main links between them. Source: core-model.dot.</p>"
         '<img src="core-model.svg" alt="Diagram of the kg core model" '
         'style="max-width:100%"/></div>'
     )
@@ -159,8 +159,7 @@ def generate(paths: Paths) -> dict[str, str]:
     return {
         "ontology.html": ontology_html(paths),
         "core-model.dot": core_model_dot(graph),
-        "context.jsonld": json.dumps(jsonld_context(graph), indent=2, ensure_ascii=False)
-        + "\n",
+        "context.jsonld": json.dumps(jsonld_context(graph), indent=2, ensure_ascii=False) + "\n",
     }
 
 

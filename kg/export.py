@@ -20,6 +20,7 @@ from rdflib.namespace import NamespaceManager
 
 from kg.errors import UsageError
 from kg.namespaces import ONTOLOGY_IRI, PREFIXES
+from kg.store import _bytes
 
 FORMATS: dict[str, str] = {
     "ttl": "Turtle, all graphs merged",
@@ -54,21 +55,22 @@ def _dataset(nquads: bytes) -> rdflib.Dataset:
     return ds
 
 
-def _sorted_lines(data: bytes, fmt: ox.RdfFormat) -> bytes:
-    lines = {line for line in bytes(data).decode("utf-8").splitlines() if line.strip()}
+def _sorted_lines(data: bytes) -> bytes:
+    """N-Triples/N-Quads statements (one per line), each once, in code-point order."""
+    lines = {line for line in data.decode("utf-8").splitlines() if line.strip()}
     return "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
 
 
 def serialise(nquads: bytes, fmt: str) -> bytes:
     """Serialise a dataset given as N-Quads into ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "nq":
-        return _sorted_lines(nquads, ox.RdfFormat.N_QUADS)
+        return _sorted_lines(nquads)
     if fmt == "nt":
         triples = {
             ox.Triple(q.subject, q.predicate, q.object)
             for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
         }
-        return _sorted_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), ox.RdfFormat.N_TRIPLES)
+        return _sorted_lines(_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
     if fmt == "ttl":
         graph = rdflib.Graph(bind_namespaces="none")
         graph.parse(data=_merge(nquads), format="nt")
@@ -86,7 +88,7 @@ def _merge(nquads: bytes) -> bytes:
         ox.Triple(q.subject, q.predicate, q.object)
         for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
     }
-    return bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    return _bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
 
 
 def jsonld_context(ontology: rdflib.Graph) -> dict[str, Any]:
@@ -131,7 +133,7 @@ def _split(iri: str) -> tuple[str | None, str]:
     best: tuple[str | None, str] = (None, iri)
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
-            local = iri[len(ns):]
+            local = iri[len(ns) :]
             if best[0] is None or len(local) < len(best[1]):
                 best = (prefix, local)
     return best
@@ -152,9 +154,9 @@ def _jsonld(nquads: bytes) -> bytes:
     context = jsonld_context(_ontology_graph(nquads))
     text = _dataset(nquads).serialize(format="json-ld", context=context["@context"])
     doc = json.loads(text)
-    return (json.dumps(_canonical(doc), indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode(
-        "utf-8"
-    )
+    return (
+        json.dumps(_canonical(doc), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    ).encode("utf-8")
 
 
 def _canonical(node: Any) -> Any:

@@ -61,9 +61,7 @@ class Store(ABC):
         """Run an ASK query."""
 
     @abstractmethod
-    def construct(
-        self, sparql: str, bindings: Mapping[str, Node] | None = None
-    ) -> rdflib.Graph:
+    def construct(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> rdflib.Graph:
         """Run a CONSTRUCT or DESCRIBE query and return the triples as an rdflib graph."""
 
     @abstractmethod
@@ -175,9 +173,7 @@ class LocalStore(Store):
             raise UsageError("expected an ASK query")
         return bool(result)
 
-    def construct(
-        self, sparql: str, bindings: Mapping[str, Node] | None = None
-    ) -> rdflib.Graph:
+    def construct(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> rdflib.Graph:
         result = self._query(sparql, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise UsageError("expected a CONSTRUCT or DESCRIBE query")
@@ -206,14 +202,21 @@ class LocalStore(Store):
     def dump(self, fmt: str = "nq") -> bytes:
         format_ = _format(fmt)
         if format_ in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            return bytes(self._store.dump(format=format_))
+            return _bytes(self._store.dump(format=format_))
         # Triple formats: the union of every graph, each triple once.
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}
-        return bytes(ox.serialize(triples, format=format_))
+        return _bytes(ox.serialize(triples, format=format_))
 
     def close(self) -> None:
         # pyoxigraph closes the store when the object is dropped.
         self._store = None  # type: ignore[assignment]
+
+
+def _bytes(data: bytes | None) -> bytes:
+    """pyoxigraph's dump/serialize return bytes when no output file is given."""
+    if data is None:
+        raise TypeError("pyoxigraph returned nothing")
+    return bytes(data)
 
 
 def _format(fmt: str) -> ox.RdfFormat:
@@ -234,7 +237,5 @@ def open_store(build_dir: str | Path = "build") -> LocalStore:
     """Open the graph built by ``kg build`` in ``build_dir`` (read-only, many readers)."""
     path = store_path(build_dir)
     if not path.is_dir():
-        raise BuildNotFoundError(
-            "no built graph here; run 'kg build' first", file=Path(build_dir)
-        )
+        raise BuildNotFoundError("no built graph here; run 'kg build' first", file=Path(build_dir))
     return LocalStore.open(path, read_only=True)

@@ -117,11 +117,11 @@ def data_graph(store: LocalStore) -> rdflib.Graph:
     return graph
 
 
-def _qname(node: Node) -> str:
+def _qname(node: Node | None) -> str:
     if isinstance(node, URIRef):
         for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if str(node).startswith(ns) and len(str(node)) > len(ns):
-                return f"{prefix}:{str(node)[len(ns):]}"
+                return f"{prefix}:{str(node)[len(ns) :]}"
         return f"<{node}>"
     if isinstance(node, Literal):
         return repr(str(node)) + (f"@{node.language}" if node.language else "")
@@ -140,17 +140,17 @@ def _label(graph: rdflib.Graph, node: Node) -> str:
 def _expected(shapes: rdflib.Graph, shape: Node, component: Node) -> str:
     """A plain sentence for a constraint that carries no sh:message (CPSV-AP's shapes)."""
     name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
-    v = {p: shapes.value(shape, SH[p]) for p in (
-        "minCount", "maxCount", "class", "datatype", "pattern", "nodeKind", "hasValue")}
+    v = {
+        p: shapes.value(shape, SH[p])
+        for p in ("minCount", "maxCount", "class", "datatype", "pattern", "nodeKind", "hasValue")
+    }
     sentences = {
         "MinCount": f"needs at least {v['minCount']} value(s)",
         "MaxCount": f"allows at most {v['maxCount']} value(s)",
         "Class": f"each value must be a {_qname(v['class'])}" if v["class"] else "",
-        "Datatype": f"each value must be of type {_qname(v['datatype'])}"
-        if v["datatype"] else "",
+        "Datatype": f"each value must be of type {_qname(v['datatype'])}" if v["datatype"] else "",
         "Pattern": f"each value must match the pattern {v['pattern']}",
-        "NodeKind": f"each value must be a {_qname(v['nodeKind'])}"
-        if v["nodeKind"] else "",
+        "NodeKind": f"each value must be a {_qname(v['nodeKind'])}" if v["nodeKind"] else "",
         "HasValue": f"must have the value {_qname(v['hasValue'])}",
     }
     return sentences.get(name) or f"fails the {name} constraint"
@@ -183,8 +183,11 @@ def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
         text = str(message) if message is not None else _expected(shapes.graph, shape, component)
         prop = None
         if isinstance(path, URIRef):
-            english = [str(lit) for lit in data.objects(path, RDFS.label)
-                       if getattr(lit, "language", None) == "en"]
+            english = [
+                str(lit)
+                for lit in data.objects(path, RDFS.label)
+                if getattr(lit, "language", None) == "en"
+            ]
             prop = _qname(path) + (f' "{english[0]}"' if english else "")
         elif path is not None:
             prop = "(a property path)"
@@ -227,9 +230,7 @@ def check_graph_names(store: LocalStore) -> list[Violation]:
 
 def validate_store(store: LocalStore, shapes: Shapes) -> ValidationReport:
     report = validate_graph(data_graph(store), shapes)
-    report.violations = sorted(
-        report.violations + check_graph_names(store), key=Violation.sort_key
-    )
+    report.violations = sorted(report.violations + check_graph_names(store), key=Violation.sort_key)
     return report
 
 
@@ -239,5 +240,3 @@ def validate_sources(paths: Paths) -> ValidationReport:
 
     store, _files = load_sources(paths)
     return validate_store(store, load_shapes(paths))
-
-

@@ -69,8 +69,18 @@ def test_build_writes_store_and_files_and_summarises(make_project) -> None:
     result = build(paths)
     counts = {label: n for label, _, n in result.classes}
     # tiny.trig holds exactly one of each of these (checked by reading the file).
-    for label in ("project", "intervention", "municipality", "law", "accord", "funding scheme",
-                  "GGD region", "participation", "phase", "source"):
+    for label in (
+        "project",
+        "intervention",
+        "municipality",
+        "law",
+        "accord",
+        "funding scheme",
+        "GGD region",
+        "participation",
+        "phase",
+        "source",
+    ):
         assert counts.get(label) == 1, (label, counts)
     assert counts["concept"] == 4
     assert [title for title, _, _ in result.sources] == ["Testbron"]
@@ -86,7 +96,9 @@ def test_build_writes_store_and_files_and_summarises(make_project) -> None:
 def test_failed_validation_leaves_the_previous_build_untouched(make_project) -> None:
     paths = make_project(TINY)
     build(paths)
-    before = {p.name: p.read_bytes() for p in (paths.build_dir / "current").iterdir() if p.is_file()}
+    before = {
+        p.name: p.read_bytes() for p in (paths.build_dir / "current").iterdir() if p.is_file()
+    }
     current = os.readlink(paths.build_dir / "current")
     (paths.data_dir / "bad.trig").write_bytes((INVALID / "law-bad-bwb.trig").read_bytes())
     with pytest.raises(ValidationFailed) as info:

@@ -84,7 +84,9 @@ def test_usage_and_data_errors_exit_2_with_one_line(runner, make_project, args, 
 
 
 def test_syntax_error_names_file_and_line(runner: CliRunner, make_project) -> None:
-    paths = make_project(TINY, ("broken.ttl", "@prefix ex: <https://example.org/> .\nex:a ex:b .\n"))
+    paths = make_project(
+        TINY, ("broken.ttl", "@prefix ex: <https://example.org/> .\nex:a ex:b .\n")
+    )
     result = runner.invoke(cli, [*_root(paths), "build", "--no-cpsv"])
     assert result.exit_code == 2, result.output
     assert f"{paths.data_dir / 'broken.ttl'}:2:" in result.output

@@ -98,8 +98,9 @@ def _build_and_export(root: Path, seed: str, cpsv: Path | None) -> dict[str, byt
     run = [sys.executable, "-m", "kg", "--root", str(root)]
     subprocess.run([*run, "build", "-q"], check=True, env=env)
     return {
-        fmt: subprocess.run([*run, "export", "-f", fmt], check=True, env=env,
-                            capture_output=True).stdout
+        fmt: subprocess.run(
+            [*run, "export", "-f", fmt], check=True, env=env, capture_output=True
+        ).stdout
         for fmt in sorted(FORMATS)
     }
 

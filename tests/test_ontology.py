@@ -28,9 +28,14 @@ def onto() -> rdflib.Graph:
 
 def _terms(onto: rdflib.Graph) -> list[URIRef]:
     terms = {t for kind in TERM_TYPES for t in onto.subjects(RDF.type, kind)}
-    return sorted(t for t in terms if isinstance(t, URIRef) and t not in BUILTINS
-                  and not str(t).startswith("http://purl.org/vocab/vann/")
-                  and str(t) != "http://purl.org/dc/terms/license")
+    return sorted(
+        t
+        for t in terms
+        if isinstance(t, URIRef)
+        and t not in BUILTINS
+        and not str(t).startswith("http://purl.org/vocab/vann/")
+        and str(t) != "http://purl.org/dc/terms/license"
+    )
 
 
 def _reason(graph: rdflib.Graph, tmp_path: Path) -> None:
@@ -86,7 +91,9 @@ def test_every_term_has_dutch_and_english_text(onto: rdflib.Graph, prop: URIRef)
 
 
 def test_every_kg_property_has_domain_and_range(onto: rdflib.Graph) -> None:
-    props = [t for t in _terms(onto) if str(t).startswith(KG) and (t, RDF.type, OWL.Class) not in onto]
+    props = [
+        t for t in _terms(onto) if str(t).startswith(KG) and (t, RDF.type, OWL.Class) not in onto
+    ]
     assert props
     for prop in props:
         assert onto.value(prop, RDFS.domain) is not None, f"{prop} has no domain"
@@ -113,8 +120,11 @@ def test_every_kg_term_is_mapped_to_a_standard_term(onto: rdflib.Graph) -> None:
 def test_every_kg_term_used_anywhere_is_declared(onto: rdflib.Graph) -> None:
     """A misspelt kg: term in the shapes, the data or the fixtures would silently match nothing."""
     declared = {str(t) for t in _terms(onto)}
-    files = [ROOT / "ontology" / "shapes.ttl", *sorted((ROOT / "data").rglob("*.t*")),
-             *sorted(DATA.rglob("*.trig"))]
+    files = [
+        ROOT / "ontology" / "shapes.ttl",
+        *sorted((ROOT / "data").rglob("*.t*")),
+        *sorted(DATA.rglob("*.trig")),
+    ]
     used: dict[str, str] = {}
     for path in files:
         for local in re.findall(r"\bkg:([A-Za-z][A-Za-z0-9_]*)", path.read_text("utf-8")):

@@ -32,8 +32,13 @@ def test_law_identifiers_match_the_reference_facts(real_build) -> None:
     """Every BWB id in data/ is the one facts.md gives for that title (no swapped ids)."""
     if not FACTS.is_file():
         pytest.skip("../shared/reference/facts.md not present")
-    table = dict(re.findall(r"^\| [^|]+\| ([^|(]+?) (?:\([^|]*\))?\s*\| (BWBR\d{7}) \|",
-                            FACTS.read_text("utf-8"), re.MULTILINE))
+    table = dict(
+        re.findall(
+            r"^\| [^|]+\| ([^|(]+?) (?:\([^|]*\))?\s*\| (BWBR\d{7}) \|",
+            FACTS.read_text("utf-8"),
+            re.MULTILINE,
+        )
+    )
     assert len(table) >= 8
     with open_store(real_build.build_dir) as store:
         rows = store.select("""

@@ -31,9 +31,24 @@ def test_the_tiny_data_set_conforms(make_project) -> None:
 def test_there_is_a_broken_example_of_every_kind() -> None:
     kinds = {p.name.split("-")[0] for p in INVALID_FILES}
     expected = {
-        "programme", "participation", "phase", "municipality", "municipal", "province", "ggd",
-        "law", "accord", "scheme", "concept", "source", "organisation", "network", "event",
-        "publication", "intervention", "undeclared",
+        "programme",
+        "participation",
+        "phase",
+        "municipality",
+        "municipal",
+        "province",
+        "ggd",
+        "law",
+        "accord",
+        "scheme",
+        "concept",
+        "source",
+        "organisation",
+        "network",
+        "event",
+        "publication",
+        "intervention",
+        "undeclared",
     }
     assert expected <= kinds, expected - kinds
 
@@ -60,8 +75,11 @@ def test_cpsv_shapes_apply_to_subclass_instances(make_project) -> None:
 
 def test_cpsv_agent_shape_requires_an_identifier(make_project) -> None:
     report = validate_sources(make_project(TINY, INVALID / "organisation-without-identifier.trig"))
-    assert any(v.shapes == "CPSV-AP 3.2.0" and v.property.startswith("dct:identifier")
-               for v in report.violations if v.property)
+    assert any(
+        v.shapes == "CPSV-AP 3.2.0" and v.property.startswith("dct:identifier")
+        for v in report.violations
+        if v.property
+    )
 
 
 def test_without_cpsv_only_kg_shapes_report(make_project) -> None:

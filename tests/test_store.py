@@ -25,8 +25,10 @@ def store() -> LocalStore:
 def test_select_sees_the_union_of_graphs(store: LocalStore) -> None:
     rows = store.select(f"SELECT ?s ?o WHERE {{ ?s <{EX}p> ?o }} ORDER BY ?s")
     assert rows.variables == ("s", "o")
-    assert rows.rows == [(URIRef(EX + "a"), Literal("één", lang="nl")),
-                         (URIRef(EX + "b"), Literal("two"))]
+    assert rows.rows == [
+        (URIRef(EX + "a"), Literal("één", lang="nl")),
+        (URIRef(EX + "b"), Literal("two")),
+    ]
 
 
 def test_graph_clause_reaches_each_source(store: LocalStore) -> None:
@@ -57,8 +59,12 @@ def test_ask_and_construct(store: LocalStore) -> None:
 
 @pytest.mark.parametrize(
     ("method", "query"),
-    [("select", "ASK { ?s ?p ?o }"), ("ask", "SELECT * { ?s ?p ?o }"),
-     ("construct", "SELECT * { ?s ?p ?o }"), ("select", "SELEKT nonsense")],
+    [
+        ("select", "ASK { ?s ?p ?o }"),
+        ("ask", "SELECT * { ?s ?p ?o }"),
+        ("construct", "SELECT * { ?s ?p ?o }"),
+        ("select", "SELEKT nonsense"),
+    ],
     ids=["select-ask", "ask-select", "construct-select", "syntax"],
 )
 def test_wrong_query_kind_or_syntax_is_a_usage_error(store: LocalStore, method, query) -> None:

@@ -17,7 +17,9 @@ EX = "https://example.org/"
 
 def test_violation_names_label_property_expectation_and_value(make_project) -> None:
     report = validate_sources(make_project(TINY, INVALID / "law-bad-bwb.trig"))
-    (hit,) = [v for v in report.violations if v.property and v.property.startswith("dct:identifier")]
+    (hit,) = [
+        v for v in report.violations if v.property and v.property.startswith("dct:identifier")
+    ]
     text = str(hit)
     assert text.startswith("Tweede testwet <https://w3id.org/kg-sociaal/id/law/tiny-wet-2>")
     assert 'dct:identifier "identifier"' in text
