@@ -1,31 +1,42 @@
 """kg: an open knowledge graph of the Dutch social domain.
 
-The public Python API mirrors the command line::
+The Python API mirrors the command line; each verb lives in the module named for it::
 
-    from kg import build, validate_sources, export, open_store, Paths
+    from kg import Paths, open_store
+    from kg.build import build
+    from kg.export import export
 
     paths = Paths.from_root(".")
-    result = build(paths)                 # parse, validate, write build/
-    store = open_store(paths.build_dir)   # query the built graph
-    text = export(paths.build_dir, "ttl") # deterministic Turtle
+    result = build(paths)                  # parse, validate, write build/
+    store = open_store(paths.build_dir)    # query the built graph
+    text = export(paths.build_dir, "ttl")  # deterministic Turtle
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from kg.build import BuildResult, build, load_sources
-from kg.errors import (
-    BuildNotFoundError,
-    DataSyntaxError,
-    KgError,
-    UsageError,
-    ValidationFailed,
-)
-from kg.export import FORMATS, export
-from kg.paths import Paths
-from kg.store import LocalStore, Store, open_store
-from kg.validate import ValidationReport, Violation, validate_sources
+from typing import TYPE_CHECKING, Any
+
+# Imported lazily so that `kg --help` does not pay for rdflib and pyoxigraph. The verbs `build`
+# and `export` are not re-exported: their names are also module names (kg.build, kg.export).
+_EXPORTS = {
+    "BuildResult": "kg.build",
+    "load_sources": "kg.build",
+    "BuildNotFoundError": "kg.errors",
+    "DataSyntaxError": "kg.errors",
+    "KgError": "kg.errors",
+    "UsageError": "kg.errors",
+    "ValidationFailed": "kg.errors",
+    "FORMATS": "kg.export",
+    "Paths": "kg.paths",
+    "LocalStore": "kg.store",
+    "Store": "kg.store",
+    "open_store": "kg.store",
+    "ValidationReport": "kg.validate",
+    "Violation": "kg.validate",
+    "validate_sources": "kg.validate",
+}
 
 __all__ = [
     "FORMATS",
@@ -41,9 +52,30 @@ __all__ = [
     "ValidationReport",
     "Violation",
     "__version__",
-    "build",
-    "export",
     "load_sources",
     "open_store",
     "validate_sources",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from kg.build import BuildResult, load_sources
+    from kg.errors import (
+        BuildNotFoundError,
+        DataSyntaxError,
+        KgError,
+        UsageError,
+        ValidationFailed,
+    )
+    from kg.export import FORMATS
+    from kg.paths import Paths
+    from kg.store import LocalStore, Store, open_store
+    from kg.validate import ValidationReport, Violation, validate_sources

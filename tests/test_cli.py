@@ -97,3 +97,25 @@ def test_bad_option_value_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["export", "--format", "xml"])
     assert result.exit_code == 2
     assert "xml" in result.output
+
+
+def test_public_api_names_resolve() -> None:
+    import kg
+
+    for name in kg.__all__:
+        assert getattr(kg, name) is not None, name
+
+
+def test_help_does_not_import_the_rdf_stack() -> None:
+    """`kg --help` stays instant: rdflib, pyoxigraph and pySHACL load only when needed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from kg.cli import cli\n"
+        "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('rdflib', 'pyoxigraph', 'pyshacl', 'pylode')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
