@@ -9,11 +9,15 @@ stable names ``build/kg.ttl``, ``build/kg.trig`` and ``build/store`` are links t
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+
+from kg.errors import KgError
 
 GENERATION_PREFIX = "gen-"
 CURRENT = "current"
@@ -35,6 +39,23 @@ def write_bytes(path: str | Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def locked(build_dir: Path) -> Iterator[None]:
+    """Hold ``build_dir/.lock`` for the duration of a build; a second build fails at once."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / ".lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KgError(
+                "another kg build is writing here; try again when it ends", file=build_dir
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _umask() -> int:

@@ -177,21 +177,21 @@ def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
     result = summarise(memory, paths.build_dir, len(files), len(report.warnings))
 
     progress(f"writing the store to {paths.build_dir}")
-    if paths.build_dir.is_dir():
+    with atomic.locked(paths.build_dir):
         atomic.clean(paths.build_dir)
-    staged = atomic.new_generation(paths.build_dir)
-    disk = ox.Store(str(staged / "store"))
-    disk.bulk_extend(memory.quads())
-    disk.flush()
-    del disk
-    (staged / "kg.trig").write_bytes(trig)
-    (staged / "kg.ttl").write_bytes(ttl)
-    manifest = {"kg": _version(), "prefixes": PREFIXES, **result.as_dict()}
-    manifest["inputs"] = _checksums(files)
-    (staged / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", "utf-8"
-    )
-    atomic.publish(paths.build_dir, staged, STABLE_NAMES)
+        staged = atomic.new_generation(paths.build_dir)
+        disk = ox.Store(str(staged / "store"))
+        disk.bulk_extend(memory.quads())
+        disk.flush()
+        del disk
+        (staged / "kg.trig").write_bytes(trig)
+        (staged / "kg.ttl").write_bytes(ttl)
+        manifest = {"kg": _version(), "prefixes": PREFIXES, **result.as_dict()}
+        manifest["inputs"] = _checksums(files)
+        (staged / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", "utf-8"
+        )
+        atomic.publish(paths.build_dir, staged, STABLE_NAMES)
     return result
 
 

@@ -129,3 +129,11 @@ def test_same_input_gives_byte_identical_build_files(make_project, tmp_path) -> 
     first = {n: (paths.build_dir / n).read_bytes() for n in ("kg.ttl", "kg.trig")}
     build(paths)
     assert first == {n: (paths.build_dir / n).read_bytes() for n in ("kg.ttl", "kg.trig")}
+
+
+def test_a_second_build_while_one_is_writing_fails_cleanly(make_project) -> None:
+    from kg import atomic
+
+    paths = make_project(TINY)
+    with atomic.locked(paths.build_dir), pytest.raises(KgError, match="another kg build"):
+        build(paths)
