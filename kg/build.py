@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from kg import atomic
 from kg.errors import DataSyntaxError, KgError, ValidationFailed
@@ -29,6 +30,10 @@ from kg.store import LocalStore
 Progress = Callable[[str], None]
 
 DATA_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
+#: RDF files kg does not read from data/: refused rather than silently skipped.
+UNSUPPORTED_RDF = {".nt", ".nq", ".rdf", ".owl", ".xml", ".jsonld", ".json", ".n3", ".trix"}
+HINT = "run kg from the project folder or pass --root"
+UTF8_BOM = b"\xef\xbb\xbf"
 STABLE_NAMES = ("store", "kg.trig", "kg.ttl", "manifest.json")
 
 
@@ -46,18 +51,29 @@ class InputFile:
 def input_files(paths: Paths) -> list[InputFile]:
     """The files a build reads, in a stable order; raises if a required folder is missing."""
     if not paths.ontology_dir.is_dir():
-        raise KgError("ontology folder not found", file=paths.ontology_dir)
+        raise KgError(f"ontology folder not found ({HINT})", file=paths.ontology_dir)
     if not paths.data_dir.is_dir():
-        raise KgError("data folder not found", file=paths.data_dir)
+        raise KgError(f"data folder not found ({HINT})", file=paths.data_dir)
     ontology = sorted(
         p for p in paths.ontology_dir.glob("*.ttl") if p.name != paths.shapes_file.name
     )
     if not ontology:
         raise KgError("no ontology (*.ttl) found", file=paths.ontology_dir)
     files = [InputFile(p, ox.RdfFormat.TURTLE, ONTOLOGY_IRI) for p in ontology]
-    data = sorted(p for p in paths.data_dir.rglob("*") if p.suffix in DATA_SUFFIXES and p.is_file())
-    files += [InputFile(p, DATA_SUFFIXES[p.suffix], None) for p in data]
-    return files
+    data = []
+    for path in sorted(paths.data_dir.rglob("*")):
+        suffix = path.suffix.lower()
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if suffix in UNSUPPORTED_RDF:
+            raise KgError(
+                f"kg reads Turtle (.ttl) and TriG (.trig) from data/, not {path.suffix} files; "
+                "convert it or move it out of data/",
+                file=path,
+            )
+        if suffix in DATA_SUFFIXES:
+            data.append(InputFile(path, DATA_SUFFIXES[suffix], None))
+    return files + data
 
 
 def parse_file(item: InputFile) -> list[ox.Quad]:
@@ -66,6 +82,8 @@ def parse_file(item: InputFile) -> list[ox.Quad]:
         raw = item.path.read_bytes()
     except OSError as exc:
         raise KgError(f"cannot read: {exc.strerror}", file=item.path) from exc
+    if raw.startswith(UTF8_BOM):  # editors on Windows add one; it carries no meaning
+        raw = raw[len(UTF8_BOM) :]
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -86,6 +104,17 @@ def parse_file(item: InputFile) -> list[ox.Quad]:
     if not quads:
         raise DataSyntaxError("holds no triples", file=item.path)
     return quads
+
+
+def read_graph(path: Path) -> rdflib.Graph:
+    """One Turtle file as an rdflib graph (for shapes and ontology documents); parse errors
+    name the file and line like every other input."""
+    from kg.store import to_rdflib
+
+    graph = rdflib.Graph()
+    for q in parse_file(InputFile(path, ox.RdfFormat.TURTLE, None)):
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return graph
 
 
 def load_sources(paths: Paths, progress: Progress = _quiet) -> tuple[LocalStore, list[Path]]:
@@ -164,9 +193,11 @@ def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
     from kg.export import serialise
     from kg.validate import load_shapes, validate_store
 
+    shapes = load_shapes(paths)  # first: a missing shapes file should not wait for parsing
     memory, files = load_sources(paths, progress)
-    progress("validating (kg shapes and CPSV-AP 3.2.0)")
-    report = validate_store(memory, load_shapes(paths))
+    which = "kg shapes and CPSV-AP 3.2.0" if paths.cpsv_shapes else "kg shapes"
+    progress(f"validating ({which})")
+    report = validate_store(memory, shapes)
     if not report.conforms:
         raise ValidationFailed(report)
 

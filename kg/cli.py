@@ -134,8 +134,10 @@ def build(
 
     Reads ontology/*.ttl and data/**/*.ttl|*.trig, validates them against
     ontology/shapes.ttl and the official CPSV-AP 3.2.0 shapes, and writes build/store
-    (an on-disk store), build/kg.trig and build/kg.ttl. If the data does not conform,
-    each violation is printed, the exit code is 1 and the previous build is left as it was.
+    (an on-disk store), build/kg.trig, build/kg.ttl and build/manifest.json (counts and
+    input checksums). The new build replaces the old one in one step (the build/current
+    link). If the data does not conform, each violation is printed, the exit code is 1
+    and the previous build is left as it was.
 
     \b
     Example:
@@ -153,10 +155,11 @@ def build(
         click.echo(_summary(result, time.perf_counter() - started))
 
 
-def _summary(result: Any, seconds: float) -> str:
+def _summary(result: Any, seconds: float | None) -> str:
+    took = "" if seconds is None else f", in {seconds:.1f} s"
     lines = [
         f"Built {result.build_dir}/: {result.triples} triples from {result.files} files, "
-        f"{len(result.sources)} source graph(s), in {seconds:.1f} s.",
+        f"{len(result.sources)} source graph(s){took}.",
         "Resources per class:",
     ]
     width = max((len(c) for c, _, _ in result.classes), default=0)
@@ -240,6 +243,8 @@ def export(ctx: Context, fmt: str, output: Path | None, build_dir: Path | None) 
     from kg import atomic
     from kg.export import export as run_export
 
+    if output is not None and not output.parent.is_dir():
+        raise KgError("the folder for --output does not exist", file=output.parent)
     data = run_export(ctx.paths(build_dir).build_dir, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
@@ -277,7 +282,7 @@ def info(ctx: Context, build_dir: Path | None, as_json: bool) -> None:
         sources=[(s["title"], s["graph"], s["triples"]) for s in manifest["sources"]],  # type: ignore[attr-defined]
         warnings=int(manifest["warnings"]),  # type: ignore[call-overload]
     )
-    click.echo(_summary(result, 0.0).replace(" in 0.0 s", ""))
+    click.echo(_summary(result, None))
 
 
 @cli.command()
@@ -323,4 +328,14 @@ def docs(ctx: Context, check: bool, output_dir: Path | None) -> None:
 
 
 def main() -> None:
-    cli(prog_name="kg")
+    """Entry point: like click's standalone mode, but every error is one line."""
+    try:
+        code = cli.main(prog_name="kg", standalone_mode=False)
+    except click.UsageError as exc:  # bad option, bad value, unknown command
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        _fail(" ".join(exc.format_message().split()) + hint, 2)
+    except click.ClickException as exc:
+        _fail(" ".join(exc.format_message().split()), exc.exit_code)
+    except click.Abort:
+        _fail("aborted", 1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,6 +1,7 @@
 """Generated ontology documentation in docs/: kept current by ``kg docs`` and a test.
 
-* ``ontology.html``: the reference made by pyLODE, with the core-model picture embedded;
+* ``ontology.html`` (English) and ``ontology-nl.html`` (Dutch): the reference made by pyLODE
+  from a one-language view of the ontology, with the core-model picture embedded;
 * ``core-model.dot`` / ``core-model.svg``: the core classes and the links between them
   (Graphviz source, and its rendering stamped with the source's checksum);
 * ``context.jsonld``: the JSON-LD context that ``kg export --format jsonld`` uses.
@@ -22,18 +23,33 @@ from kg.errors import KgError
 from kg.export import _split, jsonld_context
 from kg.paths import Paths
 
-FILES = ("ontology.html", "core-model.dot", "core-model.svg", "context.jsonld")
+FILES = ("ontology.html", "ontology-nl.html", "core-model.dot", "core-model.svg", "context.jsonld")
+LANGUAGES = {"en": "ontology.html", "nl": "ontology-nl.html"}
 _STAMP = "<!-- kg core-model.dot sha256: {} -->"
 
 
 def ontology_graph(paths: Paths) -> rdflib.Graph:
-    from kg.validate import _parse_turtle
+    from kg.build import HINT, read_graph
 
+    files = sorted(p for p in paths.ontology_dir.glob("*.ttl") if p.name != paths.shapes_file.name)
+    if not files:
+        raise KgError(f"no ontology (*.ttl) found ({HINT})", file=paths.ontology_dir)
     graph = rdflib.Graph()
-    for path in sorted(paths.ontology_dir.glob("*.ttl")):
-        if path.name != paths.shapes_file.name:
-            graph += _parse_turtle(path)
+    for path in files:
+        graph += read_graph(path)
     return graph
+
+
+def language_view(graph: rdflib.Graph, lang: str) -> rdflib.Graph:
+    """The graph without text in other languages (pyLODE would run the languages together)."""
+    view = rdflib.Graph()
+    for prefix, ns in graph.namespaces():
+        view.bind(prefix, ns)
+    for s, p, o in graph:
+        if isinstance(o, rdflib.Literal) and o.language and o.language != lang:
+            continue
+        view.add((s, p, o))
+    return view
 
 
 def _label(graph: rdflib.Graph, term: URIRef) -> str:
@@ -125,8 +141,8 @@ def render_svg(dot_source: str) -> str:
     return svg.replace("<svg", _STAMP.format(digest) + "\n<svg", 1)
 
 
-def ontology_html(paths: Paths) -> str:
-    """pyLODE's HTML for the ontology, with the core-model picture after the metadata."""
+def ontology_html(graph: rdflib.Graph, lang: str) -> str:
+    """pyLODE's HTML for one language of the ontology, with the core-model picture."""
     try:
         from pylode import OntPub
     except ImportError as exc:
@@ -137,13 +153,22 @@ def ontology_html(paths: Paths) -> str:
     level = root.level
     root.setLevel(logging.WARNING)  # pyLODE logs its progress at INFO/DEBUG on the root logger
     try:
-        html = OntPub(ontology=ontology_graph(paths), sort_subjects=True).make_html()
+        html = OntPub(ontology=language_view(graph, lang), sort_subjects=True).make_html()
+    except Exception as exc:  # pyLODE reports problems with bare Exceptions
+        raise KgError(f"pyLODE could not document the ontology: {exc}") from exc
     finally:
         root.setLevel(level)
+    other = "nl" if lang == "en" else "en"
+    switch = {"en": "Nederlandse versie", "nl": "English version"}[lang]
+    caption = {
+        "en": "kg classes (blue) with their standard superclasses (dashed arrows) and the main "
+        "links between them. Source: core-model.dot.",
+        "nl": "De klassen van kg (blauw) met hun standaard bovenklassen (gestippelde pijlen) en "
+        "de belangrijkste verbanden. Bron: core-model.dot.",
+    }[lang]
     figure = (
-        '<div id="core-model"><h2>Core model</h2>'
-        "<p>kg classes (blue) with their standard superclasses (dashed arrows) and the "
-        "main links between them. Source: core-model.dot.</p>"
+        f'<div id="core-model"><p><a href="{LANGUAGES[other]}">{switch}</a></p>'
+        f"<h2>{'Core model' if lang == 'en' else 'Kernmodel'}</h2><p>{caption}</p>"
         '<img src="core-model.svg" alt="Diagram of the kg core model" '
         'style="max-width:100%"/></div>'
     )
@@ -157,7 +182,7 @@ def generate(paths: Paths) -> dict[str, str]:
     """Everything but the SVG, which needs Graphviz."""
     graph = ontology_graph(paths)
     return {
-        "ontology.html": ontology_html(paths),
+        **{name: ontology_html(graph, lang) for lang, name in LANGUAGES.items()},
         "core-model.dot": core_model_dot(graph),
         "context.jsonld": json.dumps(jsonld_context(graph), indent=2, ensure_ascii=False) + "\n",
     }

@@ -77,10 +77,51 @@ def serialise(nquads: bytes, fmt: str) -> bytes:
         _bind(graph)
         return graph.serialize(format="turtle", encoding="utf-8")
     if fmt == "trig":
-        return _dataset(nquads).serialize(format="trig", encoding="utf-8")
+        return _trig(nquads)
     if fmt == "jsonld":
         return _jsonld(nquads)
     raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _turtle_parts(ntriples: bytes) -> tuple[list[str], str]:
+    """rdflib's Turtle for one graph, split into its @prefix lines and its body."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    graph.parse(data=ntriples, format="nt")
+    _bind(graph)
+    text = graph.serialize(format="turtle")
+    prefixes = [line for line in text.splitlines() if line.startswith("@prefix ")]
+    body = text.split("\n\n", 1)[1] if prefixes else text
+    return prefixes, body.strip("\n") + "\n"
+
+
+def _graph_name(iri: str) -> str:
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        local = iri[len(ns) :]
+        if iri.startswith(ns) and local and local.replace("-", "").isalnum():
+            return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+def _trig(nquads: bytes) -> bytes:
+    """TriG with the default graph first, then every named graph in IRI order.
+
+    Each graph is written by rdflib's Turtle serialiser (byte-stable); rdflib's own TriG
+    serialiser orders graphs by hash and so differs between processes.
+    """
+    graphs: dict[str, set[ox.Triple]] = {}
+    for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        graphs.setdefault(name, set()).add(ox.Triple(q.subject, q.predicate, q.object))
+    prefixes: set[str] = set()
+    blocks = []
+    for name in sorted(graphs):
+        lines, body = _turtle_parts(
+            _bytes(ox.serialize(graphs[name], format=ox.RdfFormat.N_TRIPLES))
+        )
+        prefixes.update(lines)
+        blocks.append(body if not name else f"{_graph_name(name)} {{\n{body}}}\n")
+    header = "".join(line + "\n" for line in sorted(prefixes))
+    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def _merge(nquads: bytes) -> bytes:
@@ -154,6 +195,16 @@ def _jsonld(nquads: bytes) -> bytes:
     context = jsonld_context(_ontology_graph(nquads))
     text = _dataset(nquads).serialize(format="json-ld", context=context["@context"])
     doc = json.loads(text)
+    # rdflib nests the default graph as a @graph without @id, which JSON-LD processors read as
+    # a blank-node named graph: lift its nodes to the top level, where the default graph lives.
+    top = []
+    for node in doc.get("@graph", []):
+        if "@graph" in node and "@id" not in node:
+            top.extend(node["@graph"])
+        else:
+            top.append(node)
+    if "@graph" in doc:
+        doc["@graph"] = top
     return (
         json.dumps(_canonical(doc), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     ).encode("utf-8")

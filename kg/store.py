@@ -48,6 +48,9 @@ class SelectResult:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self.rows)
+
 
 class Store(ABC):
     """What kg needs from a SPARQL store."""

@@ -9,14 +9,16 @@ warnings and infos are reported but pass.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, RDFS, SH, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
+from kg.build import read_graph
 from kg.errors import KgError
 from kg.namespaces import KG, ONTOLOGY_IRI, PREFIXES
 from kg.paths import Paths
@@ -75,23 +77,11 @@ class Shapes:
     cpsv_nodes: frozenset[Node]  # shape nodes that come from the CPSV-AP file
 
 
-def _parse_turtle(path: Path) -> rdflib.Graph:
-    import pyoxigraph as ox
-
-    from kg.build import InputFile, parse_file
-
-    quads = parse_file(InputFile(path, ox.RdfFormat.TURTLE, None))
-    graph = rdflib.Graph()
-    for q in quads:
-        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-    return graph
-
-
 def load_shapes(paths: Paths) -> Shapes:
     """kg's shapes (``ontology/shapes.ttl``) and, unless disabled, CPSV-AP's."""
     if not paths.shapes_file.is_file():
         raise KgError("shapes file not found", file=paths.shapes_file)
-    graph = _parse_turtle(paths.shapes_file)
+    graph = read_graph(paths.shapes_file)
     cpsv: frozenset[Node] = frozenset()
     if paths.cpsv_shapes is not None:
         if not paths.cpsv_shapes.is_file():
@@ -100,7 +90,7 @@ def load_shapes(paths: Paths) -> Shapes:
                 "or --no-cpsv to skip them",
                 file=paths.cpsv_shapes,
             )
-        official = _parse_turtle(paths.cpsv_shapes)
+        official = read_graph(paths.cpsv_shapes)
         cpsv = frozenset(set(official.subjects()))
         # Keep blank nodes apart: each parse has its own, so a plain union is safe.
         for t in official:
@@ -188,7 +178,10 @@ def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
                 for lit in data.objects(path, RDFS.label)
                 if getattr(lit, "language", None) == "en"
             ]
-            prop = _qname(path) + (f' "{english[0]}"' if english else "")
+            prop = _qname(path)
+            local = re.split(r"[/#]", str(path))[-1].lower()
+            if english and english[0].replace(" ", "").lower() != local:
+                prop += f' "{english[0]}"'  # the label helps only when it differs from the name
         elif path is not None:
             prop = "(a property path)"
         item = Violation(
@@ -228,9 +221,32 @@ def check_graph_names(store: LocalStore) -> list[Violation]:
     return found
 
 
+def check_default_graph(store: LocalStore) -> list[Violation]:
+    """Statements outside a source graph may only describe the project's own code lists
+    (SKOS concepts and concept schemes); everything else must sit in its source's graph."""
+    rows = store.oxigraph.query(
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o . FILTER NOT EXISTS { ?s a ?t . VALUES ?t { "
+        "<http://www.w3.org/2004/02/skos/core#Concept> "
+        "<http://www.w3.org/2004/02/skos/core#ConceptScheme> } } }",
+        default_graph=[ox.DefaultGraph()],
+    )
+    return [
+        Violation(
+            focus_label=row["s"].value,
+            focus=row["s"].value,
+            property=None,
+            message="is described outside any source graph; only code lists (SKOS concepts "
+            "and schemes) may sit in the default graph (Turtle files): put it in the TriG "
+            "graph of the source that states it",
+        )
+        for row in rows  # type: ignore[union-attr]
+    ]
+
+
 def validate_store(store: LocalStore, shapes: Shapes) -> ValidationReport:
     report = validate_graph(data_graph(store), shapes)
-    report.violations = sorted(report.violations + check_graph_names(store), key=Violation.sort_key)
+    extra = check_graph_names(store) + check_default_graph(store)
+    report.violations = sorted(report.violations + extra, key=Violation.sort_key)
     return report
 
 
@@ -238,5 +254,6 @@ def validate_sources(paths: Paths) -> ValidationReport:
     """Parse ``ontology/`` and ``data/`` and validate them, writing nothing."""
     from kg.build import load_sources
 
+    shapes = load_shapes(paths)
     store, _files = load_sources(paths)
-    return validate_store(store, load_shapes(paths))
+    return validate_store(store, shapes)

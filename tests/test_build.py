@@ -137,3 +137,27 @@ def test_a_second_build_while_one_is_writing_fails_cleanly(make_project) -> None
     paths = make_project(TINY)
     with atomic.locked(paths.build_dir), pytest.raises(KgError, match="another kg build"):
         build(paths)
+
+
+@pytest.mark.parametrize("name", ["extra.nt", "extra.jsonld", "extra.rdf"])
+def test_unsupported_rdf_files_in_data_are_refused_not_skipped(make_project, name) -> None:
+    paths = make_project(TINY, (name, "<a> <b> <c> ."))
+    with pytest.raises(KgError, match=r"reads Turtle \(\.ttl\) and TriG"):
+        build(paths)
+
+
+def test_upper_case_suffix_and_byte_order_mark_are_accepted(make_project) -> None:
+    paths = make_project(TINY)
+    (paths.data_dir / "tiny.trig").rename(paths.data_dir / "TINY.TRIG")
+    text = (paths.data_dir / "TINY.TRIG").read_bytes()
+    (paths.data_dir / "TINY.TRIG").write_bytes(b"\xef\xbb\xbf" + text)
+    assert build(paths).triples > 0
+
+
+def test_missing_cpsv_shapes_fail_before_parsing(make_project, tmp_path) -> None:
+    paths = make_project(TINY, ("broken.ttl", "this is not turtle"))
+    from kg.paths import Paths
+
+    missing = Paths(paths.ontology_dir, paths.data_dir, paths.build_dir, tmp_path / "none.ttl")
+    with pytest.raises(KgError, match=r"CPSV-AP 3\.2\.0 shapes not found"):
+        build(missing)

@@ -47,6 +47,7 @@ def test_build_then_info_and_export(runner: CliRunner, make_project, tmp_path) -
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["triples"] > 0
     out = tmp_path / "out" / "kg.nt"
+    out.parent.mkdir()
     result = runner.invoke(cli, [*_root(paths), "export", "-f", "nt", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8").count("\n") > 100
@@ -119,3 +120,40 @@ def test_help_does_not_import_the_rdf_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["export", "--format", "xml"], "'xml' is not one of"),
+        (["bogus"], "No such command 'bogus'"),
+        (["build", "--no-such-option"], "No such option"),
+        (["--root", "/nonexistent/kg-project", "build"], "does not exist"),
+    ],
+    ids=["bad-choice", "unknown-command", "unknown-option", "missing-root"],
+)
+def test_click_usage_errors_are_one_line_from_the_real_entry_point(args, needle) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True)
+    assert out.returncode == 2, out
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and needle in lines[0], lines
+    assert "--help" in lines[0]
+
+
+def test_export_refuses_an_output_folder_that_does_not_exist(runner, tiny_build, tmp_path) -> None:
+    target = tmp_path / "no" / "such" / "dir" / "kg.ttl"
+    root = ["--root", str(tiny_build.ontology_dir.parent)]
+    result = runner.invoke(cli, [*root, "export", "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "folder for --output does not exist" in result.output
+    assert not (tmp_path / "no").exists()
+
+
+def test_info_summary_has_no_timing(runner, tiny_build) -> None:
+    result = runner.invoke(cli, ["--root", str(tiny_build.ontology_dir.parent), "info"])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.endswith("source graph(s).") and ",." not in first

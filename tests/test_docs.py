@@ -43,3 +43,21 @@ def test_changelog_mentions_this_version() -> None:
     from kg import __version__
 
     assert f"## [{__version__}]" in (ROOT / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_docs_without_an_ontology_is_a_one_line_error(runner, tmp_path) -> None:
+    from kg.cli import cli
+
+    result = runner.invoke(cli, ["--root", str(tmp_path), "docs", "--check"])
+    assert result.exit_code == 2, result.output
+    assert "no ontology (*.ttl) found" in result.output and "Traceback" not in result.output
+
+
+def test_each_language_has_its_own_reference() -> None:
+    english = (ROOT / "docs" / "ontology.html").read_text("utf-8")
+    dutch = (ROOT / "docs" / "ontology-nl.html").read_text("utf-8")
+    assert "knowledge graph of the Dutch social domain" in english
+    assert "kennisgraaf van het sociaal domein" not in english
+    assert "kennisgraaf van het sociaal domein" in dutch
+    for html in (english, dutch):
+        assert '<img src="core-model.svg"' in html

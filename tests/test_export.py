@@ -80,6 +80,46 @@ def test_exports_use_the_project_prefixes(tiny_build, fmt: str) -> None:
     assert "programme:tiny-programma" in text
 
 
+def test_serialisation_does_not_depend_on_the_hash_seed(tiny_build) -> None:
+    """rdflib orders some things by hash (its TriG serialiser did): every format must give the
+    same bytes in processes with different PYTHONHASHSEED values."""
+    with open_store(tiny_build.build_dir) as store:
+        nquads = store.dump("nq")
+    source = tiny_build.build_dir.parent / "dataset.nq"
+    source.write_bytes(nquads)
+    code = (
+        "import hashlib, sys\n"
+        "from kg.export import FORMATS, serialise\n"
+        "data = open(sys.argv[1], 'rb').read()\n"
+        "print(' '.join(hashlib.sha256(serialise(data, f)).hexdigest() for f in sorted(FORMATS)))"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(source)],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(digests) == 1, digests
+
+
+def test_jsonld_is_read_alike_by_an_independent_processor(tiny_build) -> None:
+    """pyld (the reference JSON-LD processor for Python) finds the same graphs, with the
+    default graph as the default graph, not as a blank-node graph."""
+    from pyld import jsonld
+
+    doc = json.loads(export(tiny_build.build_dir, "jsonld"))
+    parsed = rdflib.Dataset()
+    parsed.parse(data=jsonld.to_rdf(doc, {"format": "application/n-quads"}), format="nquads")
+    want, got = _graphs(_built(tiny_build)), _graphs(parsed)
+    assert sorted(got) == sorted(want)
+    for name, graph in want.items():
+        assert isomorphic(graph, got[name]), f"graph {name}:\n{_diff(graph, got[name])}"
+
+
 def test_jsonld_uses_the_published_context(tiny_build) -> None:
     doc = json.loads(export(tiny_build.build_dir, "jsonld"))
     published = json.loads((ROOT / "docs" / "context.jsonld").read_text("utf-8"))

@@ -22,9 +22,25 @@ def test_violation_names_label_property_expectation_and_value(make_project) -> N
     ]
     text = str(hit)
     assert text.startswith("Tweede testwet <https://w3id.org/kg-sociaal/id/law/tiny-wet-2>")
-    assert 'dct:identifier "identifier"' in text
+    assert ", dct:identifier: " in text  # its label "identifier" would only repeat the name
     assert "BWBR followed by seven digits" in text
     assert "(value: 'BWBR123')" in text
+
+
+def test_property_label_is_shown_when_it_says_more_than_the_name(make_project) -> None:
+    report = validate_sources(make_project(TINY, INVALID / "programme-spatial-not-location.trig"))
+    assert any('dct:spatial "spatial coverage"' in str(v) for v in report.violations)
+
+
+def test_default_graph_holds_only_code_lists(make_project) -> None:
+    stray = (
+        "stray.ttl",
+        "<https://w3id.org/kg-sociaal/id/law/tiny-wet> "
+        '<http://www.w3.org/2004/02/skos/core#altLabel> "TW"@nl .\n',
+    )
+    report = validate_sources(make_project(TINY, stray))
+    (hit,) = [v for v in report.violations if "outside any source graph" in v.message]
+    assert hit.focus == "https://w3id.org/kg-sociaal/id/law/tiny-wet"
 
 
 def test_report_json_lists_every_violation(make_project) -> None:
