@@ -4,6 +4,9 @@ Single files are written to a temporary file in the same directory, flushed to d
 into place with :func:`os.replace`. A build is written into a fresh generation directory and
 published by swapping one symbolic link (``build/current``), which is atomic on POSIX; the
 stable names ``build/kg.ttl``, ``build/kg.trig`` and ``build/store`` are links through it.
+
+A build folder carries a marker file: kg only ever deletes or replaces things in a folder it
+made, so a mistyped ``--build-dir`` cannot destroy anyone's files.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
+import stat
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -19,17 +24,28 @@ from pathlib import Path
 
 from kg.errors import KgError
 
-GENERATION_PREFIX = "gen-"
+GENERATION = re.compile(r"^\.?gen-[0-9a-f]{12}$")
 CURRENT = "current"
+MARKER = ".kg-build"
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically."""
-    path = Path(path)
+    """Write ``data`` to ``path`` atomically.
+
+    A symbolic link is followed (its target is replaced, the link kept); an existing file keeps
+    its permissions; anything that is not a regular file (a device, a folder) is refused.
+    """
+    path = Path(os.path.realpath(path))
+    mode = 0o666 & ~_umask()
+    if path.exists():
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise KgError("is not a regular file; refusing to replace it", file=path)
+        mode = stat.S_IMODE(info.st_mode)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -39,6 +55,52 @@ def write_bytes(path: str | Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check_claim(build_dir: Path, protected: tuple[Path, ...] = ()) -> None:
+    """Raise unless ``build_dir`` is kg's to write: new, empty, or marked by an earlier build.
+
+    Refuses a folder that is (or is inside, or contains) one of ``protected`` (the ontology
+    and data folders), and a non-empty folder without the marker. Changes nothing.
+    """
+    resolved = build_dir.resolve()
+    for folder in protected:
+        other = folder.resolve()
+        if resolved == other or other in resolved.parents or resolved in other.parents:
+            raise KgError(
+                f"the build folder must be outside {folder} (and may not contain it)",
+                file=build_dir,
+            )
+    if build_dir.exists() and not build_dir.is_dir():
+        raise KgError("the build folder is a file", file=build_dir)
+    if build_dir.is_dir() and not (build_dir / MARKER).is_file() and any(build_dir.iterdir()):
+        raise KgError(
+            "this folder is not empty and was not made by 'kg build'; choose another --build-dir",
+            file=build_dir,
+        )
+
+
+def claim(build_dir: Path, protected: tuple[Path, ...] = ()) -> None:
+    """:func:`check_claim`, then create the folder and its marker."""
+    check_claim(build_dir, protected)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    marker = build_dir / MARKER
+    if not marker.is_file():
+        marker.write_text("This folder is written by 'kg build'; its contents are replaced.\n")
 
 
 @contextlib.contextmanager
@@ -58,18 +120,16 @@ def locked(build_dir: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def new_generation(build_dir: Path) -> Path:
-    """A fresh, hidden directory in ``build_dir`` to write a build into."""
-    build_dir.mkdir(parents=True, exist_ok=True)
-    gen = build_dir / f".{GENERATION_PREFIX}{uuid.uuid4().hex[:12]}"
+@contextlib.contextmanager
+def generation(build_dir: Path) -> Iterator[Path]:
+    """A fresh, hidden folder to write a build into; removed again if the build fails."""
+    gen = build_dir / f".gen-{uuid.uuid4().hex[:12]}"
     gen.mkdir()
-    return gen
+    try:
+        yield gen
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
 
 
 def _relink(link: Path, target: str) -> None:
@@ -79,28 +139,44 @@ def _relink(link: Path, target: str) -> None:
 
 
 def publish(build_dir: Path, staged: Path, stable_names: tuple[str, ...]) -> Path:
-    """Make the staged generation the current build in one atomic step; drop older ones."""
+    """Make the staged generation the current build in one atomic step."""
+    for child in staged.iterdir():
+        if child.is_file():
+            with open(child, "rb") as fh:
+                os.fsync(fh.fileno())
+    _fsync_dir(staged)
     final = build_dir / staged.name.lstrip(".")
     os.rename(staged, final)
     _relink(build_dir / CURRENT, final.name)  # the atomic switch
     for name in stable_names:
         link = build_dir / name
         if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):
-            if link.is_dir() and not link.is_symlink():
-                shutil.rmtree(link)
             _relink(link, f"{CURRENT}/{name}")
+    _fsync_dir(build_dir)
     clean(build_dir)
     return final
 
 
-def clean(build_dir: Path) -> None:
-    """Remove generations that are not current (left by finished or killed builds)."""
+def clean(build_dir: Path, keep_previous: int = 1) -> None:
+    """Remove generations left by finished or killed builds.
+
+    Keeps the current one and the ``keep_previous`` newest others, which readers that opened
+    the store just before a rebuild may still be using. Touches only kg's own names.
+    """
     current = build_dir / CURRENT
-    keep = os.readlink(current) if current.is_symlink() else None
+    live = os.readlink(current) if current.is_symlink() else None
+    finished = [
+        c
+        for c in build_dir.iterdir()
+        if GENERATION.match(c.name) and not c.name.startswith(".") and c.name != live
+    ]
+    finished.sort(key=lambda c: c.stat().st_mtime, reverse=True)
+    doomed = finished[keep_previous:] + [
+        c for c in build_dir.iterdir() if GENERATION.match(c.name) and c.name.startswith(".")
+    ]
+    for child in doomed:
+        shutil.rmtree(child, ignore_errors=True)
     for child in build_dir.iterdir():
-        name = child.name.lstrip(".")
-        if name.startswith(GENERATION_PREFIX) and child.name != keep and child.is_dir():
-            shutil.rmtree(child, ignore_errors=True)
-        elif child.name.endswith((".lnk", ".tmp")) and child.name.startswith("."):
+        if child.name.startswith(".") and child.name.endswith((".lnk", ".tmp")):
             with contextlib.suppress(FileNotFoundError):
                 child.unlink()

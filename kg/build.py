@@ -1,9 +1,10 @@
 """ontology/ + data/ -> a validated dataset with a named graph per source -> build/.
 
 Inputs: every ``*.ttl`` in ``ontology/`` except ``shapes.ttl`` (loaded into the ontology's
-own named graph), and every ``*.ttl`` and ``*.trig`` under ``data/``. In TriG files each named
-graph is the graph of one source (its IRI is the source's IRI); triples of Turtle files and of
-TriG default graphs go to the default graph.
+own named graph), and every ``*.ttl`` and ``*.trig`` under ``data/`` (sub-folders and linked
+folders included). In TriG files each named graph is the graph of one source (its IRI is the
+source's IRI); triples of Turtle files and of TriG default graphs go to the default graph,
+which may hold only the project's code lists (see :mod:`kg.validate`).
 
 Outputs, written atomically (see :mod:`kg.atomic`): ``build/store`` (an on-disk pyoxigraph
 store that later commands open without re-parsing), ``build/kg.trig`` (named graphs kept),
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,19 +24,44 @@ import pyoxigraph as ox
 import rdflib
 
 from kg import atomic
-from kg.errors import DataSyntaxError, KgError, ValidationFailed
+from kg.errors import BuildNotFoundError, DataSyntaxError, KgError, ValidationFailed
 from kg.namespaces import ONTOLOGY_IRI, PREFIXES
 from kg.paths import Paths
-from kg.store import LocalStore
+from kg.store import LocalStore, quads_to_graph
 
 Progress = Callable[[str], None]
 
 DATA_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
 #: RDF files kg does not read from data/: refused rather than silently skipped.
 UNSUPPORTED_RDF = {".nt", ".nq", ".rdf", ".owl", ".xml", ".jsonld", ".json", ".n3", ".trix"}
+STABLE_NAMES = ("store", "kg.trig", "kg.ttl", "manifest.json")
 HINT = "run kg from the project folder or pass --root"
 UTF8_BOM = b"\xef\xbb\xbf"
-STABLE_NAMES = ("store", "kg.trig", "kg.ttl", "manifest.json")
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+#: Statements that define vocabulary; they belong in ontology/, never in data/.
+SCHEMA_PREDICATES = {
+    _RDFS + "subClassOf",
+    _RDFS + "subPropertyOf",
+    _RDFS + "domain",
+    _RDFS + "range",
+    _OWL + "equivalentClass",
+    _OWL + "equivalentProperty",
+    _OWL + "disjointWith",
+    _OWL + "inverseOf",
+    _OWL + "propertyChainAxiom",
+}
+SCHEMA_TYPES = {
+    _OWL + "Class",
+    _RDFS + "Class",
+    _RDF + "Property",
+    _OWL + "ObjectProperty",
+    _OWL + "DatatypeProperty",
+    _OWL + "AnnotationProperty",
+    _OWL + "Ontology",
+}
 
 
 def _quiet(_: str) -> None:
@@ -45,7 +72,29 @@ def _quiet(_: str) -> None:
 class InputFile:
     path: Path
     fmt: ox.RdfFormat
-    graph: str | None  # None: keep the file's own graphs (TriG) or the default graph
+    graph: str | None  # ontology files go to this graph; data files keep their own graphs
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every file under ``folder``, following linked folders once; unreadable folders and
+    broken links are errors, not silent gaps."""
+    seen: set[tuple[int, int]] = set()
+
+    def fail(exc: OSError) -> None:
+        raise KgError(f"cannot read: {exc.strerror}", file=exc.filename) from exc
+
+    for top, dirs, names in os.walk(folder, onerror=fail, followlinks=True):
+        info = os.stat(top)
+        if (info.st_dev, info.st_ino) in seen:  # a link loop
+            dirs.clear()
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(top) / name
+            if path.is_symlink() and not path.exists():
+                raise KgError("is a broken link", file=path)
+            yield path
 
 
 def input_files(paths: Paths) -> list[InputFile]:
@@ -58,12 +107,11 @@ def input_files(paths: Paths) -> list[InputFile]:
         p for p in paths.ontology_dir.glob("*.ttl") if p.name != paths.shapes_file.name
     )
     if not ontology:
-        raise KgError("no ontology (*.ttl) found", file=paths.ontology_dir)
-    files = [InputFile(p, ox.RdfFormat.TURTLE, ONTOLOGY_IRI) for p in ontology]
+        raise KgError(f"no ontology (*.ttl) found ({HINT})", file=paths.ontology_dir)
     data = []
-    for path in sorted(paths.data_dir.rglob("*")):
+    for path in _walk(paths.data_dir):
         suffix = path.suffix.lower()
-        if not path.is_file() or path.name.startswith("."):
+        if path.name.startswith("."):
             continue
         if suffix in UNSUPPORTED_RDF:
             raise KgError(
@@ -73,15 +121,22 @@ def input_files(paths: Paths) -> list[InputFile]:
             )
         if suffix in DATA_SUFFIXES:
             data.append(InputFile(path, DATA_SUFFIXES[suffix], None))
-    return files + data
+    if not data:
+        raise KgError("no data files (*.ttl, *.trig) found", file=paths.data_dir)
+    return [InputFile(p, ox.RdfFormat.TURTLE, ONTOLOGY_IRI) for p in ontology] + data
 
 
-def parse_file(item: InputFile) -> list[ox.Quad]:
-    """Parse one input file; syntax errors name the file and line."""
+def read_bytes(path: Path) -> bytes:
     try:
-        raw = item.path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        raise KgError(f"cannot read: {exc.strerror}", file=item.path) from exc
+        raise KgError(f"cannot read: {exc.strerror}", file=path) from exc
+
+
+def parse_file(item: InputFile, raw: bytes | None = None) -> list[ox.Quad]:
+    """Parse one input file; syntax errors name the file and line."""
+    if raw is None:
+        raw = read_bytes(item.path)
     if raw.startswith(UTF8_BOM):  # editors on Windows add one; it carries no meaning
         raw = raw[len(UTF8_BOM) :]
     try:
@@ -103,28 +158,65 @@ def parse_file(item: InputFile) -> list[ox.Quad]:
         raise DataSyntaxError(message, file=item.path, line=exc.lineno) from exc
     if not quads:
         raise DataSyntaxError("holds no triples", file=item.path)
+    for q in quads:
+        if isinstance(q.object, ox.Triple) or isinstance(q.subject, ox.Triple):
+            raise DataSyntaxError("RDF 1.2 triple terms are not supported", file=item.path)
+        if isinstance(q.object, ox.Literal) and q.object.direction:
+            raise DataSyntaxError(
+                f"text direction on literals (@{q.object.language}--{q.object.direction}) is "
+                "not supported; use a plain language tag",
+                file=item.path,
+            )
     return quads
 
 
+def _check_data_quads(item: InputFile, quads: list[ox.Quad]) -> None:
+    """Data files may not write into the ontology graph or define vocabulary."""
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_IRI:
+            raise KgError(
+                f"data may not write into the ontology graph <{ONTOLOGY_IRI}>", file=item.path
+            )
+        p = q.predicate.value
+        if p in SCHEMA_PREDICATES or (
+            p == _RDF + "type"
+            and isinstance(q.object, ox.NamedNode)
+            and q.object.value in SCHEMA_TYPES
+        ):
+            raise KgError(
+                f"defines vocabulary ({q.subject} {q.predicate} {q.object}); "
+                "schema statements belong in ontology/",
+                file=item.path,
+            )
+
+
 def read_graph(path: Path) -> rdflib.Graph:
-    """One Turtle file as an rdflib graph (for shapes and ontology documents); parse errors
+    """One Turtle file as an rdflib graph (shapes, ontology documentation); parse errors
     name the file and line like every other input."""
-    from kg.store import to_rdflib
-
-    graph = rdflib.Graph()
-    for q in parse_file(InputFile(path, ox.RdfFormat.TURTLE, None)):
-        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-    return graph
+    return quads_to_graph(parse_file(InputFile(path, ox.RdfFormat.TURTLE, None)))
 
 
-def load_sources(paths: Paths, progress: Progress = _quiet) -> tuple[LocalStore, list[Path]]:
+@dataclass(frozen=True)
+class Loaded:
+    store: LocalStore
+    files: list[Path]
+    checksums: list[str]  # sha256 of the bytes that were parsed, file by file
+
+
+def load_sources(paths: Paths, progress: Progress = _quiet) -> Loaded:
     """Parse the ontology and every data file into an in-memory store."""
     files = input_files(paths)
     store = LocalStore.in_memory()
+    sums = []
     for i, item in enumerate(files, 1):
         progress(f"parsing [{i}/{len(files)}] {item.path}")
-        store.extend(parse_file(item))
-    return store, [f.path for f in files]
+        raw = read_bytes(item.path)
+        sums.append(hashlib.sha256(raw).hexdigest())
+        quads = parse_file(item, raw)
+        if item.graph is None:
+            _check_data_quads(item, quads)
+        store.extend(quads)
+    return Loaded(store, [f.path for f in files], sums)
 
 
 @dataclass
@@ -149,6 +241,25 @@ class BuildResult:
             "warnings": self.warnings,
         }
 
+    @classmethod
+    def from_dict(cls, build_dir: Path, data: dict[str, object]) -> BuildResult:
+        """Read a manifest back; a damaged one is a clear error, not a KeyError."""
+        try:
+            return cls(
+                build_dir=build_dir,
+                triples=int(data["triples"]),  # type: ignore[call-overload]
+                quads=int(data["quads"]),  # type: ignore[call-overload]
+                files=int(data["files"]),  # type: ignore[call-overload]
+                classes=[(c["label"], c["iri"], int(c["count"])) for c in data["classes"]],  # type: ignore[attr-defined]
+                sources=[(s["title"], s["graph"], int(s["triples"])) for s in data["sources"]],  # type: ignore[attr-defined]
+                warnings=int(data["warnings"]),  # type: ignore[call-overload]
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise KgError(
+                f"the build manifest is damaged ({exc!r}); run 'kg build' again",
+                file=build_dir / "manifest.json",
+            ) from exc
+
 
 _CLASS_COUNTS = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -160,10 +271,11 @@ SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
 
 _SOURCE_COUNTS = """
 PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?g (SAMPLE(?t) AS ?title) (COUNT(*) AS ?n) WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  OPTIONAL { ?g dct:title ?t }
-} GROUP BY ?g
+SELECT ?g ?n (SAMPLE(COALESCE(?nl, ?any)) AS ?title) WHERE {
+  { SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g }
+  OPTIONAL { ?g dct:title ?nl FILTER(lang(?nl) = "nl") }
+  OPTIONAL { ?g dct:title ?any }
+} GROUP BY ?g ?n
 """
 
 
@@ -171,20 +283,21 @@ def summarise(store: LocalStore, build_dir: Path, files: int, warnings: int) -> 
     quads = list(store.quads())
     triples = len({(q.subject, q.predicate, q.object) for q in quads})
     classes = sorted(
-        (str(r[1]), str(r[0]), int(str(r[2]))) for r in store.select(_CLASS_COUNTS).rows
+        (str(label), str(cls), int(str(n))) for cls, label, n in store.select(_CLASS_COUNTS)
     )
     sources = sorted(
-        (str(r[1]) if r[1] is not None else "(no title)", str(r[0]), int(str(r[2])))
-        for r in store.select(_SOURCE_COUNTS).rows
-        if str(r[0]) != ONTOLOGY_IRI
+        (str(title) if title is not None else "(no title)", str(g), int(str(n)))
+        for g, n, title in store.select(_SOURCE_COUNTS)
+        if str(g) != ONTOLOGY_IRI
     )
     return BuildResult(build_dir, triples, len(quads), files, classes, sources, warnings)
 
 
-def _checksums(files: list[Path]) -> list[dict[str, str]]:
-    return [
-        {"file": f.as_posix(), "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in files
-    ]
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
@@ -193,47 +306,62 @@ def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
     from kg.export import serialise
     from kg.validate import load_shapes, validate_store
 
+    protected = (paths.ontology_dir, paths.data_dir)
+    atomic.check_claim(paths.build_dir, protected)  # before any work, and writing nothing
     shapes = load_shapes(paths)  # first: a missing shapes file should not wait for parsing
-    memory, files = load_sources(paths, progress)
+    loaded = load_sources(paths, progress)
     which = "kg shapes and CPSV-AP 3.2.0" if paths.cpsv_shapes else "kg shapes"
     progress(f"validating ({which})")
-    report = validate_store(memory, shapes)
+    report = validate_store(loaded.store, shapes)
     if not report.conforms:
         raise ValidationFailed(report)
 
     progress("serialising kg.trig and kg.ttl")
-    nquads = memory.dump("nq")
+    nquads = loaded.store.dump("nq")
     trig = serialise(nquads, "trig")
     ttl = serialise(nquads, "ttl")
-    result = summarise(memory, paths.build_dir, len(files), len(report.warnings))
+    result = summarise(loaded.store, paths.build_dir, len(loaded.files), len(report.warnings))
+    root = paths.ontology_dir.parent
+    manifest = {
+        "kg": _version(),
+        "prefixes": PREFIXES,
+        **result.as_dict(),
+        "inputs": [
+            {"file": _relative(f, root), "sha256": s}
+            for f, s in zip(loaded.files, loaded.checksums, strict=True)
+        ],
+    }
 
     progress(f"writing the store to {paths.build_dir}")
+    atomic.claim(paths.build_dir, protected)
     with atomic.locked(paths.build_dir):
         atomic.clean(paths.build_dir)
-        staged = atomic.new_generation(paths.build_dir)
-        disk = ox.Store(str(staged / "store"))
-        disk.bulk_extend(memory.quads())
-        disk.flush()
-        del disk
-        (staged / "kg.trig").write_bytes(trig)
-        (staged / "kg.ttl").write_bytes(ttl)
-        manifest = {"kg": _version(), "prefixes": PREFIXES, **result.as_dict()}
-        manifest["inputs"] = _checksums(files)
-        (staged / "manifest.json").write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n", "utf-8"
-        )
-        atomic.publish(paths.build_dir, staged, STABLE_NAMES)
+        with atomic.generation(paths.build_dir) as staged:
+            disk = ox.Store(str(staged / "store"))
+            disk.bulk_extend(loaded.store.quads())
+            disk.flush()
+            del disk
+            (staged / "kg.trig").write_bytes(trig)
+            (staged / "kg.ttl").write_bytes(ttl)
+            text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+            (staged / "manifest.json").write_text(text, "utf-8")
+            atomic.publish(paths.build_dir, staged, STABLE_NAMES)
     return result
 
 
 def read_manifest(build_dir: Path) -> dict[str, object]:
-    """The manifest of the current build (raises if there is none)."""
-    from kg.errors import BuildNotFoundError
-
+    """The manifest of the current build (raises if there is none or it is damaged)."""
     path = build_dir / "manifest.json"
     if not path.is_file():
         raise BuildNotFoundError("no built graph here; run 'kg build' first", file=build_dir)
-    manifest: dict[str, object] = json.loads(path.read_text("utf-8"))
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (ValueError, OSError) as exc:
+        raise KgError(
+            f"cannot read the build manifest ({exc}); run 'kg build' again", file=path
+        ) from exc
+    if not isinstance(manifest, dict):
+        raise KgError("the build manifest is damaged; run 'kg build' again", file=path)
     return manifest
 
 

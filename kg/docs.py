@@ -20,7 +20,8 @@ from rdflib import OWL, RDF, RDFS, URIRef
 
 from kg import atomic
 from kg.errors import KgError
-from kg.export import _split, jsonld_context
+from kg.export import jsonld_context
+from kg.namespaces import KG, curie
 from kg.paths import Paths
 
 FILES = ("ontology.html", "ontology-nl.html", "core-model.dot", "core-model.svg", "context.jsonld")
@@ -52,26 +53,16 @@ def language_view(graph: rdflib.Graph, lang: str) -> rdflib.Graph:
     return view
 
 
-def _label(graph: rdflib.Graph, term: URIRef) -> str:
-    for lit in graph.objects(term, RDFS.label):
-        if getattr(lit, "language", None) == "en":
-            return str(lit)
-    prefix, local = _split(str(term))
-    return f"{prefix}:{local}"
-
-
 def _curie(term: URIRef) -> str:
-    prefix, local = _split(str(term))
-    return f"{prefix}:{local}" if prefix else str(term)
+    return curie(str(term))
 
 
 def core_model_dot(graph: rdflib.Graph) -> str:
     """Graphviz source: every kg class with its superclass, and kg properties as arrows."""
-    kg_ns = "https://w3id.org/kg-sociaal/def#"
     nodes: set[URIRef] = set()
     edges: list[tuple[str, str, str, str]] = []
     for cls in graph.subjects(RDF.type, OWL.Class):
-        if isinstance(cls, URIRef) and str(cls).startswith(kg_ns):
+        if isinstance(cls, URIRef) and str(cls).startswith(KG):
             nodes.add(cls)
             for sup in graph.objects(cls, RDFS.subClassOf):
                 if isinstance(sup, URIRef):
@@ -89,7 +80,7 @@ def core_model_dot(graph: rdflib.Graph) -> str:
                     nodes.add(sup)
                     frontier.add(sup)
     for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
-        if isinstance(prop, URIRef) and str(prop).startswith(kg_ns):
+        if isinstance(prop, URIRef) and str(prop).startswith(KG):
             domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
             if isinstance(domain, URIRef) and isinstance(range_, URIRef):
                 nodes.update((domain, range_))

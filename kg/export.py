@@ -18,9 +18,9 @@ import rdflib
 from rdflib import OWL, RDF
 from rdflib.namespace import NamespaceManager
 
-from kg.errors import UsageError
-from kg.namespaces import ONTOLOGY_IRI, PREFIXES
-from kg.store import _bytes
+from kg.errors import BuildNotFoundError, UsageError
+from kg.namespaces import ONTOLOGY_IRI, PREFIXES, split
+from kg.store import as_bytes, quads_to_graph
 
 FORMATS: dict[str, str] = {
     "ttl": "Turtle, all graphs merged",
@@ -28,14 +28,6 @@ FORMATS: dict[str, str] = {
     "nt": "N-Triples, all graphs merged, sorted lines",
     "nq": "N-Quads, one named graph per source, sorted lines",
     "jsonld": "JSON-LD with the kg context, one named graph per source",
-}
-
-MEDIA_TYPES: dict[str, str] = {
-    "ttl": "text/turtle",
-    "trig": "application/trig",
-    "nt": "application/n-triples",
-    "nq": "application/n-quads",
-    "jsonld": "application/ld+json",
 }
 
 
@@ -66,11 +58,7 @@ def serialise(nquads: bytes, fmt: str) -> bytes:
     if fmt == "nq":
         return _sorted_lines(nquads)
     if fmt == "nt":
-        triples = {
-            ox.Triple(q.subject, q.predicate, q.object)
-            for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-        }
-        return _sorted_lines(_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
+        return _sorted_lines(_merge(nquads))
     if fmt == "ttl":
         graph = rdflib.Graph(bind_namespaces="none")
         graph.parse(data=_merge(nquads), format="nt")
@@ -116,7 +104,7 @@ def _trig(nquads: bytes) -> bytes:
     blocks = []
     for name in sorted(graphs):
         lines, body = _turtle_parts(
-            _bytes(ox.serialize(graphs[name], format=ox.RdfFormat.N_TRIPLES))
+            as_bytes(ox.serialize(graphs[name], format=ox.RdfFormat.N_TRIPLES))
         )
         prefixes.update(lines)
         blocks.append(body if not name else f"{_graph_name(name)} {{\n{body}}}\n")
@@ -129,7 +117,7 @@ def _merge(nquads: bytes) -> bytes:
         ox.Triple(q.subject, q.predicate, q.object)
         for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
     }
-    return _bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    return as_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
 
 
 def jsonld_context(ontology: rdflib.Graph) -> dict[str, Any]:
@@ -152,14 +140,14 @@ def jsonld_context(ontology: rdflib.Graph) -> dict[str, Any]:
                 terms.setdefault(str(term), kind)
     by_local: dict[str, list[str]] = {}
     for iri in terms:
-        prefix, local = _split(iri)
+        prefix, local = split(iri)
         if prefix is None:
             continue
         by_local.setdefault(local, []).append(iri)
     context: dict[str, Any] = dict(sorted(PREFIXES.items()))
     for local, iris in sorted(by_local.items()):
         for iri in sorted(iris):
-            prefix, _ = _split(iri)
+            prefix, _ = split(iri)
             key = local if len(iris) == 1 else f"{prefix}_{local}"
             if key in context or key.startswith("@"):
                 key = f"{prefix}_{local}"
@@ -170,25 +158,11 @@ def jsonld_context(ontology: rdflib.Graph) -> dict[str, Any]:
     return {"@context": dict(sorted(context.items()))}
 
 
-def _split(iri: str) -> tuple[str | None, str]:
-    best: tuple[str | None, str] = (None, iri)
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            local = iri[len(ns) :]
-            if best[0] is None or len(local) < len(best[1]):
-                best = (prefix, local)
-    return best
-
-
 def _ontology_graph(nquads: bytes) -> rdflib.Graph:
-    graph = rdflib.Graph()
     onto = ox.NamedNode(ONTOLOGY_IRI)
-    from kg.store import to_rdflib
-
-    for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
-        if q.graph_name == onto:
-            graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-    return graph
+    return quads_to_graph(
+        q for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS) if q.graph_name == onto
+    )
 
 
 def _jsonld(nquads: bytes) -> bytes:
@@ -211,9 +185,15 @@ def _jsonld(nquads: bytes) -> bytes:
 
 
 def _canonical(node: Any) -> Any:
-    """Sort arrays of nodes by @id (and values by their JSON) so output never depends on order."""
+    """Sort arrays (JSON-LD sets) by their JSON so output never depends on order; ``@list``
+    arrays are ordered data and keep their order."""
     if isinstance(node, dict):
-        return {k: _canonical(v) for k, v in node.items()}
+        return {
+            k: [_canonical(v) for v in value]
+            if k == "@list" and isinstance(value, list)
+            else _canonical(value)
+            for k, value in node.items()
+        }
     if isinstance(node, list):
         items = [_canonical(v) for v in node]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
@@ -227,8 +207,10 @@ def export(build_dir: str | Path, fmt: str) -> bytes:
     from kg.store import open_store
 
     build_dir = Path(build_dir)
-    if fmt in ("ttl", "trig"):
-        open_store(build_dir).close()  # raises a clear error when there is no build
-        return (build_dir / f"kg.{fmt}").read_bytes()
+    if fmt in ("ttl", "trig"):  # written by the build with the same serialiser
+        path = build_dir / f"kg.{fmt}"
+        if not path.is_file():
+            raise BuildNotFoundError("no built graph here; run 'kg build' first", file=build_dir)
+        return path.read_bytes()
     with open_store(build_dir) as store:
         return serialise(store.dump("nq"), fmt)

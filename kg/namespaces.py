@@ -73,6 +73,21 @@ PREFIXES: dict[str, str] = {
 }
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def split(iri: str) -> tuple[str | None, str]:
+    """``(prefix, local name)`` for the longest matching project prefix, or ``(None, iri)``."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return prefix, iri[len(ns) :]
+    return None, iri
+
+
+def curie(iri: str) -> str:
+    """``prefix:local`` where a project prefix matches, else ``<iri>``."""
+    prefix, local = split(iri)
+    return f"{prefix}:{local}" if prefix else f"<{iri}>"
 
 
 def slugify(name: str) -> str:

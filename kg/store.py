@@ -53,7 +53,12 @@ class SelectResult:
 
 
 class Store(ABC):
-    """What kg needs from a SPARQL store."""
+    """What kg's commands need from a SPARQL store.
+
+    Building and validating always happen in an embedded :class:`LocalStore` (parsed files go
+    in, a store comes out); every command that reads a built graph goes through this interface,
+    so a remote SPARQL server can stand in for the local store.
+    """
 
     @abstractmethod
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
@@ -121,6 +126,14 @@ def to_oxigraph(term: Node) -> Any:
     raise TypeError(f"cannot convert {term!r}")
 
 
+def quads_to_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    """The triples of ``quads`` (graphs merged) as an rdflib graph."""
+    graph = rdflib.Graph()
+    for q in quads:
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return graph
+
+
 def _substitutions(bindings: Mapping[str, Node] | None) -> dict[ox.Variable, Any] | None:
     if not bindings:
         return None
@@ -139,10 +152,12 @@ class LocalStore(Store):
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = True) -> LocalStore:
-        path = Path(path)
+        """Open an on-disk store. The path is resolved first, so a store reached through
+        ``build/store`` stays on its own generation even when a rebuild switches the link."""
+        path = Path(path).resolve()
         try:
             store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except OSError as exc:  # RocksDB refuses: missing, locked, or corrupt
+        except (OSError, RuntimeError) as exc:  # RocksDB refuses: missing, locked, corrupt
             raise KgError(f"cannot open the store: {exc}", file=path) from exc
         return cls(store)
 
@@ -205,17 +220,17 @@ class LocalStore(Store):
     def dump(self, fmt: str = "nq") -> bytes:
         format_ = _format(fmt)
         if format_ in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            return _bytes(self._store.dump(format=format_))
+            return as_bytes(self._store.dump(format=format_))
         # Triple formats: the union of every graph, each triple once.
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}
-        return _bytes(ox.serialize(triples, format=format_))
+        return as_bytes(ox.serialize(triples, format=format_))
 
     def close(self) -> None:
-        # pyoxigraph closes the store when the object is dropped.
+        """Drop the store: pyoxigraph releases RocksDB when its last reference goes."""
         self._store = None  # type: ignore[assignment]
 
 
-def _bytes(data: bytes | None) -> bytes:
+def as_bytes(data: bytes | None) -> bytes:
     """pyoxigraph's dump/serialize return bytes when no output file is given."""
     if data is None:
         raise TypeError("pyoxigraph returned nothing")

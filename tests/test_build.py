@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -90,7 +89,10 @@ def test_build_writes_store_and_files_and_summarises(make_project) -> None:
         assert store.ask("ASK { ?p a <https://w3id.org/kg-sociaal/def#Project> }")
     manifest = read_manifest(paths.build_dir)
     assert manifest["triples"] == result.triples
-    assert {Path(i["file"]).name for i in manifest["inputs"]} == {"kg.ttl", "tiny.trig"}
+    assert [i["file"] for i in manifest["inputs"]] == ["ontology/kg.ttl", "data/tiny.trig"]
+    import hashlib
+
+    assert manifest["inputs"][1]["sha256"] == hashlib.sha256(TINY.read_bytes()).hexdigest()
 
 
 def test_failed_validation_leaves_the_previous_build_untouched(make_project) -> None:
@@ -109,18 +111,121 @@ def test_failed_validation_leaves_the_previous_build_untouched(make_project) -> 
     assert after == before
 
 
-def test_rebuild_switches_generation_and_cleans_old_ones(make_project) -> None:
+def test_rebuild_switches_generation_keeps_one_previous_and_cleans_the_rest(make_project):
+    paths = make_project(TINY)
+    gens = []
+    for _ in range(3):
+        build(paths)
+        gens.append(os.readlink(paths.build_dir / "current"))
+    assert len(set(gens)) == 3
+    stale = paths.build_dir / ".gen-0123456789ab"  # staging left by a killed build
+    stale.mkdir()
+    foreign = paths.build_dir / "gen-photos"  # not a name kg makes: never touched
+    foreign.mkdir()
+    build(paths)
+    current = os.readlink(paths.build_dir / "current")
+    left = sorted(p.name for p in paths.build_dir.iterdir() if "gen-" in p.name)
+    assert left == sorted(["gen-photos", gens[-1], current])
+    assert os.readlink(paths.build_dir / "kg.ttl") == "current/kg.ttl"
+
+
+@pytest.mark.parametrize("where", ["data", "ontology", "root", "inside-data"])
+def test_build_folder_may_not_overlap_the_inputs(make_project, where) -> None:
+    from kg.paths import Paths
+
+    paths = make_project(TINY)
+    root = paths.ontology_dir.parent
+    target = {
+        "data": paths.data_dir,
+        "ontology": paths.ontology_dir,
+        "root": root,
+        "inside-data": paths.data_dir / "out",
+    }[where]
+    before = sorted(p.name for p in root.rglob("*"))
+    bad = Paths(paths.ontology_dir, paths.data_dir, target, paths.cpsv_shapes)
+    with pytest.raises(KgError, match="build folder must be outside"):
+        build(bad)
+    assert sorted(p.name for p in root.rglob("*")) == before
+
+
+def test_a_foreign_non_empty_build_folder_is_refused(make_project, tmp_path) -> None:
+    from kg.paths import Paths
+
+    paths = make_project(TINY)
+    foreign = tmp_path / "photos"
+    (foreign / "store").mkdir(parents=True)
+    (foreign / "kg.ttl").write_text("my own file")
+    bad = Paths(paths.ontology_dir, paths.data_dir, foreign, paths.cpsv_shapes)
+    with pytest.raises(KgError, match="not made by 'kg build'"):
+        build(bad)
+    assert (foreign / "kg.ttl").read_text() == "my own file" and (foreign / "store").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "words"),
+    [
+        (
+            "subclass",
+            "<https://example.org/X> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+            "<https://w3id.org/kg-sociaal/def#Programme> .",
+            "schema statements belong",
+        ),
+        (
+            "class",
+            "<https://example.org/X> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            "<http://www.w3.org/2002/07/owl#Class> .",
+            "schema statements belong",
+        ),
+        (
+            "ontology-graph",
+            "<https://w3id.org/kg-sociaal/def> { <https://example.org/a> "
+            "<https://example.org/b> <https://example.org/c> . }",
+            "ontology graph",
+        ),
+        (
+            "triple-term",
+            "<https://example.org/a> <https://example.org/b> "
+            "<<( <https://example.org/a> <https://example.org/b> <https://example.org/c> )>> .",
+            "triple terms",
+        ),
+        (
+            "direction",
+            '<https://example.org/a> <https://example.org/b> "x"@en--ltr .',
+            "text direction",
+        ),
+    ],
+)
+def test_data_may_not_change_the_vocabulary_or_use_rdf_1_2(make_project, case, text, words):
+    paths = make_project(TINY, (f"{case}.trig", text))
+    with pytest.raises(KgError, match=words) as info:
+        build(paths)
+    assert info.value.file == str(paths.data_dir / f"{case}.trig")
+
+
+def test_unreadable_folders_and_broken_links_are_errors(make_project) -> None:
+    paths = make_project(TINY)
+    (paths.data_dir / "gone.ttl").symlink_to(paths.data_dir / "missing.ttl")
+    with pytest.raises(KgError, match="broken link"):
+        build(paths)
+
+
+def test_linked_folders_are_read(make_project, tmp_path) -> None:
+    paths = make_project()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / TINY.name).write_bytes(TINY.read_bytes())
+    (paths.data_dir / "linked").symlink_to(elsewhere, target_is_directory=True)
+    assert [t for t, _, _ in build(paths).sources] == ["Testbron"]
+
+
+def test_empty_data_folder_is_an_error_and_keeps_the_previous_build(make_project) -> None:
     paths = make_project(TINY)
     build(paths)
-    first = os.readlink(paths.build_dir / "current")
-    stale = paths.build_dir / ".gen-left-by-a-killed-build"
-    stale.mkdir()
-    build(paths)
-    second = os.readlink(paths.build_dir / "current")
-    assert first != second
-    generations = sorted(p.name for p in paths.build_dir.iterdir() if "gen-" in p.name)
-    assert generations == [second]
-    assert os.readlink(paths.build_dir / "kg.ttl") == "current/kg.ttl"
+    current = os.readlink(paths.build_dir / "current")
+    (paths.data_dir / TINY.name).unlink()
+    with pytest.raises(KgError, match="no data files"):
+        build(paths)
+    assert os.readlink(paths.build_dir / "current") == current
 
 
 def test_same_input_gives_byte_identical_build_files(make_project, tmp_path) -> None:
@@ -135,6 +240,7 @@ def test_a_second_build_while_one_is_writing_fails_cleanly(make_project) -> None
     from kg import atomic
 
     paths = make_project(TINY)
+    atomic.claim(paths.build_dir)  # as the other build did
     with atomic.locked(paths.build_dir), pytest.raises(KgError, match="another kg build"):
         build(paths)
 

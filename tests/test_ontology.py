@@ -51,8 +51,11 @@ def _reason(graph: rdflib.Graph, tmp_path: Path) -> None:
     assert list(world.inconsistent_classes()) == []
 
 
+STANDARD_AXIOMS = DATA / "standard-axioms.ttl"
+
+
 def test_ontology_is_consistent_under_hermit(onto: rdflib.Graph, tmp_path: Path) -> None:
-    _reason(onto, tmp_path)
+    _reason(onto + rdflib.Graph().parse(STANDARD_AXIOMS), tmp_path)
 
 
 # Dates are outside the OWL 2 datatype map, so HermiT refuses them; they carry no axioms
@@ -60,8 +63,13 @@ def test_ontology_is_consistent_under_hermit(onto: rdflib.Graph, tmp_path: Path)
 NOT_IN_OWL2_MAP = {XSD.date, XSD.gYear, XSD.gYearMonth}
 
 
-def test_ontology_with_the_real_data_is_consistent(real_build, tmp_path: Path) -> None:
-    data = rdflib.Graph().parse(real_build.build_dir / "kg.ttl")
+@pytest.mark.parametrize("which", ["real", "tiny"])
+def test_ontology_with_data_is_consistent(which, real_build, tiny_build, tmp_path: Path) -> None:
+    """The data with the ontology and the standards' own axioms: no contradiction (this is
+    what would catch, say, prov:wasDerivedFrom on something PROV-O calls an activity)."""
+    build = real_build if which == "real" else tiny_build
+    data = rdflib.Graph().parse(build.build_dir / "kg.ttl")
+    data.parse(STANDARD_AXIOMS)
     for s, p, o in list(data):
         if isinstance(o, rdflib.Literal) and o.datatype in NOT_IN_OWL2_MAP:
             data.remove((s, p, o))
@@ -69,13 +77,26 @@ def test_ontology_with_the_real_data_is_consistent(real_build, tmp_path: Path) -
 
 
 def test_hermit_detects_a_contradiction(onto: rdflib.Graph, tmp_path: Path) -> None:
-    """The check above can fail: a thing that is both a programme and a municipality."""
+    """The checks above can fail: a thing that is both a programme and a municipality."""
     owlready2 = pytest.importorskip("owlready2")
     graph = rdflib.Graph() + onto
     thing = URIRef("https://w3id.org/kg-sociaal/id/programme/contradiction")
     graph.add((thing, RDF.type, OWL.NamedIndividual))
     graph.add((thing, RDF.type, URIRef(KG + "Programme")))
     graph.add((thing, RDF.type, URIRef(KG + "Municipality")))
+    with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
+        _reason(graph, tmp_path)
+
+
+def test_hermit_detects_misuse_of_a_standard_term(onto: rdflib.Graph, tmp_path: Path) -> None:
+    """With PROV-O's axioms, deriving an activity from a source is a contradiction."""
+    owlready2 = pytest.importorskip("owlready2")
+    graph = onto + rdflib.Graph().parse(STANDARD_AXIOMS)
+    act = URIRef("https://w3id.org/kg-sociaal/id/event/activity")
+    src = URIRef("https://w3id.org/kg-sociaal/id/source/x")
+    graph.add((act, RDF.type, OWL.NamedIndividual))
+    graph.add((act, RDF.type, URIRef("http://www.w3.org/ns/prov#Activity")))
+    graph.add((act, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), src))
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         _reason(graph, tmp_path)
 

@@ -54,9 +54,11 @@ def test_there_is_a_broken_example_of_every_kind() -> None:
 
 
 @pytest.mark.parametrize("path", INVALID_FILES, ids=[p.stem for p in INVALID_FILES])
-def test_shapes_catch_the_broken_example(make_project, path: Path) -> None:
+def test_kg_shapes_catch_the_broken_example(make_project, path: Path) -> None:
+    """kg's own shapes (without CPSV-AP's) must catch each broken example."""
     focus, prop = _expectation(path)
-    report = validate_sources(make_project(TINY, path))
+    paths = make_project(TINY, path)
+    report = validate_sources(Paths(paths.ontology_dir, paths.data_dir, paths.build_dir, None))
     assert not report.conforms
     hits = [v for v in report.violations if v.focus == focus]
     assert hits, f"no violation on {focus}; got:\n" + "\n".join(map(str, report.violations))
@@ -66,20 +68,36 @@ def test_shapes_catch_the_broken_example(make_project, path: Path) -> None:
         )
 
 
-def test_cpsv_shapes_apply_to_subclass_instances(make_project) -> None:
-    """A kg:Programme is a cpsv:PublicService, so CPSV-AP's own shape reports it too."""
-    report = validate_sources(make_project(TINY, INVALID / "programme-without-authority.trig"))
-    cpsv = [v for v in report.violations if v.shapes == "CPSV-AP 3.2.0"]
-    assert any(v.property and v.property.startswith("cv:hasCompetentAuthority") for v in cpsv)
-
-
-def test_cpsv_agent_shape_requires_an_identifier(make_project) -> None:
-    report = validate_sources(make_project(TINY, INVALID / "organisation-without-identifier.trig"))
-    assert any(
-        v.shapes == "CPSV-AP 3.2.0" and v.property.startswith("dct:identifier")
-        for v in report.violations
-        if v.property
+@pytest.mark.parametrize(
+    ("name", "prop"),
+    [
+        ("programme-without-authority", "cv:hasCompetentAuthority"),  # PublicService via subclass
+        ("organisation-without-identifier", "dct:identifier"),  # Agent via ORG's subclass axiom
+        ("participation-without-role", "cv:role"),  # Participation
+    ],
+)
+def test_official_cpsv_shapes_apply_to_kg_data(make_project, name, prop) -> None:
+    paths = make_project(TINY, INVALID / f"{name}.trig")
+    # kg's shapes left out: one shape with no target, so nothing but CPSV-AP's applies
+    (paths.ontology_dir / "shapes.ttl").write_text(
+        "<urn:x-kg:none> a <http://www.w3.org/ns/shacl#NodeShape> .\n", "utf-8"
     )
+    report = validate_sources(paths)
+    assert any(
+        v.shapes == "CPSV-AP 3.2.0" and v.property and v.property.startswith(prop)
+        for v in report.violations
+    ), [str(v) for v in report.violations]
+
+
+def test_one_line_per_problem_when_both_shape_sets_find_it(make_project) -> None:
+    report = validate_sources(make_project(TINY, INVALID / "programme-without-authority.trig"))
+    hits = [
+        v
+        for v in report.violations
+        if v.property and v.property.startswith("cv:hasCompetentAuthority")
+    ]
+    assert len(hits) == 1 and hits[0].shapes == "kg + CPSV-AP 3.2.0"
+    assert "responsible public organisation" in hits[0].message
 
 
 def test_without_cpsv_only_kg_shapes_report(make_project) -> None:

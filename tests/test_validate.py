@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import rdflib
 
 from kg.store import LocalStore
-from kg.validate import Shapes, Violation, check_graph_names, validate_graph, validate_sources
+from kg.validate import Shapes, check_structure, validate_graph, validate_sources
 
-from .conftest import INVALID, TINY
+from .conftest import INVALID, ROOT, TINY
+
+ONTOLOGY = ROOT / "ontology" / "kg.ttl"
 
 SH = "http://www.w3.org/ns/shacl#"
 EX = "https://example.org/"
@@ -44,10 +47,11 @@ def test_default_graph_holds_only_code_lists(make_project) -> None:
 
 
 def test_report_json_lists_every_violation(make_project) -> None:
-    report = validate_sources(make_project(TINY, INVALID / "programme-without-authority.trig"))
+    broken = (INVALID / "law-bad-bwb.trig", INVALID / "programme-without-authority.trig")
+    report = validate_sources(make_project(TINY, *broken))
     doc = json.loads(report.to_json())
     assert doc["conforms"] is False
-    assert len(doc["violations"]) == len(report.violations) >= 2
+    assert len(doc["violations"]) == len(report.violations) == 2
     assert {"focus", "focus_label", "property", "message", "shapes"} <= set(doc["violations"][0])
 
 
@@ -80,9 +84,68 @@ def test_messages_without_sh_message_are_explained() -> None:
     assert v.message == "needs at least 2 value(s)"
 
 
-def test_undeclared_named_graph_is_a_violation() -> None:
+K = "https://w3id.org/kg-sociaal/"
+TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+SOURCE = f"<{K}def#Source>"
+
+# (case, TriG, focus that must be reported, words of the message); each row breaks one rule.
+STRUCTURE = [
+    (
+        "undeclared-graph",
+        f"<{EX}g> {{ <{EX}a> {TYPE} <{K}def#Law> . }}",
+        f"{EX}g",
+        "not declared as a kg:Source",
+    ),
+    (
+        "fact-in-default-graph",
+        f"<{EX}a> {TYPE} <{K}def#Law> .",
+        f"{EX}a",
+        "outside any source graph",
+    ),
+    (
+        "blank-node-object",
+        f"<{EX}s> {{ <{EX}s> {TYPE} {SOURCE} ; <{EX}p> [ <{EX}q> 1 ] . }}",
+        f"{EX}s",
+        "blank node",
+    ),
+    (
+        "misspelt-type",
+        f"<{EX}s> {{ <{EX}s> {TYPE} {SOURCE} . <{EX}a> {TYPE} <{K}def#Programm> . }}",
+        f"{EX}a",
+        "no type that the ontology declares",
+    ),
+    (
+        "untyped",
+        f"<{EX}s> {{ <{EX}s> {TYPE} {SOURCE} . <{EX}a> <{EX}p> 1 . }}",
+        f"{EX}a",
+        "no type that the ontology declares",
+    ),
+    (
+        "tooi-code-mismatch",
+        f"<{EX}s> {{ <{EX}s> {TYPE} {SOURCE} . "
+        f"<https://identifier.overheid.nl/tooi/id/gemeente/gm0166> {TYPE} <{K}def#Municipality> ;"
+        f' <http://purl.org/dc/terms/identifier> "GM0193" . }}',
+        "https://identifier.overheid.nl/tooi/id/gemeente/gm0166",
+        "does not match its CBS code",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "trig", "focus", "words"), STRUCTURE, ids=[row[0] for row in STRUCTURE]
+)
+def test_structure_rules(case, trig, focus, words) -> None:
     store = LocalStore.in_memory()
-    store.load(f"<{EX}g> {{ <{EX}a> <{EX}b> <{EX}c> . }}".encode(), "trig")
-    (v,) = check_graph_names(store)
-    assert isinstance(v, Violation) and v.focus == f"{EX}g"
-    assert "not declared as a kg:Source" in v.message
+    store.load(ONTOLOGY.read_bytes(), "ttl", graph=f"{K}def")
+    store.load(trig.encode(), "trig")
+    hits = [v for v in check_structure(store) if v.focus == focus]
+    assert any(words in v.message for v in hits), [str(v) for v in check_structure(store)]
+
+
+def test_structure_rules_accept_the_tiny_data_set(tiny_build) -> None:
+    from kg.store import open_store
+
+    with open_store(tiny_build.build_dir) as disk:
+        memory = LocalStore.in_memory()
+        memory.load(disk.dump("nq"), "nq")
+    assert check_structure(memory) == []
