@@ -38,6 +38,8 @@ def handle_errors(func: F) -> F:
             _fail(str(exc), exc.exit_code)
         except KgError as exc:
             _fail(str(exc), exc.exit_code)
+        except BrokenPipeError:
+            raise  # handled in main(): the reader of our output went away
         except OSError as exc:  # disk full, permission denied, ... on an output path
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"{where}{exc.strerror or exc}", 2)
@@ -75,7 +77,6 @@ cpsv_options = [
         "--cpsv-shapes",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        envvar="KG_CPSV_SHAPES",
         help="The official CPSV-AP 3.2.0 SHACL file "
         "(default: ROOT/../shared/standards/cpsv-ap-3.2.0-SHACL.ttl; env KG_CPSV_SHAPES).",
     ),
@@ -270,19 +271,11 @@ def info(ctx: Context, build_dir: Path | None, as_json: bool) -> None:
 
     paths = ctx.paths(build_dir)
     manifest = read_manifest(paths.build_dir)
+    result = BuildResult.from_dict(paths.build_dir, manifest)  # checks it is whole
     if as_json:
         click.echo(json.dumps(manifest, indent=2, ensure_ascii=False))
-        return
-    result = BuildResult(
-        build_dir=paths.build_dir,
-        triples=int(manifest["triples"]),  # type: ignore[call-overload]
-        quads=int(manifest["quads"]),  # type: ignore[call-overload]
-        files=int(manifest["files"]),  # type: ignore[call-overload]
-        classes=[(c["label"], c["iri"], c["count"]) for c in manifest["classes"]],  # type: ignore[attr-defined]
-        sources=[(s["title"], s["graph"], s["triples"]) for s in manifest["sources"]],  # type: ignore[attr-defined]
-        warnings=int(manifest["warnings"]),  # type: ignore[call-overload]
-    )
-    click.echo(_summary(result, None))
+    else:
+        click.echo(_summary(result, None))
 
 
 @cli.command()
@@ -328,7 +321,16 @@ def docs(ctx: Context, check: bool, output_dir: Path | None) -> None:
 
 
 def main() -> None:
-    """Entry point: like click's standalone mode, but every error is one line."""
+    """Entry point: like click's standalone mode, but every error is one line.
+
+    An unexpected exception (a bug in kg or a library) is also one line, exit 2; set
+    ``KG_DEBUG=1`` to see its traceback.
+    """
+    import logging
+    import os
+
+    # rdflib logs a traceback for each ill-typed literal; the shapes report them in words.
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     try:
         code = cli.main(prog_name="kg", standalone_mode=False)
     except click.UsageError as exc:  # bad option, bad value, unknown command
@@ -336,6 +338,14 @@ def main() -> None:
         _fail(" ".join(exc.format_message().split()) + hint, 2)
     except click.ClickException as exc:
         _fail(" ".join(exc.format_message().split()), exc.exit_code)
-    except click.Abort:
-        _fail("aborted", 1)
+    except (click.Abort, KeyboardInterrupt):
+        _fail("interrupted", 130)
+    except BrokenPipeError:  # `kg export | head`: the reader left; nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get("KG_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or "no message"
+        _fail(f"unexpected {type(exc).__name__}: {message} (KG_DEBUG=1 shows the traceback)", 2)
     sys.exit(code if isinstance(code, int) else 0)

@@ -80,7 +80,7 @@ def test_usage_and_data_errors_exit_2_with_one_line(runner, make_project, args, 
     result = runner.invoke(cli, [*_root(paths), *args])
     assert result.exit_code == 2, result.output
     assert needle in result.output
-    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # handled, not an escaped exception
     assert len([line for line in result.output.splitlines() if line.startswith("Error:")]) == 1
 
 
@@ -91,7 +91,7 @@ def test_syntax_error_names_file_and_line(runner: CliRunner, make_project) -> No
     result = runner.invoke(cli, [*_root(paths), "build", "--no-cpsv"])
     assert result.exit_code == 2, result.output
     assert f"{paths.data_dir / 'broken.ttl'}:2:" in result.output
-    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
 
 
 def test_bad_option_value_is_a_usage_error(runner: CliRunner) -> None:
@@ -157,3 +157,92 @@ def test_info_summary_has_no_timing(runner, tiny_build) -> None:
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
     assert first.endswith("source graph(s).") and ",." not in first
+
+
+def test_cli_format_choices_are_the_export_formats() -> None:
+    from kg.export import FORMATS
+
+    (option,) = [o for o in cli.commands["export"].params if o.name == "fmt"]
+    assert sorted(option.type.choices) == sorted(FORMATS)
+
+
+def test_unexpected_errors_are_one_line_with_exit_2(monkeypatch, capsys, tiny_build) -> None:
+    import sys
+
+    import kg.build
+    from kg.cli import main
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(kg.build, "build", boom)
+    monkeypatch.setattr(sys, "argv", ["kg", "--root", str(tiny_build.ontology_dir.parent), "build"])
+    with pytest.raises(SystemExit) as info:
+        main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "Error: unexpected RuntimeError: boom second line (KG_DEBUG=1 shows the traceback)"
+    ]
+
+
+def test_damaged_manifest_and_store_are_clear_errors(runner, make_project) -> None:
+    from kg.build import build
+
+    paths = make_project(TINY)
+    build(paths)
+    root = ["--root", str(paths.ontology_dir.parent)]
+    (paths.build_dir / "manifest.json").write_text("{not json")
+    result = runner.invoke(cli, [*root, "info"])
+    assert result.exit_code == 2 and "cannot read the build manifest" in result.output
+    store = (paths.build_dir / "store").resolve()
+    for f in store.iterdir():
+        if f.is_file():
+            f.write_bytes(b"garbage")
+    result = runner.invoke(cli, [*root, "export", "-f", "nt"])
+    assert result.exit_code == 2, result.output
+    assert "cannot open the store" in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_export_output_follows_links_and_keeps_permissions(runner, tiny_build, tmp_path) -> None:
+    import os
+
+    root = ["--root", str(tiny_build.ontology_dir.parent)]
+    target = tmp_path / "real.ttl"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    link = tmp_path / "link.ttl"
+    link.symlink_to(target)
+    result = runner.invoke(cli, [*root, "export", "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and target.read_text().startswith("@prefix")
+    assert oct(target.stat().st_mode & 0o777) == oct(0o640)
+    result = runner.invoke(cli, [*root, "export", "-o", str(tmp_path)])
+    assert result.exit_code == 2  # a folder is not a file
+
+
+def test_a_closed_pipe_is_not_an_error(tiny_build) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "--root",
+            str(tiny_build.ontology_dir.parent),
+            "export",
+            "-f",
+            "nt",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read().decode()
+    proc.wait()
+    assert "Error" not in err and "Traceback" not in err
