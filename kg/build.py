@@ -193,7 +193,7 @@ def _check_data_quads(item: InputFile, quads: list[ox.Quad]) -> None:
 def read_graph(path: Path) -> rdflib.Graph:
     """One Turtle file as an rdflib graph (shapes, ontology documentation); parse errors
     name the file and line like every other input."""
-    return quads_to_graph(parse_file(InputFile(path, ox.RdfFormat.TURTLE, None)))
+    return quads_to_graph(parse_file(InputFile(path, ox.RdfFormat.TURTLE, None)), fresh_bnodes=True)
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,31 @@
 """Deterministic exports: Turtle, TriG, N-Triples, N-Quads and JSON-LD.
 
-The same data always gives byte-identical output. Turtle and TriG are written by rdflib's
-serialiser (byte-stable for data without blank nodes; pyoxigraph's dump follows insertion
-order), N-Triples and N-Quads are pyoxigraph's lines sorted, and JSON-LD is compacted with the
-project context (:func:`jsonld_context`) and written with sorted keys and nodes. Turtle and
-N-Triples merge the named graphs; TriG, N-Quads and JSON-LD keep one graph per source.
+The same data always gives byte-identical output, and every export keeps each literal's exact
+lexical form, so parsing it gives back the built graph term for term.
+
+* Turtle and TriG are written by pyoxigraph's serialiser from statements sorted by graph,
+  subject, predicate (``rdf:type`` first) and object, with the project prefixes the data uses.
+  pyoxigraph's own dump follows insertion order, hence the sort. rdflib's serialiser was not
+  used: it rewrites typed literals (``"1"^^xsd:decimal`` becomes ``1.0``), orders TriG graphs
+  by hash, invents clashing ``ns1:`` prefixes per graph, and fails on some values (NaN).
+* N-Triples and N-Quads are pyoxigraph's statements, each once, in code-point order.
+* JSON-LD is written here, compacted with the kg context (:func:`jsonld_context`): value
+  objects carry the lexical form as a string, so no number or date is reinterpreted.
+
+Turtle and N-Triples merge the named graphs; TriG, N-Quads and JSON-LD keep one graph per
+source, with the default graph (the project's code lists) at the top level.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF
-from rdflib.namespace import NamespaceManager
 
 from kg.errors import BuildNotFoundError, UsageError
 from kg.namespaces import ONTOLOGY_IRI, PREFIXES, split
@@ -30,94 +39,94 @@ FORMATS: dict[str, str] = {
     "jsonld": "JSON-LD with the kg context, one named graph per source",
 }
 
+_TYPE = str(RDF.type)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-def _bind(graph: rdflib.Graph) -> None:
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, rdflib.Namespace(ns), override=True, replace=True)
+
+def _parse(nquads: bytes) -> list[ox.Quad]:
+    return list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
 
 
-def _dataset(nquads: bytes) -> rdflib.Dataset:
-    ds = rdflib.Dataset()
-    ds.namespace_manager = NamespaceManager(ds, bind_namespaces="none")
-    ds.parse(data=nquads, format="nquads")
-    # After parsing, and on every graph: the parser gives each graph rdflib's default
-    # prefixes (dcterms, ...), and the TriG serialiser reads them per graph.
-    for graph in (ds, *ds.graphs()):
-        _bind(graph)
-    return ds
+def _graph_key(q: ox.Quad) -> str:
+    return "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+
+
+def _statement_key(s: Any, p: Any, o: Any) -> tuple[str, int, str, str]:
+    return (str(s), 0 if p.value == _TYPE else 1, p.value, str(o))
+
+
+def _used_prefixes(terms: Iterable[Any]) -> dict[str, str]:
+    """The project prefixes that name at least one IRI or datatype among ``terms``."""
+    used = set()
+    for term in terms:
+        iri = None
+        if isinstance(term, ox.NamedNode):
+            iri = term.value
+        elif isinstance(term, ox.Literal):
+            iri = term.datatype.value
+        if iri is not None:
+            prefix, _ = split(iri)
+            if prefix:
+                used.add(prefix)
+    return {p: PREFIXES[p] for p in sorted(used)}
 
 
 def _sorted_lines(data: bytes) -> bytes:
-    """N-Triples/N-Quads statements (one per line), each once, in code-point order."""
-    lines = {line for line in data.decode("utf-8").splitlines() if line.strip()}
+    """N-Triples/N-Quads statements, each once, in code-point order. Statements are split on
+    "\\n" only: literals may hold other line separators (U+2028, U+0085) unescaped."""
+    lines = {line for line in data.decode("utf-8").split("\n") if line.strip()}
     return "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
+
+
+def _triples(quads: list[ox.Quad]) -> list[ox.Triple]:
+    merged = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    return sorted(merged, key=lambda t: _statement_key(t.subject, t.predicate, t.object))
 
 
 def serialise(nquads: bytes, fmt: str) -> bytes:
     """Serialise a dataset given as N-Quads into ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt == "nq":
         return _sorted_lines(nquads)
+    quads = _parse(nquads)
     if fmt == "nt":
-        return _sorted_lines(_merge(nquads))
-    if fmt == "ttl":
-        graph = rdflib.Graph(bind_namespaces="none")
-        graph.parse(data=_merge(nquads), format="nt")
-        _bind(graph)
-        return graph.serialize(format="turtle", encoding="utf-8")
-    if fmt == "trig":
-        return _trig(nquads)
+        return _sorted_lines(as_bytes(ox.serialize(_triples(quads), format=ox.RdfFormat.N_TRIPLES)))
     if fmt == "jsonld":
-        return _jsonld(nquads)
-    raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
-
-
-def _turtle_parts(ntriples: bytes) -> tuple[list[str], str]:
-    """rdflib's Turtle for one graph, split into its @prefix lines and its body."""
-    graph = rdflib.Graph(bind_namespaces="none")
-    graph.parse(data=ntriples, format="nt")
-    _bind(graph)
-    text = graph.serialize(format="turtle")
-    prefixes = [line for line in text.splitlines() if line.startswith("@prefix ")]
-    body = text.split("\n\n", 1)[1] if prefixes else text
-    return prefixes, body.strip("\n") + "\n"
-
-
-def _graph_name(iri: str) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        local = iri[len(ns) :]
-        if iri.startswith(ns) and local and local.replace("-", "").isalnum():
-            return f"{prefix}:{local}"
-    return f"<{iri}>"
-
-
-def _trig(nquads: bytes) -> bytes:
-    """TriG with the default graph first, then every named graph in IRI order.
-
-    Each graph is written by rdflib's Turtle serialiser (byte-stable); rdflib's own TriG
-    serialiser orders graphs by hash and so differs between processes.
-    """
-    graphs: dict[str, set[ox.Triple]] = {}
-    for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
-        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-        graphs.setdefault(name, set()).add(ox.Triple(q.subject, q.predicate, q.object))
-    prefixes: set[str] = set()
-    blocks = []
-    for name in sorted(graphs):
-        lines, body = _turtle_parts(
-            as_bytes(ox.serialize(graphs[name], format=ox.RdfFormat.N_TRIPLES))
+        return _jsonld(quads)
+    terms = [t for q in quads for t in (q.subject, q.predicate, q.object, q.graph_name)]
+    prefixes = _used_prefixes(terms)
+    if fmt == "ttl":
+        out = ox.serialize(_triples(quads), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        return _tidy(as_bytes(out), ("\t",))
+    else:
+        ordered = sorted(
+            set(quads),
+            key=lambda q: (_graph_key(q), *_statement_key(q.subject, q.predicate, q.object)),
         )
-        prefixes.update(lines)
-        blocks.append(body if not name else f"{_graph_name(name)} {{\n{body}}}\n")
-    header = "".join(line + "\n" for line in sorted(prefixes))
-    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+        out = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+        return _tidy(as_bytes(out), ("\t\t", "}"))
 
 
-def _merge(nquads: bytes) -> bytes:
-    triples = {
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-    }
-    return as_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+def _tidy(data: bytes, continuation: tuple[str, ...]) -> bytes:
+    """Sorted @prefix lines, then a blank line before each subject (and graph) block.
+
+    Safe line by line: pyoxigraph escapes line feeds inside literals, so every "\n" ends a
+    line of syntax.
+    """
+    lines = data.decode("utf-8").split("\n")
+    header = sorted(line for line in lines if line.startswith("@prefix "))
+    body = [line for line in lines[len(header) :] if line]
+    out = [*header]
+    for line in body:
+        if not line.startswith(continuation):
+            out.append("")
+        out.append(line)
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+# --- JSON-LD ----------------------------------------------------------------------------------
 
 
 def jsonld_context(ontology: rdflib.Graph) -> dict[str, Any]:
@@ -141,9 +150,8 @@ def jsonld_context(ontology: rdflib.Graph) -> dict[str, Any]:
     by_local: dict[str, list[str]] = {}
     for iri in terms:
         prefix, local = split(iri)
-        if prefix is None:
-            continue
-        by_local.setdefault(local, []).append(iri)
+        if prefix is not None:
+            by_local.setdefault(local, []).append(iri)
     context: dict[str, Any] = dict(sorted(PREFIXES.items()))
     for local, iris in sorted(by_local.items()):
         for iri in sorted(iris):
@@ -158,46 +166,70 @@ def jsonld_context(ontology: rdflib.Graph) -> dict[str, Any]:
     return {"@context": dict(sorted(context.items()))}
 
 
-def _ontology_graph(nquads: bytes) -> rdflib.Graph:
+def _compact(iri: str) -> str:
+    prefix, local = split(iri)
+    return f"{prefix}:{local}" if prefix else iri
+
+
+def _jsonld(quads: list[ox.Quad]) -> bytes:
     onto = ox.NamedNode(ONTOLOGY_IRI)
-    return quads_to_graph(
-        q for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS) if q.graph_name == onto
-    )
+    context = jsonld_context(quads_to_graph(q for q in quads if q.graph_name == onto))["@context"]
+    keys: dict[str, tuple[str, bool]] = {}  # predicate IRI -> (key, values coerced to @id)
+    for key, entry in context.items():
+        if isinstance(entry, dict):
+            prefix, local = entry["@id"].split(":", 1)
+            keys[PREFIXES[prefix] + local] = (key, entry.get("@type") == "@id")
+
+    def value(obj: Any, coerced: bool) -> Any:
+        if isinstance(obj, ox.NamedNode):
+            return _compact(obj.value) if coerced else {"@id": _compact(obj.value)}
+        if isinstance(obj, ox.BlankNode):  # refused by validation; kept correct regardless
+            return {"@id": f"_:{obj.value}"}
+        item: dict[str, str] = {"@value": obj.value}
+        if obj.language:
+            item["@language"] = obj.language
+        elif obj.datatype.value not in (_XSD_STRING, _LANG_STRING):
+            item["@type"] = _compact(obj.datatype.value)
+        return item
+
+    graphs: dict[str, dict[str, dict[str, Any]]] = {}
+    for q in quads:
+        nodes = graphs.setdefault(_graph_key(q), {})
+        if isinstance(q.subject, ox.Triple):
+            continue  # RDF 1.2 triple terms are refused when parsing
+        subject = q.subject.value if isinstance(q.subject, ox.NamedNode) else f"_:{q.subject.value}"
+        node = nodes.setdefault(subject, {"@id": _compact(subject) if ":" in subject else subject})
+        if q.predicate.value == _TYPE and isinstance(q.object, ox.NamedNode):
+            node.setdefault("@type", []).append(_term_or_curie(q.object.value, keys))
+            continue
+        key, coerced = keys.get(q.predicate.value, (_compact(q.predicate.value), False))
+        coerced = coerced and isinstance(q.object, ox.NamedNode)
+        node.setdefault(key, []).append(value(q.object, coerced))
+
+    def node_list(nodes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for _, node in sorted(nodes.items()):
+            out.append(
+                {k: _sorted_values(v) if isinstance(v, list) else v for k, v in node.items()}
+            )
+        return out
+
+    top = node_list(graphs.pop("", {}))
+    for name in sorted(graphs):
+        top.append({"@id": _compact(name), "@graph": node_list(graphs[name])})
+    doc = {"@context": context, "@graph": top}
+    text = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    return (text + "\n").encode("utf-8")
 
 
-def _jsonld(nquads: bytes) -> bytes:
-    context = jsonld_context(_ontology_graph(nquads))
-    text = _dataset(nquads).serialize(format="json-ld", context=context["@context"])
-    doc = json.loads(text)
-    # rdflib nests the default graph as a @graph without @id, which JSON-LD processors read as
-    # a blank-node named graph: lift its nodes to the top level, where the default graph lives.
-    top = []
-    for node in doc.get("@graph", []):
-        if "@graph" in node and "@id" not in node:
-            top.extend(node["@graph"])
-        else:
-            top.append(node)
-    if "@graph" in doc:
-        doc["@graph"] = top
-    return (
-        json.dumps(_canonical(doc), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    ).encode("utf-8")
+def _term_or_curie(iri: str, keys: dict[str, tuple[str, bool]]) -> str:
+    """A class as its context key (``Programme``) where it has one, else a compact IRI."""
+    return keys[iri][0] if iri in keys else _compact(iri)
 
 
-def _canonical(node: Any) -> Any:
-    """Sort arrays (JSON-LD sets) by their JSON so output never depends on order; ``@list``
-    arrays are ordered data and keep their order."""
-    if isinstance(node, dict):
-        return {
-            k: [_canonical(v) for v in value]
-            if k == "@list" and isinstance(value, list)
-            else _canonical(value)
-            for k, value in node.items()
-        }
-    if isinstance(node, list):
-        items = [_canonical(v) for v in node]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return node
+def _sorted_values(values: list[Any]) -> Any:
+    ordered = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return ordered[0] if len(ordered) == 1 else ordered
 
 
 def export(build_dir: str | Path, fmt: str) -> bytes:

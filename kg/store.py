@@ -126,11 +126,19 @@ def to_oxigraph(term: Node) -> Any:
     raise TypeError(f"cannot convert {term!r}")
 
 
-def quads_to_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    """The triples of ``quads`` (graphs merged) as an rdflib graph."""
+def quads_to_graph(quads: Iterable[ox.Quad], *, fresh_bnodes: bool = False) -> rdflib.Graph:
+    """The triples of ``quads`` (graphs merged) as an rdflib graph. With ``fresh_bnodes``,
+    blank nodes get new identities, so graphs read from different files never share one."""
     graph = rdflib.Graph()
+    fresh: dict[str, rdflib.BNode] = {}
+
+    def term(t: Any) -> Node:
+        if fresh_bnodes and isinstance(t, ox.BlankNode):
+            return fresh.setdefault(t.value, rdflib.BNode())
+        return to_rdflib(t)
+
     for q in quads:
-        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        graph.add((term(q.subject), term(q.predicate), term(q.object)))
     return graph
 
 

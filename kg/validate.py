@@ -39,6 +39,7 @@ class Violation:
     value: str | None = None
     severity: str = "violation"
     shapes: str = "kg"  # which shapes found it: "kg", "CPSV-AP 3.2.0" or "kg + CPSV-AP 3.2.0"
+    constraint: str = ""  # the SHACL constraint (MinCount, Datatype, ...) or "structure"
 
     def sort_key(self) -> tuple[str, ...]:
         return (self.focus_label, self.focus, self.property or "", self.message, self.value or "")
@@ -92,8 +93,13 @@ def load_shapes(paths: Paths) -> Shapes:
                 file=paths.cpsv_shapes,
             )
         official = read_graph(paths.cpsv_shapes)
+        if (None, RDF.type, SH.NodeShape) not in official:
+            raise KgError(
+                "holds no SHACL node shapes; is this the CPSV-AP SHACL file?",
+                file=paths.cpsv_shapes,
+            )
         cpsv = frozenset(set(official.subjects()))
-        # Keep blank nodes apart: each parse has its own, so a plain union is safe.
+        # read_graph gives each file fresh blank nodes, so a plain union keeps them apart.
         for t in official:
             graph.add(t)
     return Shapes(graph, cpsv)
@@ -157,7 +163,10 @@ def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
             meta_shacl=False,
         )
     except Exception as exc:  # pySHACL raises many kinds for broken shapes (bad regex, ...)
-        raise KgError(f"the SHACL shapes cannot be used: {type(exc).__name__}: {exc}") from exc
+        raise KgError(
+            f"the SHACL shapes (ontology/shapes.ttl or the CPSV-AP file) cannot be used: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
     report = ValidationReport()
     seen: set[Violation] = set()
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -190,6 +199,7 @@ def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
             value=None if value is None or value == focus else _qname(value),
             severity=severity,
             shapes=CPSV if shape in shapes.cpsv_nodes else "kg",
+            constraint=str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
         )
         if item in seen:
             continue
@@ -202,30 +212,93 @@ def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
 
 
 def _merge_duplicates(violations: list[Violation]) -> list[Violation]:
-    """One line per problem: where kg's shapes and CPSV-AP's report the same property of the
-    same resource, keep kg's sentence and name both shape sets."""
-    ours = {(v.focus, v.property) for v in violations if v.shapes == "kg"}
+    """One line per problem: where kg's shapes and CPSV-AP's report the same constraint on the
+    same property of the same resource, keep kg's sentence and name both shape sets."""
+
+    def key(v: Violation) -> tuple[str, str | None, str]:
+        return (v.focus, v.property, v.constraint)
+
+    ours = {key(v) for v in violations if v.shapes == "kg"}
+    theirs = {key(v) for v in violations if v.shapes != "kg"}
     merged = []
     for v in violations:
-        if v.shapes != "kg" and (v.focus, v.property) in ours:
+        if v.shapes != "kg" and key(v) in ours:
             continue
-        if v.shapes == "kg" and any(
-            o.shapes != "kg" and (o.focus, o.property) == (v.focus, v.property) for o in violations
-        ):
+        if v.shapes == "kg" and key(v) in theirs:
             v = replace(v, shapes=f"kg + {CPSV}")
         merged.append(v)
     return merged
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TZ = r"(Z|[+-]\d{2}:\d{2})?"
+#: Lexical checks rdflib does not make (it accepts any gYear or gYearMonth).
+_LEXICAL = {
+    _XSD + "gYear": re.compile(rf"-?\d{{4,}}{_TZ}"),
+    _XSD + "gYearMonth": re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_TZ}"),
+}
+#: Datatypes whose lexical form rdflib can check by converting it.
+_CONVERTIBLE = {
+    _XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "boolean",
+        "date",
+        "dateTime",
+        "int",
+        "long",
+        "nonNegativeInteger",
+        "positiveInteger",
+    )
+}
+
+
+def ill_typed(lexical: str, datatype: str) -> bool:
+    """Whether ``lexical`` is not a valid form of the XSD ``datatype`` (unknown types pass)."""
+    if datatype in _LEXICAL:
+        return _LEXICAL[datatype].fullmatch(lexical) is None
+    if datatype in _CONVERTIBLE:
+        import logging
+        import warnings
+
+        logger = logging.getLogger("rdflib.term")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)  # rdflib logs a traceback per bad literal
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return bool(Literal(lexical, datatype=URIRef(datatype)).ill_typed)
+        finally:
+            logger.setLevel(level)
+    return False
+
+
 _SKOS_CODE_LIST = {str(SKOS.Concept), str(SKOS.ConceptScheme)}
+_PREF_LABEL = str(SKOS.prefLabel)
 _TYPE = str(RDF.type)
 _KG_SOURCE = KG + "Source"
 _MUNICIPALITY = KG + "Municipality"
 _IDENTIFIER = str(DCTERMS.identifier)
 
 
-def _finding(focus: str, message: str) -> Violation:
-    return Violation(focus_label=curie(focus), focus=focus, property=None, message=message)
+def _finding(
+    focus: str,
+    message: str,
+    labels: dict[str, str],
+    prop: str | None = None,
+    value: str | None = None,
+) -> Violation:
+    return Violation(
+        focus_label=labels.get(focus, curie(focus)),
+        focus=focus,
+        property=prop,
+        message=message,
+        value=value,
+        constraint="structure",
+    )
 
 
 def check_structure(store: LocalStore) -> list[Violation]:
@@ -234,13 +307,15 @@ def check_structure(store: LocalStore) -> list[Violation]:
     * every named graph other than the ontology's is the IRI of a declared ``kg:Source``;
     * the default graph holds only code lists (SKOS concepts and concept schemes);
     * no blank nodes (they would make exports depend on parse order);
-    * every resource described in the data has a type the ontology declares;
-    * a municipality's TOOI IRI ends in its CBS code.
+    * every resource described in the data has a class the ontology declares;
+    * a municipality's TOOI IRI ends in its CBS code;
+    * every typed literal is a valid form of its XSD type (``"abc"^^xsd:integer`` is not).
     """
     onto = ox.NamedNode(ONTOLOGY_IRI)
+    owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
     classes = {
         q.subject.value
-        for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(_TYPE), None, onto)
+        for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(_TYPE), owl_class, onto)
         if isinstance(q.subject, ox.NamedNode)
     }
     graphs: set[str] = set()
@@ -249,6 +324,8 @@ def check_structure(store: LocalStore) -> list[Violation]:
     types: dict[str, set[str]] = {}
     codes: dict[str, set[str]] = {}
     blank: set[str] = set()
+    labels: dict[str, str] = {}
+    bad_literals: list[tuple[str, str, str]] = []
     for q in store.quads():
         if q.graph_name == onto:
             continue
@@ -268,11 +345,18 @@ def check_structure(store: LocalStore) -> list[Violation]:
             types.setdefault(subject, set()).add(o.value)
         elif q.predicate.value == _IDENTIFIER:
             codes.setdefault(subject, set()).add(o.value)
+        elif q.predicate.value == _PREF_LABEL and getattr(o, "language", None) == "nl":
+            labels[subject] = o.value
+        if isinstance(o, ox.Literal) and ill_typed(o.value, o.datatype.value):
+            bad_literals.append(
+                (subject, q.predicate.value, f"{o.value!r}^^{curie(o.datatype.value)}")
+            )
     found = [
         _finding(
             g,
             "this named graph is not declared as a kg:Source (every named graph is "
             "the graph of one source)",
+            labels,
         )
         for g in sorted(graphs)
         if _KG_SOURCE not in types.get(g, set())
@@ -283,25 +367,34 @@ def check_structure(store: LocalStore) -> list[Violation]:
             "is described outside any source graph; only code lists (SKOS concepts "
             "and schemes) may sit in the default graph (Turtle files): put it in the TriG "
             "graph of the source that states it",
+            labels,
         )
         for s in sorted(default_subjects)
         if not types.get(s, set()) & _SKOS_CODE_LIST
     ]
     found += [
-        _finding(b, "uses a blank node; give every resource an IRI (docs/iris.md)")
+        _finding(b, "uses a blank node; give every resource an IRI (docs/iris.md)", labels)
         for b in sorted(blank)
     ]
     found += [
-        _finding(s, "has no type that the ontology declares (missing or misspelt rdf:type)")
+        _finding(
+            s, "has no class that the ontology declares (missing or misspelt rdf:type)", labels
+        )
         for s in sorted(subjects)
         if not types.get(s, set()) & classes
     ]
     found += [
-        _finding(s, f"its TOOI IRI does not match its CBS code {sorted(codes.get(s, set()))}")
+        _finding(
+            s, f"its TOOI IRI does not match its CBS code {sorted(codes.get(s, set()))}", labels
+        )
         for s, t in sorted(types.items())
         if _MUNICIPALITY in t
         and s.startswith(TOOI_GEMEENTE)
         and {c.lower() for c in codes.get(s, set())} != {s.removeprefix(TOOI_GEMEENTE)}
+    ]
+    found += [
+        _finding(s, "this value is not a valid form of its datatype", labels, curie(p), v)
+        for s, p, v in sorted(bad_literals)
     ]
     return found
 

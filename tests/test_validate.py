@@ -112,13 +112,13 @@ STRUCTURE = [
         "misspelt-type",
         f"<{EX}s> {{ <{EX}s> {TYPE} {SOURCE} . <{EX}a> {TYPE} <{K}def#Programm> . }}",
         f"{EX}a",
-        "no type that the ontology declares",
+        "no class that the ontology declares",
     ),
     (
         "untyped",
         f"<{EX}s> {{ <{EX}s> {TYPE} {SOURCE} . <{EX}a> <{EX}p> 1 . }}",
         f"{EX}a",
-        "no type that the ontology declares",
+        "no class that the ontology declares",
     ),
     (
         "tooi-code-mismatch",
