@@ -139,7 +139,17 @@ def _relink(link: Path, target: str) -> None:
 
 
 def publish(build_dir: Path, staged: Path, stable_names: tuple[str, ...]) -> Path:
-    """Make the staged generation the current build in one atomic step."""
+    """Make the staged generation the current build in one atomic step.
+
+    Everything that could fail is checked before the switch, so a failed publish leaves the
+    previous build current. The previous generation is kept for readers that still use it.
+    """
+    for name in stable_names:
+        link = build_dir / name
+        if (link.exists() or link.is_symlink()) and not link.is_symlink():
+            raise KgError("is not a link made by kg build; move it away", file=link)
+    current = build_dir / CURRENT
+    previous = os.readlink(current) if current.is_symlink() else None
     for child in staged.iterdir():
         if child.is_file():
             with open(child, "rb") as fh:
@@ -153,30 +163,26 @@ def publish(build_dir: Path, staged: Path, stable_names: tuple[str, ...]) -> Pat
         if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):
             _relink(link, f"{CURRENT}/{name}")
     _fsync_dir(build_dir)
-    clean(build_dir)
+    clean(build_dir, keep=previous)
     return final
 
 
-def clean(build_dir: Path, keep_previous: int = 1) -> None:
-    """Remove generations left by finished or killed builds.
-
-    Keeps the current one and the ``keep_previous`` newest others, which readers that opened
-    the store just before a rebuild may still be using. Touches only kg's own names.
-    """
-    current = build_dir / CURRENT
-    live = os.readlink(current) if current.is_symlink() else None
-    finished = [
-        c
-        for c in build_dir.iterdir()
-        if GENERATION.match(c.name) and not c.name.startswith(".") and c.name != live
-    ]
-    finished.sort(key=lambda c: c.stat().st_mtime, reverse=True)
-    doomed = finished[keep_previous:] + [
-        c for c in build_dir.iterdir() if GENERATION.match(c.name) and c.name.startswith(".")
-    ]
-    for child in doomed:
-        shutil.rmtree(child, ignore_errors=True)
+def clean_staging(build_dir: Path) -> None:
+    """Remove what killed builds left behind: hidden staging folders and temporary links."""
     for child in build_dir.iterdir():
-        if child.name.startswith(".") and child.name.endswith((".lnk", ".tmp")):
+        if GENERATION.match(child.name) and child.name.startswith("."):
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name.startswith(".") and child.name.endswith((".lnk", ".tmp")):
             with contextlib.suppress(FileNotFoundError):
                 child.unlink()
+
+
+def clean(build_dir: Path, keep: str | None = None) -> None:
+    """Remove all generations but the current one and ``keep`` (the previous one, which
+    readers may still have open), and any staging leftovers. Touches only kg's own names."""
+    current = build_dir / CURRENT
+    live = {os.readlink(current) if current.is_symlink() else None, keep}
+    for child in build_dir.iterdir():
+        if GENERATION.match(child.name) and child.name not in live:
+            shutil.rmtree(child, ignore_errors=True)
+    clean_staging(build_dir)

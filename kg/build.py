@@ -25,7 +25,7 @@ import rdflib
 
 from kg import atomic
 from kg.errors import BuildNotFoundError, DataSyntaxError, KgError, ValidationFailed
-from kg.namespaces import ONTOLOGY_IRI, PREFIXES
+from kg.namespaces import ONTOLOGY_IRI, PREFIXES, STANDARD_PREFIXES
 from kg.paths import Paths
 from kg.store import LocalStore, quads_to_graph
 
@@ -33,14 +33,14 @@ Progress = Callable[[str], None]
 
 DATA_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
 #: RDF files kg does not read from data/: refused rather than silently skipped.
-UNSUPPORTED_RDF = {".nt", ".nq", ".rdf", ".owl", ".xml", ".jsonld", ".json", ".n3", ".trix"}
+UNSUPPORTED_RDF = {".nt", ".nq", ".rdf", ".owl", ".jsonld", ".n3", ".trix"}
 STABLE_NAMES = ("store", "kg.trig", "kg.ttl", "manifest.json")
 HINT = "run kg from the project folder or pass --root"
 UTF8_BOM = b"\xef\xbb\xbf"
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
+_RDF = STANDARD_PREFIXES["rdf"]
+_RDFS = STANDARD_PREFIXES["rdfs"]
+_OWL = STANDARD_PREFIXES["owl"]
 #: Statements that define vocabulary; they belong in ontology/, never in data/.
 SCHEMA_PREDICATES = {
     _RDFS + "subClassOf",
@@ -75,44 +75,63 @@ class InputFile:
     graph: str | None  # ontology files go to this graph; data files keep their own graphs
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Every file under ``folder``, following linked folders once; unreadable folders and
-    broken links are errors, not silent gaps."""
+def _walk(folder: Path, build_dir: Path | None = None) -> Iterator[Path]:
+    """Every file under ``folder``, following linked folders once and skipping hidden ones
+    (``.git``, ``.vscode``, ...); unreadable folders, broken links and the build folder
+    reached through a link are errors, not silent gaps or loops."""
     seen: set[tuple[int, int]] = set()
+    build = build_dir.resolve() if build_dir is not None else None
 
     def fail(exc: OSError) -> None:
         raise KgError(f"cannot read: {exc.strerror}", file=exc.filename) from exc
 
     for top, dirs, names in os.walk(folder, onerror=fail, followlinks=True):
+        here = Path(top)
+        _check_name(here)
         info = os.stat(top)
         if (info.st_dev, info.st_ino) in seen:  # a link loop
             dirs.clear()
             continue
         seen.add((info.st_dev, info.st_ino))
-        dirs.sort()
+        if build is not None and (here.resolve() == build or here.resolve() in build.parents):
+            raise KgError("the build folder is inside data/ (through a link); move it", file=here)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
-            path = Path(top) / name
+            path = here / name
+            if name.startswith("."):
+                continue
+            _check_name(path)
             if path.is_symlink() and not path.exists():
                 raise KgError("is a broken link", file=path)
             yield path
 
 
-def input_files(paths: Paths) -> list[InputFile]:
-    """The files a build reads, in a stable order; raises if a required folder is missing."""
+def _check_name(path: Path) -> None:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise KgError("this file name is not valid UTF-8; rename it", file=shown) from None
+
+
+def ontology_files(paths: Paths) -> list[Path]:
+    """The ontology's Turtle files (everything in ontology/ but the shapes)."""
     if not paths.ontology_dir.is_dir():
         raise KgError(f"ontology folder not found ({HINT})", file=paths.ontology_dir)
+    files = sorted(p for p in paths.ontology_dir.glob("*.ttl") if p.name != paths.shapes_file.name)
+    if not files:
+        raise KgError(f"no ontology (*.ttl) found ({HINT})", file=paths.ontology_dir)
+    return files
+
+
+def input_files(paths: Paths) -> list[InputFile]:
+    """The files a build reads, in a stable order; raises if a required folder is missing."""
+    ontology = ontology_files(paths)
     if not paths.data_dir.is_dir():
         raise KgError(f"data folder not found ({HINT})", file=paths.data_dir)
-    ontology = sorted(
-        p for p in paths.ontology_dir.glob("*.ttl") if p.name != paths.shapes_file.name
-    )
-    if not ontology:
-        raise KgError(f"no ontology (*.ttl) found ({HINT})", file=paths.ontology_dir)
     data = []
-    for path in _walk(paths.data_dir):
+    for path in _walk(paths.data_dir, paths.build_dir):
         suffix = path.suffix.lower()
-        if path.name.startswith("."):
-            continue
         if suffix in UNSUPPORTED_RDF:
             raise KgError(
                 f"kg reads Turtle (.ttl) and TriG (.trig) from data/, not {path.suffix} files; "
@@ -120,6 +139,10 @@ def input_files(paths: Paths) -> list[InputFile]:
                 file=path,
             )
         if suffix in DATA_SUFFIXES:
+            if not path.is_file():  # a folder named x.ttl is walked; a FIFO would hang
+                if not path.is_dir():
+                    raise KgError("is not a regular file", file=path)
+                continue
             data.append(InputFile(path, DATA_SUFFIXES[suffix], None))
     if not data:
         raise KgError("no data files (*.ttl, *.trig) found", file=paths.data_dir)
@@ -203,9 +226,11 @@ class Loaded:
     checksums: list[str]  # sha256 of the bytes that were parsed, file by file
 
 
-def load_sources(paths: Paths, progress: Progress = _quiet) -> Loaded:
+def load_sources(
+    paths: Paths, progress: Progress = _quiet, files: list[InputFile] | None = None
+) -> Loaded:
     """Parse the ontology and every data file into an in-memory store."""
-    files = input_files(paths)
+    files = input_files(paths) if files is None else files
     store = LocalStore.in_memory()
     sums = []
     for i, item in enumerate(files, 1):
@@ -294,10 +319,8 @@ def summarise(store: LocalStore, build_dir: Path, files: int, warnings: int) -> 
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as the project sees it (relative to the root), however --root was spelt."""
+    return Path(os.path.relpath(path.absolute(), root.absolute())).as_posix()
 
 
 def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
@@ -308,8 +331,9 @@ def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
 
     protected = (paths.ontology_dir, paths.data_dir)
     atomic.check_claim(paths.build_dir, protected)  # before any work, and writing nothing
-    shapes = load_shapes(paths)  # first: a missing shapes file should not wait for parsing
-    loaded = load_sources(paths, progress)
+    files = input_files(paths)  # missing folders first, with the --root hint
+    shapes = load_shapes(paths)  # a missing shapes file should not wait for parsing
+    loaded = load_sources(paths, progress, files)
     which = "kg shapes and CPSV-AP 3.2.0" if paths.cpsv_shapes else "kg shapes"
     progress(f"validating ({which})")
     report = validate_store(loaded.store, shapes)
@@ -335,7 +359,7 @@ def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
     progress(f"writing the store to {paths.build_dir}")
     atomic.claim(paths.build_dir, protected)
     with atomic.locked(paths.build_dir):
-        atomic.clean(paths.build_dir)
+        atomic.clean_staging(paths.build_dir)
         with atomic.generation(paths.build_dir) as staged:
             disk = ox.Store(str(staged / "store"))
             disk.bulk_extend(loaded.store.quads())

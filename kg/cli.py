@@ -26,6 +26,10 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+class _PipeClosed(Exception):
+    """The reader of our standard output went away (`kg export | head`)."""
+
+
 def handle_errors(func: F) -> F:
     """Turn library errors into one line on stderr and the right exit code."""
 
@@ -39,7 +43,8 @@ def handle_errors(func: F) -> F:
         except KgError as exc:
             _fail(str(exc), exc.exit_code)
         except BrokenPipeError:
-            raise  # handled in main(): the reader of our output went away
+            # click turns EPIPE into exit 1 (our "finding" code); main() handles this instead.
+            raise _PipeClosed from None
         except OSError as exc:  # disk full, permission denied, ... on an output path
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"{where}{exc.strerror or exc}", 2)
@@ -244,9 +249,18 @@ def export(ctx: Context, fmt: str, output: Path | None, build_dir: Path | None) 
     from kg import atomic
     from kg.export import export as run_export
 
-    if output is not None and not output.parent.is_dir():
-        raise KgError("the folder for --output does not exist", file=output.parent)
-    data = run_export(ctx.paths(build_dir).build_dir, fmt)
+    paths = ctx.paths(build_dir)
+    if output is not None:
+        if not output.parent.is_dir():
+            raise KgError("the folder for --output does not exist", file=output.parent)
+        target = output.resolve()
+        for folder in (paths.build_dir, paths.data_dir, paths.ontology_dir):
+            if folder.resolve() in target.parents:
+                raise KgError(
+                    f"will not write an export into {folder} (kg reads or manages it)",
+                    file=output,
+                )
+    data = run_export(paths.build_dir, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -333,6 +347,9 @@ def main() -> None:
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     try:
         code = cli.main(prog_name="kg", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # plain `kg`: show the help
+        click.echo(exc.ctx.get_help() if exc.ctx else "")
+        sys.exit(0)
     except click.UsageError as exc:  # bad option, bad value, unknown command
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
         _fail(" ".join(exc.format_message().split()) + hint, 2)
@@ -340,9 +357,9 @@ def main() -> None:
         _fail(" ".join(exc.format_message().split()), exc.exit_code)
     except (click.Abort, KeyboardInterrupt):
         _fail("interrupted", 130)
-    except BrokenPipeError:  # `kg export | head`: the reader left; nothing to report
+    except (_PipeClosed, BrokenPipeError):  # `kg export | head`: nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+        sys.exit(141)  # what a shell reports for a program ended by SIGPIPE
     except Exception as exc:
         if os.environ.get("KG_DEBUG"):
             raise

@@ -30,13 +30,10 @@ _STAMP = "<!-- kg core-model.dot sha256: {} -->"
 
 
 def ontology_graph(paths: Paths) -> rdflib.Graph:
-    from kg.build import HINT, read_graph
+    from kg.build import ontology_files, read_graph
 
-    files = sorted(p for p in paths.ontology_dir.glob("*.ttl") if p.name != paths.shapes_file.name)
-    if not files:
-        raise KgError(f"no ontology (*.ttl) found ({HINT})", file=paths.ontology_dir)
     graph = rdflib.Graph()
-    for path in files:
+    for path in ontology_files(paths):
         graph += read_graph(path)
     return graph
 

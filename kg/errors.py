@@ -2,7 +2,8 @@
 
 Every error renders as a single line that names what is wrong and where (file and line,
 parameter, endpoint). The CLI maps :class:`KgError` to exit code 2 and
-:class:`ValidationFailed` to exit code 1; anything else is a bug and may show a traceback.
+:class:`ValidationFailed` to exit code 1; anything else is a bug, which the CLI also reports
+in one line (exit 2) unless ``KG_DEBUG`` asks for the traceback.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from rdflib.term import Node
 from kg.errors import BuildNotFoundError, KgError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    pass
 
 #: Serialisation formats understood by :meth:`Store.load` and :meth:`Store.dump`.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -221,9 +221,6 @@ class LocalStore(Store):
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, None))
-
-    def named_graphs(self) -> Sequence[str]:
-        return sorted(g.value for g in self._store.named_graphs())
 
     def dump(self, fmt: str = "nq") -> bytes:
         format_ = _format(fmt)

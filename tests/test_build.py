@@ -202,7 +202,7 @@ def test_data_may_not_change_the_vocabulary_or_use_rdf_1_2(make_project, case, t
     assert info.value.file == str(paths.data_dir / f"{case}.trig")
 
 
-def test_unreadable_folders_and_broken_links_are_errors(make_project) -> None:
+def test_broken_links_are_errors(make_project) -> None:
     paths = make_project(TINY)
     (paths.data_dir / "gone.ttl").symlink_to(paths.data_dir / "missing.ttl")
     with pytest.raises(KgError, match="broken link"):
@@ -267,3 +267,74 @@ def test_missing_cpsv_shapes_fail_before_parsing(make_project, tmp_path) -> None
     missing = Paths(paths.ontology_dir, paths.data_dir, paths.build_dir, tmp_path / "none.ttl")
     with pytest.raises(KgError, match=r"CPSV-AP 3\.2\.0 shapes not found"):
         build(missing)
+
+
+def test_hidden_folders_and_non_rdf_files_are_ignored(make_project) -> None:
+    paths = make_project(TINY)
+    (paths.data_dir / ".vscode").mkdir()
+    (paths.data_dir / ".vscode" / "settings.json").write_text("{}")
+    (paths.data_dir / ".ipynb_checkpoints").mkdir()
+    (paths.data_dir / ".ipynb_checkpoints" / "old.trig").write_text("not even turtle")
+    (paths.data_dir / "notes.json").write_text("{}")
+    (paths.data_dir / "municipalities.csv").write_text("a,b\n")
+    assert [f.path.name for f in input_files(paths)][1:] == ["tiny.trig"]
+
+
+def test_a_folder_named_like_a_data_file_is_walked(make_project) -> None:
+    paths = make_project()
+    (paths.data_dir / "x.ttl").mkdir()
+    (paths.data_dir / "x.ttl" / TINY.name).write_bytes(TINY.read_bytes())
+    assert [f.path.name for f in input_files(paths)][1:] == ["tiny.trig"]
+
+
+def test_a_fifo_in_data_is_refused_not_waited_for(make_project) -> None:
+    paths = make_project(TINY)
+    os.mkfifo(paths.data_dir / "pipe.ttl")
+    with pytest.raises(KgError, match="not a regular file"):
+        input_files(paths)
+
+
+def test_a_build_folder_reached_through_a_linked_data_folder_is_refused(make_project, tmp_path):
+    from kg.paths import Paths
+
+    paths = make_project(TINY)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (paths.data_dir / "linked").symlink_to(elsewhere, target_is_directory=True)
+    bad = Paths(paths.ontology_dir, paths.data_dir, elsewhere / "build", paths.cpsv_shapes)
+    with pytest.raises(KgError, match="build folder is inside data/"):
+        build(bad)
+
+
+def test_a_file_name_that_is_not_utf8_is_a_clear_error(make_project) -> None:
+    paths = make_project(TINY)
+    name = os.fsdecode(b"caf\xe9.ttl")
+    (paths.data_dir / name).write_text("<a:b> <a:c> <a:d> .")
+    with pytest.raises(KgError, match="not valid UTF-8") as info:
+        input_files(paths)
+    assert "caf\\xe9.ttl" in str(info.value)
+    str(info.value).encode("utf-8")  # printable
+
+
+def test_publish_checks_before_switching(make_project) -> None:
+    paths = make_project(TINY)
+    build(paths)
+    current = os.readlink(paths.build_dir / "current")
+    (paths.build_dir / "store").unlink()
+    (paths.build_dir / "store").mkdir()  # someone put a real folder where kg keeps a link
+    with pytest.raises(KgError, match="not a link made by kg build"):
+        build(paths)
+    assert os.readlink(paths.build_dir / "current") == current
+    assert not [p for p in paths.build_dir.iterdir() if p.name.startswith(".gen-")]
+
+
+def test_manifest_paths_do_not_depend_on_how_root_was_given(make_project, monkeypatch) -> None:
+    from kg.paths import Paths
+
+    paths = make_project(TINY)
+    root = paths.ontology_dir.parent
+    build(paths)
+    absolute = read_manifest(paths.build_dir)["inputs"]
+    monkeypatch.chdir(root)
+    build(Paths.from_root(".", cpsv_shapes=paths.cpsv_shapes))
+    assert read_manifest(paths.build_dir)["inputs"] == absolute

@@ -48,7 +48,6 @@ def test_there_is_a_broken_example_of_every_kind() -> None:
         "event",
         "publication",
         "intervention",
-        "undeclared",
     }
     assert expected <= kinds, expected - kinds
 
