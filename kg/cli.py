@@ -334,6 +334,46 @@ def docs(ctx: Context, check: bool, output_dir: Path | None) -> None:
         click.echo(f"wrote {path}", err=True)
 
 
+@cli.command()
+@click.option(
+    "--reference-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with gemeenten_2025_regio.csv and ggd_regios.csv "
+    "(default: ROOT/../shared/reference).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Do not write; exit 1 if data/reference/regions.trig is not what the CSV files give.",
+)
+@pass_ctx
+@handle_errors
+def reference(ctx: Context, reference_dir: Path | None, check: bool) -> None:
+    """Generate the national reference layer from the reference CSV files.
+
+    Writes data/reference/regions.trig: the 12 provinces, the 342 municipalities (TOOI IRI,
+    CBS code, province, GGD region) and the 25 GGD regions with the GGD that serves each,
+    every statement in the named graph of its public source. Deterministic; re-run it when
+    the CSV files change, then 'kg build'.
+
+    \b
+    Example:
+      kg reference --check
+    """
+    from kg.reference import OUTPUT, reference_is_current, write_reference
+
+    folder = reference_dir or ctx.root / ".." / "shared" / "reference"
+    paths = ctx.paths(use_cpsv=False)
+    if check:
+        if not reference_is_current(folder, paths.data_dir):
+            click.echo(f"stale: {paths.data_dir / OUTPUT}; run 'kg reference'", err=True)
+            sys.exit(1)
+        click.echo(f"{paths.data_dir / OUTPUT} is current.")
+        return
+    click.echo(f"wrote {write_reference(folder, paths.data_dir)}", err=True)
+
+
 def main() -> None:
     """Entry point: like click's standalone mode, but every error is one line.
 
