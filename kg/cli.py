@@ -380,11 +380,8 @@ def main() -> None:
     An unexpected exception (a bug in kg or a library) is also one line, exit 2; set
     ``KG_DEBUG=1`` to see its traceback.
     """
-    import logging
     import os
 
-    # rdflib logs a traceback for each ill-typed literal; the shapes report them in words.
-    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     try:
         code = cli.main(prog_name="kg", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:  # plain `kg`: show the help

@@ -11,20 +11,20 @@ reaches each source's own graph.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
 from kg.errors import BuildNotFoundError, KgError, UsageError
-
-if TYPE_CHECKING:
-    pass
 
 #: Serialisation formats understood by :meth:`Store.load` and :meth:`Store.dump`.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -126,7 +126,24 @@ def to_oxigraph(term: Node) -> Any:
     raise TypeError(f"cannot convert {term!r}")
 
 
-def quads_to_graph(quads: Iterable[ox.Quad], *, fresh_bnodes: bool = False) -> rdflib.Graph:
+@contextlib.contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Hold back what rdflib prints while it converts terms: a logged traceback (and sometimes
+    a warning) for every ill-typed literal. kg reports those literals in words instead."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def quads_to_graph(
+    quads: Iterable[ox.Quad] | Iterable[ox.Triple], *, fresh_bnodes: bool = False
+) -> rdflib.Graph:
     """The triples of ``quads`` (graphs merged) as an rdflib graph. With ``fresh_bnodes``,
     blank nodes get new identities, so graphs read from different files never share one."""
     graph = rdflib.Graph()
@@ -137,8 +154,9 @@ def quads_to_graph(quads: Iterable[ox.Quad], *, fresh_bnodes: bool = False) -> r
             return fresh.setdefault(t.value, rdflib.BNode())
         return to_rdflib(t)
 
-    for q in quads:
-        graph.add((term(q.subject), term(q.predicate), term(q.object)))
+    with quiet_rdflib():
+        for q in quads:
+            graph.add((term(q.subject), term(q.predicate), term(q.object)))
     return graph
 
 
@@ -187,10 +205,11 @@ class LocalStore(Store):
         if not isinstance(result, ox.QuerySolutions):
             raise UsageError("expected a SELECT query")
         variables = tuple(v.value for v in result.variables)
-        rows = [
-            tuple(None if sol[v] is None else to_rdflib(sol[v]) for v in variables)
-            for sol in result
-        ]
+        with quiet_rdflib():
+            rows = [
+                tuple(None if sol[v] is None else to_rdflib(sol[v]) for v in variables)
+                for sol in result
+            ]
         return SelectResult(variables, rows)
 
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
@@ -203,10 +222,7 @@ class LocalStore(Store):
         result = self._query(sparql, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise UsageError("expected a CONSTRUCT or DESCRIBE query")
-        graph = rdflib.Graph()
-        for t in result:
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return graph
+        return quads_to_graph(result)
 
     def load(self, data: bytes, fmt: str, graph: str | None = None) -> None:
         to_graph = ox.NamedNode(graph) if graph else None

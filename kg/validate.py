@@ -22,7 +22,7 @@ from kg.build import read_graph
 from kg.errors import KgError
 from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
 from kg.paths import Paths
-from kg.store import LocalStore, quads_to_graph
+from kg.store import LocalStore, quads_to_graph, quiet_rdflib
 
 SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 CPSV = "CPSV-AP 3.2.0"
@@ -260,19 +260,8 @@ def ill_typed(lexical: str, datatype: str) -> bool:
     """Whether ``lexical`` is not a valid form of the XSD ``datatype`` (unknown types pass)."""
     if datatype in _LEXICAL:
         return _LEXICAL[datatype].fullmatch(lexical) is None
-    if datatype in _CONVERTIBLE:
-        import logging
-        import warnings
-
-        logger = logging.getLogger("rdflib.term")
-        level = logger.level
-        logger.setLevel(logging.CRITICAL)  # rdflib logs a traceback per bad literal
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return bool(Literal(lexical, datatype=URIRef(datatype)).ill_typed)
-        finally:
-            logger.setLevel(level)
+    if datatype in _CONVERTIBLE:  # callers hold back rdflib's logging (quiet_rdflib)
+        return bool(Literal(lexical, datatype=URIRef(datatype)).ill_typed)
     return False
 
 
@@ -400,8 +389,9 @@ def check_structure(store: LocalStore) -> list[Violation]:
 
 
 def validate_store(store: LocalStore, shapes: Shapes) -> ValidationReport:
-    report = validate_graph(data_graph(store), shapes)
-    extra = check_structure(store)
+    with quiet_rdflib():  # ill-typed literals are findings here, not log noise
+        report = validate_graph(data_graph(store), shapes)
+        extra = check_structure(store)
     report.violations = sorted(report.violations + extra, key=Violation.sort_key)
     return report
 

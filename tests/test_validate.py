@@ -149,3 +149,19 @@ def test_structure_rules_accept_the_tiny_data_set(tiny_build) -> None:
         memory = LocalStore.in_memory()
         memory.load(disk.dump("nq"), "nq")
     assert check_structure(memory) == []
+
+
+def test_library_validation_reports_ill_typed_literals_without_logging(make_project, caplog):
+    """rdflib logs a traceback for every ill-typed literal it meets; kg reports them in words
+    and keeps stderr clean, from Python as well as from the CLI."""
+    bad = (
+        "bad.trig",
+        "<https://w3id.org/kg-sociaal/id/source/tiny> { "
+        "<https://w3id.org/kg-sociaal/id/law/tiny-wet> <http://www.w3.org/2004/02/skos/core#note>"
+        ' "abc"^^<http://www.w3.org/2001/XMLSchema#integer> . }',
+    )
+    paths = make_project(TINY, bad)
+    with caplog.at_level("DEBUG", logger="rdflib"):
+        report = validate_sources(paths)
+    assert any("not a valid form of its datatype" in v.message for v in report.violations)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("rdflib")] == []
