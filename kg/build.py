@@ -23,11 +23,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from kg import atomic
-from kg.errors import BuildNotFoundError, DataSyntaxError, KgError, ValidationFailed
-from kg.namespaces import ONTOLOGY_IRI, PREFIXES, STANDARD_PREFIXES
+from kg import __version__, atomic
+from kg.errors import DataSyntaxError, KgError, ValidationFailed
+from kg.namespaces import ONTOLOGY_IRI, STANDARD_PREFIXES
 from kg.paths import Paths
-from kg.store import LocalStore, quads_to_graph
+from kg.store import LocalStore, built_file, quads_to_graph
 
 Progress = Callable[[str], None]
 
@@ -347,8 +347,7 @@ def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
     result = summarise(loaded.store, paths.build_dir, len(loaded.files), len(report.warnings))
     root = paths.ontology_dir.parent
     manifest = {
-        "kg": _version(),
-        "prefixes": PREFIXES,
+        "kg": __version__,
         **result.as_dict(),
         "inputs": [
             {"file": _relative(f, root), "sha256": s}
@@ -375,9 +374,7 @@ def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
 
 def read_manifest(build_dir: Path) -> dict[str, object]:
     """The manifest of the current build (raises if there is none or it is damaged)."""
-    path = build_dir / "manifest.json"
-    if not path.is_file():
-        raise BuildNotFoundError("no built graph here; run 'kg build' first", file=build_dir)
+    path = built_file(build_dir, "manifest.json")
     try:
         manifest = json.loads(path.read_text("utf-8"))
     except (ValueError, OSError) as exc:
@@ -387,9 +384,3 @@ def read_manifest(build_dir: Path) -> dict[str, object]:
     if not isinstance(manifest, dict):
         raise KgError("the build manifest is damaged; run 'kg build' again", file=path)
     return manifest
-
-
-def _version() -> str:
-    from kg import __version__
-
-    return __version__

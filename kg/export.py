@@ -27,7 +27,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, RDF
 
-from kg.errors import BuildNotFoundError, UsageError
+from kg.errors import UsageError
 from kg.namespaces import ONTOLOGY_IRI, PREFIXES, split
 from kg.store import as_bytes, quads_to_graph
 
@@ -116,9 +116,9 @@ def _tidy(data: bytes, continuation: tuple[str, ...]) -> bytes:
     line of syntax.
     """
     lines = data.decode("utf-8").split("\n")
-    header = sorted(line for line in lines if line.startswith("@prefix "))
-    body = [line for line in lines[len(header) :] if line]
-    out = [*header]
+    count = next((i for i, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
+    body = [line for line in lines[count:] if line]
+    out = sorted(lines[:count])
     for line in body:
         if not line.startswith(continuation):
             out.append("")
@@ -236,13 +236,9 @@ def export(build_dir: str | Path, fmt: str) -> bytes:
     """The built graph in ``build_dir`` serialised as ``fmt``."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    from kg.store import open_store
+    from kg.store import built_file, open_store
 
-    build_dir = Path(build_dir)
     if fmt in ("ttl", "trig"):  # written by the build with the same serialiser
-        path = build_dir / f"kg.{fmt}"
-        if not path.is_file():
-            raise BuildNotFoundError("no built graph here; run 'kg build' first", file=build_dir)
-        return path.read_bytes()
+        return built_file(build_dir, f"kg.{fmt}").read_bytes()
     with open_store(build_dir) as store:
         return serialise(store.dump("nq"), fmt)

@@ -267,14 +267,14 @@ def _format(fmt: str) -> ox.RdfFormat:
         ) from None
 
 
-def store_path(build_dir: str | Path) -> Path:
-    """Where the built on-disk store lives inside ``build_dir``."""
-    return Path(build_dir) / "current" / "store"
+def built_file(build_dir: str | Path, name: str) -> Path:
+    """A file of the current build (``store``, ``kg.ttl``, ...); raises if there is no build."""
+    path = Path(build_dir) / name
+    if not path.exists():
+        raise BuildNotFoundError("no built graph here; run 'kg build' first", file=Path(build_dir))
+    return path
 
 
 def open_store(build_dir: str | Path = "build") -> LocalStore:
     """Open the graph built by ``kg build`` in ``build_dir`` (read-only, many readers)."""
-    path = store_path(build_dir)
-    if not path.is_dir():
-        raise BuildNotFoundError("no built graph here; run 'kg build' first", file=Path(build_dir))
-    return LocalStore.open(path, read_only=True)
+    return LocalStore.open(built_file(build_dir, "store"), read_only=True)
