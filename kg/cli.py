@@ -363,8 +363,9 @@ def reference(ctx: Context, reference_dir: Path | None, check: bool) -> None:
     """
     from kg.reference import OUTPUT, reference_is_current, write_reference
 
-    folder = reference_dir or ctx.root / ".." / "shared" / "reference"
     paths = ctx.paths(use_cpsv=False)
+    folder = reference_dir or paths.reference_dir
+    assert folder is not None  # Paths.from_root always sets it
     if check:
         if not reference_is_current(folder, paths.data_dir):
             click.echo(f"stale: {paths.data_dir / OUTPUT}; run 'kg reference'", err=True)

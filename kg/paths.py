@@ -13,6 +13,8 @@ from pathlib import Path
 #: Where the official CPSV-AP 3.2.0 shapes are looked for, relative to the project root,
 #: unless ``KG_CPSV_SHAPES`` or ``--cpsv-shapes`` says otherwise.
 CPSV_SHAPES_RELATIVE = Path("..") / "shared" / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
+#: Where the reference files (municipalities, GGD regions) are, relative to the project root.
+REFERENCE_RELATIVE = Path("..") / "shared" / "reference"
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Paths:
     data_dir: Path
     build_dir: Path
     cpsv_shapes: Path | None
+    reference_dir: Path | None = None
 
     @classmethod
     def from_root(
@@ -44,6 +47,7 @@ class Paths:
             data_dir=root / "data",
             build_dir=Path(build_dir) if build_dir else root / "build",
             cpsv_shapes=shapes,
+            reference_dir=root / REFERENCE_RELATIVE,
         )
 
     @property

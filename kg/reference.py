@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kg import atomic
 from kg.errors import KgError
-from kg.namespaces import municipality_iri, slugify
+from kg.namespaces import PREFIXES, municipality_iri, slugify
 
 MUNICIPALITIES_CSV = "gemeenten_2025_regio.csv"
 GGD_CSV = "ggd_regios.csv"
@@ -163,21 +163,22 @@ def ggd_iri_slug(region: GGDRegion) -> str:
     return slugify(region.name)
 
 
-PREFIXES = """\
-@prefix area: <https://w3id.org/kg-sociaal/id/area/> .
-@prefix concept: <https://w3id.org/kg-sociaal/id/concept/> .
-@prefix dct: <http://purl.org/dc/terms/> .
-@prefix geo: <http://www.opengis.net/ont/geosparql#> .
-@prefix ggdregion: <https://w3id.org/kg-sociaal/id/ggd-region/> .
-@prefix kg: <https://w3id.org/kg-sociaal/def#> .
-@prefix org: <http://www.w3.org/ns/org#> .
-@prefix org-id: <https://w3id.org/kg-sociaal/id/organisation/> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix province: <https://w3id.org/kg-sociaal/id/province/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix source: <https://w3id.org/kg-sociaal/id/source/> .
-@prefix tooi: <https://identifier.overheid.nl/tooi/id/gemeente/> .
-"""
+#: The project prefixes the generated file uses (IRIs from kg.namespaces).
+USED_PREFIXES = (
+    "area",
+    "concept",
+    "dct",
+    "geo",
+    "ggdregion",
+    "kg",
+    "org",
+    "org-id",
+    "prov",
+    "province",
+    "skos",
+    "source",
+    "tooi",
+)
 
 
 def generate(reference_dir: Path) -> str:
@@ -189,7 +190,7 @@ def generate(reference_dir: Path) -> str:
         f"({MUNICIPALITIES_CSV}, {GGD_CSV}); do not edit.\n",
         "# One named graph per source; each block describes one resource.\n",
         "# The sources themselves are described in sources.trig beside this file.\n",
-        PREFIXES,
+        *(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in USED_PREFIXES),
     ]
 
     out.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.paths import CPSV_SHAPES_RELATIVE, Paths
+from kg.paths import CPSV_SHAPES_RELATIVE, REFERENCE_RELATIVE, Paths
 
 
 def test_defaults_are_relative_to_the_root() -> None:
@@ -14,6 +14,7 @@ def test_defaults_are_relative_to_the_root() -> None:
         "/p/ontology/shapes.ttl"
     )
     assert paths.cpsv_shapes == Path("/p") / CPSV_SHAPES_RELATIVE
+    assert paths.reference_dir == Path("/p") / REFERENCE_RELATIVE
 
 
 def test_cpsv_shapes_option_beats_environment_beats_default(monkeypatch) -> None:
