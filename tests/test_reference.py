@@ -30,10 +30,6 @@ def test_committed_layer_is_what_the_csv_files_give(reference) -> None:
     assert (ROOT / "data" / OUTPUT).read_text("utf-8") == generate(reference), "run 'kg reference'"
 
 
-def test_generation_is_deterministic(reference) -> None:
-    assert generate(reference) == generate(reference)
-
-
 def _count(store, query: str) -> int:
     (row,) = store.select(query).rows
     return int(str(row[0]))

@@ -38,10 +38,13 @@ def test_graph_clause_reaches_each_source(store: LocalStore) -> None:
 
 def test_bindings_are_terms_not_text(store: LocalStore) -> None:
     query = f"SELECT ?s ?o WHERE {{ ?s <{EX}p> ?o }}"
-    rows = store.select(query, {"s": URIRef(EX + "b")})
-    assert [r[1] for r in rows.rows] == [Literal("two")]
-    hostile = store.select(query, {"s": Literal('x" } ; DROP ALL ; #')})
-    assert hostile.rows == []
+    # The binding is honoured (one row, not both) ...
+    assert [r[0] for r in store.select(query, {"o": Literal("two")}).rows] == [URIRef(EX + "b")]
+    # ... and a value that looks like SPARQL is just a string that matches nothing.
+    before = store.dump("nq")
+    hostile = Literal('two" } ; DROP ALL ; SELECT * { ?s ?p "')
+    assert store.select(query, {"o": hostile}).rows == []
+    assert store.dump("nq") == before
 
 
 def test_plain_strings_stay_plain_and_numbers_keep_their_type(store: LocalStore) -> None:
