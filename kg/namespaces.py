@@ -32,6 +32,7 @@ KINDS: dict[str, str] = {
     "law": "law",
     "accord": "accord",
     "scheme": "scheme",
+    "government-programme": "govprogramme",
     "concept": "concept",
     "source": "source",
     "participation": "participation",
@@ -40,6 +41,8 @@ KINDS: dict[str, str] = {
     "output": "output",
     "event": "event",
     "publication": "publication",
+    "person": "person",
+    "finding": "finding",
 }
 
 #: Standard vocabularies, in the order they appear in exports.

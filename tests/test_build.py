@@ -70,7 +70,10 @@ def test_build_writes_store_and_files_and_summarises(make_project) -> None:
     # tiny.trig holds exactly one of each of these (checked by reading the file).
     for label in (
         "project",
-        "intervention",
+        "intervention or method",
+        "government programme",
+        "finding",
+        "person",
         "municipality",
         "law",
         "accord",

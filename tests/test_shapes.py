@@ -70,7 +70,7 @@ def test_kg_shapes_catch_the_broken_example(make_project, path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "prop"),
     [
-        ("programme-without-authority", "cv:hasCompetentAuthority"),  # PublicService via subclass
+        ("public-service-without-authority", "cv:hasCompetentAuthority"),
         ("organisation-without-identifier", "dct:identifier"),  # Agent via ORG's subclass axiom
         ("participation-without-role", "cv:role"),  # Participation
     ],
@@ -89,7 +89,7 @@ def test_official_cpsv_shapes_apply_to_kg_data(make_project, name, prop) -> None
 
 
 def test_one_line_per_problem_when_both_shape_sets_find_it(make_project) -> None:
-    report = validate_sources(make_project(TINY, INVALID / "programme-without-authority.trig"))
+    report = validate_sources(make_project(TINY, INVALID / "public-service-without-authority.trig"))
     hits = [
         v
         for v in report.violations
@@ -100,7 +100,7 @@ def test_one_line_per_problem_when_both_shape_sets_find_it(make_project) -> None
 
 
 def test_without_cpsv_only_kg_shapes_report(make_project) -> None:
-    paths = make_project(TINY, INVALID / "programme-without-authority.trig")
+    paths = make_project(TINY, INVALID / "public-service-without-authority.trig")
     no_cpsv = Paths(paths.ontology_dir, paths.data_dir, paths.build_dir, None)
     report = validate_sources(no_cpsv)
     assert report.violations and all(v.shapes == "kg" for v in report.violations)

@@ -47,7 +47,7 @@ def test_default_graph_holds_only_code_lists(make_project) -> None:
 
 
 def test_report_json_lists_every_violation(make_project) -> None:
-    broken = (INVALID / "law-bad-bwb.trig", INVALID / "programme-without-authority.trig")
+    broken = (INVALID / "law-bad-bwb.trig", INVALID / "public-service-without-authority.trig")
     report = validate_sources(make_project(TINY, *broken))
     doc = json.loads(report.to_json())
     assert doc["conforms"] is False
