@@ -1,0 +1,115 @@
+"""Project tests: every thing each source document names is in the graph, typed, labelled,
+derived from that document, in its named graph and linked as the checklist says; and the
+document's graph holds nothing the checklist forgets.
+
+The checklists (``tests/checklists/NNN.toml``) are written by hand from the seed documents in
+``../shared/seeds/``; the test checks that each listed name really occurs in the seed text, so
+a checklist cannot list what the document does not say. See docs/curation.md.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any
+
+import pytest
+
+from kg.namespaces import PREFIXES, split
+from kg.store import open_store
+
+from .conftest import ROOT
+
+CHECKLISTS = ROOT / "tests" / "checklists"
+SEEDS = ROOT.parent / "shared" / "seeds"
+_PREAMBLE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+_NO_PROVENANCE = {"cv:Participation", "kg:Source"}  # links and the source itself
+
+
+def _load() -> list[tuple[str, dict[str, Any]]]:
+    return [(p.stem, tomllib.loads(p.read_text("utf-8"))) for p in sorted(CHECKLISTS.glob("*.toml"))]
+
+
+LISTS = _load()
+THINGS = [
+    pytest.param(doc, thing, id=f"{name}:{thing['iri']}")
+    for name, doc in LISTS
+    for thing in doc["thing"]
+]
+
+
+def _normal(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).casefold()
+
+
+def _seed_text(doc: dict[str, Any]) -> str:
+    path = SEEDS / doc["seed"]
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    return _normal(path.read_text("utf-8"))
+
+
+def test_every_seed_document_has_a_checklist() -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds not present")
+    seeds = sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert seeds, "no seed documents found"
+    assert sorted(doc["seed"] for _, doc in LISTS) == seeds
+
+
+@pytest.mark.parametrize(("doc", "thing"), THINGS)
+def test_named_thing_is_in_the_graph_and_linked(real_build, doc, thing) -> None:
+    text = _seed_text(doc)
+    names = [thing["name"], *thing.get("also", [])]
+    for name in names:
+        assert _normal(name) in text, f"{name!r} does not occur in {doc['seed']}"
+    iri, cls, source = thing["iri"], thing["class"], doc["source"]
+    links = thing.get("links", [])
+    if cls != "kg:Source":
+        assert links, f"{iri}: the checklist gives no link, so 'unlinked' would go unnoticed"
+    checks = [
+        (f"{iri} a/rdfs:subClassOf* {cls}", "is not typed as the checklist says"),
+        (f"{iri} skos:prefLabel ?l FILTER(lang(?l) = 'nl')", "has no Dutch label"),
+        (f"GRAPH {source} {{ {iri} ?p ?o }}", "is not described in the document's graph"),
+    ]
+    if cls not in _NO_PROVENANCE:
+        checks.append((f"{iri} prov:wasDerivedFrom {source}", "is not derived from the document"))
+    checks += [(f"{iri} {link}", f"lacks the link {link!r}") for link in links]
+    with open_store(real_build.build_dir) as store:
+        failures = [
+            f"{iri} {message}"
+            for pattern, message in checks
+            if not store.ask(f"{_PREAMBLE}ASK {{ {pattern} }}")
+        ]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(("name", "doc"), LISTS, ids=[n for n, _ in LISTS])
+def test_checklist_covers_everything_the_document_graph_describes(real_build, name, doc) -> None:
+    listed = {thing["iri"] for thing in doc["thing"]}
+    with open_store(real_build.build_dir) as store:
+        rows = store.select(
+            f"""{_PREAMBLE}SELECT DISTINCT ?s WHERE {{
+                GRAPH {doc['source']} {{ ?s a ?type }}
+                FILTER(?type != cv:Participation)
+            }}"""
+        )
+    described = set()
+    for (s,) in rows.rows:
+        assert s is not None
+        prefix, local = split(str(s))
+        described.add(f"{prefix}:{local}" if prefix else f"<{s}>")
+    forgotten = sorted(described - listed)
+    assert not forgotten, f"{name}.toml does not list: {forgotten}"
+
+
+def test_checklist_files_are_well_formed() -> None:
+    assert LISTS, "no checklists in tests/checklists/"
+    for name, doc in LISTS:
+        assert set(doc) == {"seed", "source", "thing"}, name
+        seen: set[str] = set()
+        for thing in doc["thing"]:
+            assert set(thing) <= {"name", "also", "iri", "class", "links"}, (name, thing)
+            assert thing["iri"] not in seen, f"{name}: {thing['iri']} listed twice"
+            seen.add(thing["iri"])
