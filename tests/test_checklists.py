@@ -27,7 +27,8 @@ _NO_PROVENANCE = {"cv:Participation", "kg:Source"}  # links and the source itsel
 
 
 def _load() -> list[tuple[str, dict[str, Any]]]:
-    return [(p.stem, tomllib.loads(p.read_text("utf-8"))) for p in sorted(CHECKLISTS.glob("*.toml"))]
+    paths = sorted(CHECKLISTS.glob("*.toml"))
+    return [(p.stem, tomllib.loads(p.read_text("utf-8"))) for p in paths]
 
 
 LISTS = _load()
