@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from kg.namespaces import PREFIXES, split
-from kg.store import open_store
+from kg.namespaces import PREFIXES, curie
+from kg.store import Store, open_store
 
 from .conftest import ROOT
 
 CHECKLISTS = ROOT / "tests" / "checklists"
 SEEDS = ROOT.parent / "shared" / "seeds"
 _PREAMBLE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-_NO_PROVENANCE = {"cv:Participation", "kg:Source"}  # links and the source itself
 
 
 def _load() -> list[tuple[str, dict[str, Any]]]:
@@ -37,6 +37,13 @@ THINGS = [
     for name, doc in LISTS
     for thing in doc["thing"]
 ]
+
+
+@pytest.fixture(scope="module")
+def store(real_build) -> Iterator[Store]:
+    """The real build, opened once for the whole module (read-only)."""
+    with open_store(real_build.build_dir) as opened:
+        yield opened
 
 
 def _normal(text: str) -> str:
@@ -60,7 +67,7 @@ def test_every_seed_document_has_a_checklist() -> None:
 
 
 @pytest.mark.parametrize(("doc", "thing"), THINGS)
-def test_named_thing_is_in_the_graph_and_linked(real_build, doc, thing) -> None:
+def test_named_thing_is_in_the_graph_and_linked(store, doc, thing) -> None:
     text = _seed_text(doc)
     names = [thing["name"], *thing.get("also", [])]
     for name in names:
@@ -74,33 +81,27 @@ def test_named_thing_is_in_the_graph_and_linked(real_build, doc, thing) -> None:
         (f"{iri} skos:prefLabel ?l FILTER(lang(?l) = 'nl')", "has no Dutch label"),
         (f"GRAPH {source} {{ {iri} ?p ?o }}", "is not described in the document's graph"),
     ]
-    if cls not in _NO_PROVENANCE:
+    if cls != "kg:Source":  # the source is the provenance itself
         checks.append((f"{iri} prov:wasDerivedFrom {source}", "is not derived from the document"))
     checks += [(f"{iri} {link}", f"lacks the link {link!r}") for link in links]
-    with open_store(real_build.build_dir) as store:
-        failures = [
-            f"{iri} {message}"
-            for pattern, message in checks
-            if not store.ask(f"{_PREAMBLE}ASK {{ {pattern} }}")
-        ]
+    failures = [
+        f"{iri} {message}"
+        for pattern, message in checks
+        if not store.ask(f"{_PREAMBLE}ASK {{ {pattern} }}")
+    ]
     assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize(("name", "doc"), LISTS, ids=[n for n, _ in LISTS])
-def test_checklist_covers_everything_the_document_graph_describes(real_build, name, doc) -> None:
+def test_checklist_covers_everything_the_document_graph_describes(store, name, doc) -> None:
     listed = {thing["iri"] for thing in doc["thing"]}
-    with open_store(real_build.build_dir) as store:
-        rows = store.select(
-            f"""{_PREAMBLE}SELECT DISTINCT ?s WHERE {{
-                GRAPH {doc['source']} {{ ?s a ?type }}
-                FILTER(?type != cv:Participation)
-            }}"""
-        )
-    described = set()
-    for (s,) in rows.rows:
-        assert s is not None
-        prefix, local = split(str(s))
-        described.add(f"{prefix}:{local}" if prefix else f"<{s}>")
+    rows = store.select(
+        f"""{_PREAMBLE}SELECT DISTINCT ?s WHERE {{
+            GRAPH {doc['source']} {{ ?s a ?type }}
+            FILTER(?type != cv:Participation)
+        }}"""
+    )
+    described = {curie(str(s)) for (s,) in rows.rows}
     forgotten = sorted(described - listed)
     assert not forgotten, f"{name}.toml does not list: {forgotten}"
 
