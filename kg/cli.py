@@ -251,15 +251,7 @@ def export(ctx: Context, fmt: str, output: Path | None, build_dir: Path | None) 
 
     paths = ctx.paths(build_dir)
     if output is not None:
-        if not output.parent.is_dir():
-            raise KgError("the folder for --output does not exist", file=output.parent)
-        target = output.resolve()
-        for folder in (paths.build_dir, paths.data_dir, paths.ontology_dir):
-            if folder.resolve() in target.parents:
-                raise KgError(
-                    f"will not write an export into {folder} (kg reads or manages it)",
-                    file=output,
-                )
+        _check_output(paths, output, "an export")
     data = run_export(paths.build_dir, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
@@ -267,6 +259,179 @@ def export(ctx: Context, fmt: str, output: Path | None, build_dir: Path | None) 
     else:
         atomic.write_bytes(output, data)
         click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+
+
+def _check_output(paths: Paths, output: Path, what: str) -> None:
+    """Refuse an --output whose folder is missing or that kg reads or manages."""
+    if not output.parent.is_dir():
+        raise KgError("the folder for --output does not exist", file=output.parent)
+    target = output.resolve()
+    for folder in (paths.build_dir, paths.data_dir, paths.ontology_dir, paths.queries_dir):
+        if folder is not None and folder.resolve() in target.parents:
+            raise KgError(
+                f"will not write {what} into {folder} (kg reads or manages it)", file=output
+            )
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it atomically to ``output``."""
+    from kg import atomic
+
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        data = text.encode("utf-8")
+        atomic.write_bytes(output, data)
+        click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+
+
+queries_dir_option = click.option(
+    "--queries-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of canned .rq queries (default: ROOT/queries).",
+)
+table_format_option = click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="table: aligned text; csv and json: for other tools; md: a Markdown table.",
+)
+
+
+@cli.group()
+def query() -> None:
+    """Canned SPARQL questions: list them, read them, run them with parameters.
+
+    Each question is a .rq file in queries/ whose '#+' header gives its title,
+    description and typed parameters. Results show labels, not IRIs; the source of
+    every row is a column. See docs/queries.md for every query with example output.
+
+    \b
+    Example:
+      kg query list
+      kg query run programmes-in-municipality -p municipality Kampen
+    """
+
+
+@query.command("list")
+@queries_dir_option
+@table_format_option
+@pass_ctx
+@handle_errors
+def query_list(ctx: Context, queries_dir: Path | None, fmt: str) -> None:
+    """List the canned queries: name, title and parameters (* = required).
+
+    \b
+    Example:
+      kg query list --format md
+    """
+    from kg.queries import load_queries, query_index
+    from kg.tables import render
+
+    folder = queries_dir or ctx.paths().queries_dir
+    assert folder is not None
+    click.echo(render(query_index(load_queries(folder)), fmt), nl=False)
+
+
+@query.command("show")
+@click.argument("name")
+@queries_dir_option
+@pass_ctx
+@handle_errors
+def query_show(ctx: Context, name: str, queries_dir: Path | None) -> None:
+    """Print a query file: its '#+' header and its SPARQL.
+
+    NAME is a canned query's name or the path of a .rq file.
+
+    \b
+    Example:
+      kg query show programmes-in-municipality
+    """
+    from kg.queries import find_query
+
+    folder = queries_dir or ctx.paths().queries_dir
+    assert folder is not None
+    click.echo(find_query(folder, name).sparql, nl=False)
+
+
+@query.command("run")
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A parameter value; repeat for more. 'kg query show NAME' lists the parameters.",
+)
+@table_format_option
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="nl",
+    show_default=True,
+    help="Language of the labels in the results.",
+)
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of standard output.",
+)
+@build_dir_option
+@queries_dir_option
+@pass_ctx
+@handle_errors
+def query_run(
+    ctx: Context,
+    name: str,
+    params: tuple[tuple[str, str], ...],
+    fmt: str,
+    lang: str,
+    limit: int | None,
+    output: Path | None,
+    build_dir: Path | None,
+    queries_dir: Path | None,
+) -> None:
+    """Run a canned query (by NAME) or your own .rq file on the built graph.
+
+    Parameters are typed: a municipality by name, CBS code or IRI; a concept by its
+    Dutch or English label; a resource by label, CURIE or IRI. A value that names
+    nothing, or more than one thing, is an error that lists the closest matches. Values
+    are bound as RDF terms, never pasted into the query.
+
+    \b
+    Example:
+      kg query run programmes-in-municipality -p municipality Kampen
+      kg query run partners-of-programme -p programme "Samen in Beweging" --format csv
+      kg query run my-question.rq --format json --output answer.json
+    """
+    from kg.queries import find_query, run_query
+    from kg.store import open_store
+    from kg.tables import render
+
+    paths = ctx.paths(build_dir)
+    folder = queries_dir or paths.queries_dir
+    assert folder is not None
+    values: dict[str, str] = {}
+    for key, value in params:
+        if key in values:
+            raise KgError(f"parameter {key!r} is given twice")
+        values[key] = value
+    if output is not None:
+        _check_output(paths, output, "query results")
+    found = find_query(folder, name)
+    with open_store(paths.build_dir) as store:
+        table = run_query(store, found, values, lang=lang, limit=limit)
+    _emit(render(table, fmt), output)
 
 
 @cli.command()
@@ -296,7 +461,7 @@ def info(ctx: Context, build_dir: Path | None, as_json: bool) -> None:
 @click.option(
     "--check",
     is_flag=True,
-    help="Do not write; exit 1 if docs/ is not what the ontology would generate.",
+    help="Do not write; exit 1 if docs/ is not what the ontology, queries and build give.",
 )
 @click.option(
     "--output-dir",
@@ -304,14 +469,17 @@ def info(ctx: Context, build_dir: Path | None, as_json: bool) -> None:
     default=None,
     help="Where to write (default: ROOT/docs).",
 )
+@build_dir_option
 @pass_ctx
 @handle_errors
-def docs(ctx: Context, check: bool, output_dir: Path | None) -> None:
-    """Generate the ontology reference in docs/ from ontology/.
+def docs(ctx: Context, check: bool, output_dir: Path | None, build_dir: Path | None) -> None:
+    """Generate the reference documentation in docs/.
 
-    Writes docs/ontology.html (pyLODE), docs/core-model.dot and .svg (Graphviz) and
-    docs/context.jsonld (the JSON-LD context used by 'kg export --format jsonld').
-    Needs the 'docs' extra (pip install -e '.[docs]') and, for the picture, Graphviz.
+    Writes docs/ontology.html and ontology-nl.html (pyLODE), docs/core-model.dot and .svg
+    (Graphviz), docs/context.jsonld (the JSON-LD context used by 'kg export --format
+    jsonld') and docs/queries.md (every canned query with an example and its real output,
+    so it needs a build: run 'kg build' first). Needs the 'docs' extra
+    (pip install -e '.[docs]') and, for the picture, Graphviz.
 
     \b
     Example:
@@ -319,7 +487,7 @@ def docs(ctx: Context, check: bool, output_dir: Path | None) -> None:
     """
     from kg.docs import check_docs, write_docs
 
-    paths = ctx.paths(use_cpsv=False)
+    paths = ctx.paths(build_dir, use_cpsv=False)
     out = output_dir or ctx.root / "docs"
     if check:
         stale = check_docs(paths, out)

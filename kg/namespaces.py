@@ -79,6 +79,11 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
+def sparql_prefixes() -> str:
+    """``PREFIX`` lines for every project prefix, to put before SPARQL that kg writes."""
+    return "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in PREFIXES.items())
+
+
 def split(iri: str) -> tuple[str | None, str]:
     """``(prefix, local name)`` for the longest matching project prefix, or ``(None, iri)``."""
     for prefix, ns in _BY_LENGTH:

@@ -26,6 +26,7 @@ class Paths:
     build_dir: Path
     cpsv_shapes: Path | None
     reference_dir: Path | None = None
+    queries_dir: Path | None = None
 
     @classmethod
     def from_root(
@@ -48,6 +49,7 @@ class Paths:
             build_dir=Path(build_dir) if build_dir else root / "build",
             cpsv_shapes=shapes,
             reference_dir=root / REFERENCE_RELATIVE,
+            queries_dir=root / "queries",
         )
 
     @property

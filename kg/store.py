@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
@@ -33,6 +34,19 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "trig": ox.RdfFormat.TRIG,
     "ttl": ox.RdfFormat.TURTLE,
 }
+
+
+#: Properties that name a resource, most preferred first (see :meth:`Store.labels`).
+LABEL_PROPERTIES: tuple[str, ...] = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+)
+# IRIs that can be written between angle brackets in SPARQL as they are (RDF 1.1 IRIREF).
+_SAFE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+_LABEL_BATCH = 400
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,34 @@ class Store(ABC):
     @abstractmethod
     def dump(self, fmt: str = "nq") -> bytes:
         """The whole dataset in ``fmt``: N-Quads/TriG keep named graphs, N-Triples/Turtle merge."""
+
+    def labels(self, iris: Iterable[str], lang: str = "nl") -> dict[str, str]:
+        """The display label of each IRI in ``iris`` that has one, in ``lang`` where possible.
+
+        Preference: a label in ``lang``, then one without a language, then Dutch, then any;
+        within a language ``skos:prefLabel`` before ``rdfs:label``, ``foaf:name``,
+        ``dct:title`` and ``skos:altLabel`` (the vocabularies keep English names as
+        ``altLabel``). Ties go to the alphabetically first label, so output is stable.
+        """
+        wanted = sorted({iri for iri in iris if _SAFE_IRI.fullmatch(iri)})
+        best: dict[str, tuple[tuple[int, int, str], str]] = {}
+        for start in range(0, len(wanted), _LABEL_BATCH):
+            values = " ".join(f"<{iri}>" for iri in wanted[start : start + _LABEL_BATCH])
+            sparql = (
+                f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }} "
+                f"VALUES ?p {{ {' '.join(f'<{p}>' for p in LABEL_PROPERTIES)} }} "
+                "?s ?p ?label FILTER(isLiteral(?label)) }"
+            )
+            for s, p, label in self.select(sparql):
+                assert isinstance(label, rdflib.Literal)
+                language = label.language or ""
+                rank_lang = (
+                    0 if language == lang else 1 if not language else 2 if language == "nl" else 3
+                )
+                key = (rank_lang, LABEL_PROPERTIES.index(str(p)), str(label))
+                if str(s) not in best or key < best[str(s)][0]:
+                    best[str(s)] = (key, str(label))
+        return {iri: label for iri, (_, label) in best.items()}
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store (no-op where nothing is held)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -12,18 +13,25 @@ from kg.cli import cli
 from .conftest import INVALID, TINY
 
 COMMANDS = sorted(cli.commands)
+# Every command and subcommand as its words: ["query", "run"], ...
+COMMAND_PATHS = sorted(
+    [name] if not isinstance(command, click.Group) else [name, *sub]
+    for name, command in cli.commands.items()
+    for sub in ([[]] + [[s] for s in getattr(command, "commands", {})])
+)
 
 
-def test_there_are_the_k1_commands() -> None:
-    assert {"build", "validate", "export", "info", "docs"} <= set(COMMANDS)
+def test_there_are_the_k1_and_k3_commands() -> None:
+    assert {"build", "validate", "export", "info", "docs", "query"} <= set(COMMANDS)
+    assert ["query", "run"] in COMMAND_PATHS and ["query", "list"] in COMMAND_PATHS
 
 
-@pytest.mark.parametrize("name", COMMANDS)
-def test_every_command_has_help_with_an_example(runner: CliRunner, name: str) -> None:
-    result = runner.invoke(cli, [name, "--help"])
+@pytest.mark.parametrize("words", COMMAND_PATHS, ids=[" ".join(w) for w in COMMAND_PATHS])
+def test_every_command_has_help_with_an_example(runner: CliRunner, words: list[str]) -> None:
+    result = runner.invoke(cli, [*words, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example:" in result.output
-    assert f"kg {name}" in result.output.split("Example:")[1]
+    assert f"kg {' '.join(words)}" in result.output.split("Example:")[1]
 
 
 def test_top_level_help_and_version(runner: CliRunner) -> None:
@@ -266,3 +274,71 @@ def test_export_will_not_write_into_the_project_folders(runner, tiny_build, wher
     assert result.exit_code == 2, result.output
     assert "will not write an export into" in result.output
     assert (target.read_bytes() if target.exists() else None) == before
+
+
+# --- kg query ------------------------------------------------------------------------------
+
+
+def _query_args(paths) -> list[str]:
+    from .conftest import DATA
+
+    return [*_root(paths), "query", "run", "--queries-dir", str(DATA / "queries")]
+
+
+def test_query_list_and_show(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["query", "list", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "programmes-in-municipality,Programma's en interventies in een gemeente,municipality*"
+        in (result.output)
+    )
+    result = runner.invoke(cli, ["query", "show", "programmes-in-municipality"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("#+ title:") and "SELECT" in result.output
+
+
+def test_query_run_formats_and_output_file(runner: CliRunner, tiny_build, tmp_path) -> None:
+    args = [*_query_args(tiny_build), "labels", "-p", "text", "Kampen"]
+    result = runner.invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)
+    assert row["thing"]["label"] == "Kampen" and row["echo"] == "Kampen"
+    assert row["thing"]["iri"].endswith("/gm0166")
+    out = tmp_path / "answer.csv"
+    result = runner.invoke(cli, [*args, "--format", "csv", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8").splitlines()[0] == "thing,thing_iri,echo"
+
+
+def test_query_run_own_file(runner: CliRunner, tiny_build) -> None:
+    from .conftest import DATA
+
+    own = DATA / "queries" / "labels.rq"
+    result = runner.invoke(cli, [*_root(tiny_build), "query", "run", str(own), "-p", "text", "x"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["labels"], "needs parameter 'text'"),
+        (["labels", "-p", "txt", "x"], "did you mean 'text'"),
+        (["labels", "-p", "text", "x", "-p", "text", "y"], "given twice"),
+        (["lables"], "did you mean 'labels'"),
+        (["typed", "-p", "municipality", "Kampen", "-p", "number", "x"], "expected a whole number"),
+        (["no/such.rq"], "no such query file"),
+    ],
+)
+def test_query_run_mistakes_exit_2_with_one_line(runner, tiny_build, extra, needle) -> None:
+    result = runner.invoke(cli, [*_query_args(tiny_build), *extra])
+    assert result.exit_code == 2, result.output
+    assert needle in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_query_run_refuses_to_write_into_the_project(runner, tiny_build) -> None:
+    out = tiny_build.data_dir / "answer.csv"
+    result = runner.invoke(
+        cli, [*_query_args(tiny_build), "labels", "-p", "text", "x", "-o", str(out)]
+    )
+    assert result.exit_code == 2 and "will not write" in result.output
+    assert not out.exists()

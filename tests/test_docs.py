@@ -6,7 +6,6 @@ import re
 
 from kg.cli import cli
 from kg.docs import check_docs
-from kg.paths import Paths
 
 from .conftest import ROOT
 
@@ -34,8 +33,8 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "python -m pytest" in ci and "python -m pytest" in README
 
 
-def test_generated_docs_are_current() -> None:
-    stale = check_docs(Paths.from_root(ROOT, use_cpsv=False), ROOT / "docs")
+def test_generated_docs_are_current(real_build) -> None:
+    stale = check_docs(real_build, ROOT / "docs")
     assert not stale, f"run 'kg docs' to regenerate: {stale}"
 
 

@@ -1,0 +1,555 @@
+"""Canned SPARQL queries: load ``queries/*.rq``, check their headers, bind typed parameters, run.
+
+A query file is valid SPARQL that starts with a ``#+`` YAML header (the grlc convention)::
+
+    #+ title: Programma's in een gemeente
+    #+ description: Programma's en interventies die in een gemeente lopen.
+    #+ tags: [gemeente, programma]
+    #+ params:
+    #+   municipality:
+    #+     type: municipality
+    #+     required: true
+    #+     description: gemeente (naam, CBS-code of IRI)
+    #+     example: Kampen
+    SELECT ?programme $municipality WHERE { ... $municipality ... }
+
+``$name`` marks a parameter and ``?name`` a result column. The loader refuses unknown header
+keys, parameters that are declared but unused or used but undeclared, parameters missing from
+the SELECT clause (the engine binds only projected variables), and SPARQL that does not parse,
+always naming the file and, where it can, the line.
+
+Values are resolved by type (a municipality from its name, code or IRI; a concept from its
+label; ...) and bound as RDF terms by the engine, never pasted into the query text. Results
+come back as a :class:`~kg.tables.Table` with labels in the asked language; parameter columns
+are left out (their value is the same in every row). A literal made only of IRIs separated by
+spaces (what ``GROUP_CONCAT(DISTINCT STR(?x); separator=" ")`` gives) becomes a list cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import rdflib
+import yaml
+from rdflib import XSD, URIRef
+from rdflib.term import Node
+
+from kg.errors import KgError, UsageError
+from kg.namespaces import curie
+from kg.resolve import as_iri, resolve_concept, resolve_municipality, resolve_resource
+from kg.store import Store
+from kg.tables import Cell, Resource, Table
+
+#: Parameter types and what a value of each looks like.
+PARAM_TYPES: dict[str, str] = {
+    "iri": "a label, CURIE or IRI of a resource",
+    "string": "any text",
+    "municipality": "a municipality's name, CBS code (GM0166) or IRI",
+    "concept": "a Dutch or English label of a concept, or its IRI",
+    "date": "a date as YYYY-MM-DD",
+    "integer": "a whole number",
+}
+HEADER_KEYS = ("title", "description", "tags", "params")
+PARAM_KEYS = ("type", "required", "default", "description", "example", "class", "scheme")
+LANGUAGES = ("nl", "en")
+
+
+class QueryFileError(KgError):
+    """A query file that cannot be used: bad header, parameters or SPARQL."""
+
+
+class ParameterError(UsageError):
+    """A parameter value that is missing, unknown, of the wrong type or names nothing."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    required: bool
+    description: str
+    default: str | None = None
+    example: str | None = None
+    cls: str | None = None  # for type iri: the value must be an instance of this class
+    scheme: str | None = None  # for type concept: the value must be in this concept scheme
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    path: Path | None
+    title: str
+    description: str
+    sparql: str
+    tags: tuple[str, ...] = ()
+    params: dict[str, Param] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()  # the SELECT projection, parameters included
+
+    @property
+    def header(self) -> str:
+        """The ``#+`` header lines as written."""
+        return "".join(
+            line for line in self.sparql.splitlines(keepends=True) if line.startswith("#+")
+        )
+
+    def example_values(self) -> dict[str, str]:
+        return {p.name: p.example for p in self.params.values() if p.example is not None}
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+_TOKENS = re.compile(
+    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+)",
+    re.DOTALL,
+)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML without silently dropped duplicate keys."""
+
+
+def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def load_query(path: str | Path) -> Query:
+    """Read and check one query file (see the module docstring)."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise QueryFileError("not UTF-8 text", file=path) from None
+    except OSError as exc:
+        raise QueryFileError(
+            f"cannot read the query file: {exc.strerror or exc}", file=path
+        ) from None
+    return parse_query(text, name=path.stem, path=path)
+
+
+def parse_query(text: str, *, name: str, path: Path | None = None) -> Query:
+    """Check and describe the query ``text`` (``path`` is only for messages)."""
+    where = path if path is not None else name
+
+    def fail(message: str, line: int | None = None) -> QueryFileError:
+        return QueryFileError(message, file=where, line=line)
+
+    lines = text.splitlines()
+    header_lines = 0
+    while header_lines < len(lines) and lines[header_lines].startswith("#+"):
+        header_lines += 1
+    for number, line in enumerate(lines[header_lines:], start=header_lines + 1):
+        if line.startswith("#+"):
+            raise fail("'#+' header lines must come first, before any other line", number)
+    header = _read_header(lines[:header_lines], fail)
+    params = _read_params(header.get("params"), fail)
+    columns = _check_sparql(text, fail)
+    _check_variables(text, params, columns, fail)
+    tags = header.get("tags") or []
+    return Query(
+        name=name,
+        path=path,
+        title=header.get("title", name),
+        description=" ".join(str(header.get("description", "")).split()),
+        sparql=text,
+        tags=tuple(str(t) for t in tags),
+        params=params,
+        columns=columns,
+    )
+
+
+def _read_header(lines: list[str], fail: Any) -> dict[str, Any]:
+    if not lines:
+        return {}
+    source = "\n".join(line[2:] for line in lines)
+    try:
+        header = yaml.load(source, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise fail(
+            f"header is not valid YAML: {problem}", mark.line + 1 if mark else None
+        ) from None
+    if not isinstance(header, dict):
+        raise fail("the '#+' header must be a YAML mapping (title: ..., description: ...)", 1)
+    unknown = sorted(set(map(str, header)) - set(HEADER_KEYS))
+    if unknown:
+        raise fail(
+            f"unknown header key {unknown[0]!r}{_did_you_mean(unknown[0], HEADER_KEYS)}; "
+            f"allowed: {', '.join(HEADER_KEYS)}"
+        )
+    for key in ("title", "description"):
+        if not isinstance(header.get(key), str) or not header[key].strip():
+            raise fail(f"the header needs a {key} (text)")
+    tags = header.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise fail("tags must be a list of words, e.g. tags: [gemeente, programma]")
+    return header
+
+
+def _read_params(raw: Any, fail: Any) -> dict[str, Param]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise fail("params must be a mapping from parameter name to its description")
+    params: dict[str, Param] = {}
+    for name, spec in raw.items():
+        name = str(name)
+        if not _NAME.fullmatch(name):
+            raise fail(
+                f"parameter name {name!r} is not a SPARQL variable name (letters, digits, _)"
+            )
+        if not isinstance(spec, dict):
+            raise fail(f"parameter {name!r} must be a mapping (type, required, description, ...)")
+        unknown = sorted(set(map(str, spec)) - set(PARAM_KEYS))
+        if unknown:
+            raise fail(
+                f"parameter {name!r}: unknown key {unknown[0]!r}"
+                f"{_did_you_mean(unknown[0], PARAM_KEYS)}; allowed: {', '.join(PARAM_KEYS)}"
+            )
+        kind = spec.get("type")
+        if kind not in PARAM_TYPES:
+            raise fail(
+                f"parameter {name!r}: type must be one of {', '.join(PARAM_TYPES)}, not {kind!r}"
+            )
+        required = spec.get("required")
+        if not isinstance(required, bool):
+            raise fail(f"parameter {name!r}: required must be true or false")
+        description = spec.get("description")
+        if not isinstance(description, str) or not description.strip():
+            raise fail(f"parameter {name!r}: needs a description")
+        default = _scalar(spec.get("default"))
+        if required and default is not None:
+            raise fail(f"parameter {name!r}: a required parameter cannot have a default")
+        example = _scalar(spec.get("example"))
+        for key, value in (("default", default), ("example", example)):
+            if value is not None:
+                try:
+                    _check_form(kind, value)
+                except ParameterError as exc:
+                    raise fail(f"parameter {name!r}: {key} {value!r}: {exc.message}") from None
+        cls = _iri_key(spec, "class", name, fail)
+        scheme = _iri_key(spec, "scheme", name, fail)
+        if cls is not None and kind != "iri":
+            raise fail(f"parameter {name!r}: 'class' applies to type iri only")
+        if scheme is not None and kind != "concept":
+            raise fail(f"parameter {name!r}: 'scheme' applies to type concept only")
+        params[name] = Param(
+            name, kind, required, " ".join(description.split()), default, example, cls, scheme
+        )
+    return params
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):  # YAML reads 2020-01-31 as a date
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _iri_key(spec: dict[str, Any], key: str, name: str, fail: Any) -> str | None:
+    value = spec.get(key)
+    if value is None:
+        return None
+    iri = as_iri(str(value))
+    if iri is None:
+        raise fail(f"parameter {name!r}: {key} must be a CURIE or IRI, not {value!r}")
+    return iri
+
+
+def _check_sparql(text: str, fail: Any) -> tuple[str, ...]:
+    """Parse ``text`` (by running it on an empty store) and return its SELECT projection."""
+    import pyoxigraph as ox
+
+    try:
+        result = ox.Store().query(text)
+    except SyntaxError as exc:
+        message = " ".join(str(exc).split())
+        match = re.search(r"(?:line|at) (\d+)(?::|, column )", message)
+        raise fail(f"not valid SPARQL: {message}", int(match.group(1)) if match else None) from None
+    if not isinstance(result, ox.QuerySolutions):
+        raise fail("kg runs SELECT queries; this is an ASK, CONSTRUCT or DESCRIBE query")
+    return tuple(v.value for v in result.variables)
+
+
+def _check_variables(
+    text: str, params: dict[str, Param], columns: tuple[str, ...], fail: Any
+) -> None:
+    used: dict[str, int] = {}
+    for match in _TOKENS.finditer(text):
+        token = match.group("var")
+        if token and token[0] == "$":
+            used.setdefault(token[1:], text.count("\n", 0, match.start()) + 1)
+    for name, line in used.items():
+        if name not in params:
+            raise fail(
+                f"${name} is used but not declared under params{_did_you_mean(name, params)}", line
+            )
+    code = _TOKENS.sub(lambda m: m.group(0) if m.group("var") else " " * len(m.group(0)), text)
+    for match in re.finditer(r"\bBOUND\s*\(\s*[?$]([A-Za-z0-9_]+)\s*\)", code, re.IGNORECASE):
+        if match.group(1) in params:
+            raise fail(
+                f"BOUND(${match.group(1)}) is always false for a parameter (pyoxigraph 0.5 binds "
+                "parameters by substitution); to make a condition optional write "
+                f"FILTER(COALESCE(<condition on ${match.group(1)}>, true))",
+                code.count("\n", 0, match.start()) + 1,
+            )
+    for match in re.finditer(r"\bBIND\s*\(\s*[?$]([A-Za-z0-9_]+)\s+AS\b", code, re.IGNORECASE):
+        if match.group(1) in params:
+            raise fail(
+                f"BIND(${match.group(1)} AS ...) can leave the new variable unbound (pyoxigraph "
+                "0.5 binds parameters by substitution); compute the value instead, e.g. "
+                f"BIND(IRI(STR(${match.group(1)})) AS ...) or BIND(STR(${match.group(1)}) AS ...)",
+                code.count("\n", 0, match.start()) + 1,
+            )
+    for name in params:
+        if name not in used:
+            raise fail(f"parameter {name!r} is declared but the query never uses ${name}")
+        if name not in columns:
+            raise fail(
+                f"parameter ${name} must be in the SELECT clause: the engine binds only "
+                "projected variables (kg leaves parameter columns out of the results)"
+            )
+
+
+def _did_you_mean(name: str, options: Any) -> str:
+    near = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def load_queries(folder: str | Path) -> dict[str, Query]:
+    """Every ``*.rq`` file in ``folder`` by name, in name order."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise KgError("queries folder not found", file=folder)
+    return {path.stem: load_query(path) for path in sorted(folder.glob("*.rq"))}
+
+
+def find_query(folder: str | Path, name: str) -> Query:
+    """A canned query by name, or a query file by path (anything ending in ``.rq`` or
+    holding a ``/``)."""
+    if name.endswith(".rq") or "/" in name or "\\" in name:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError("no such query file", file=path)
+        return load_query(path)
+    path = Path(folder) / f"{name}.rq"
+    if path.is_file():
+        return load_query(path)
+    names = sorted(p.stem for p in Path(folder).glob("*.rq")) if Path(folder).is_dir() else []
+    raise UsageError(
+        f"no query named {name!r}{_did_you_mean(name, names)}; 'kg query list' shows them all"
+    )
+
+
+# --- parameters ------------------------------------------------------------------------------
+
+
+def _check_form(kind: str, value: str) -> Node | None:
+    """The literal for a date, integer or string value; None for types resolved in the store."""
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value.strip()):
+            raise ParameterError(f"expected a whole number, got {value!r}")
+        return rdflib.Literal(int(value), datatype=XSD.integer)
+    if kind == "date":
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ParameterError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ParameterError(f"expected a date as YYYY-MM-DD, got {value!r}")
+        return rdflib.Literal(day.isoformat(), datatype=XSD.date)
+    if kind == "string":
+        return rdflib.Literal(value)
+    return None
+
+
+def bind_parameters(store: Store, query: Query, values: Mapping[str, str]) -> dict[str, Node]:
+    """Typed RDF terms for ``values`` (text as typed by a user), with defaults filled in.
+
+    Raises :class:`ParameterError` for an unknown parameter name, a missing required one, or a
+    value that does not fit its type or names nothing in the graph.
+    """
+    for name in values:
+        if name not in query.params:
+            known = ", ".join(query.params) or "none"
+            raise ParameterError(
+                f"query {query.name!r} has no parameter {name!r}"
+                f"{_did_you_mean(name, query.params)}; its parameters: {known}"
+            )
+    bound: dict[str, Node] = {}
+    for param in query.params.values():
+        value = values.get(param.name, param.default)
+        if value is None:
+            if param.required:
+                hint = (
+                    f" (e.g. -p {param.name} {_shell_quote(param.example)})"
+                    if param.example
+                    else ""
+                )
+                need = f"query {query.name!r} needs parameter {param.name!r}"
+                raise ParameterError(f"{need}: {param.description}{hint}")
+            continue
+        try:
+            bound[param.name] = _resolve(store, param, value)
+        except UsageError as exc:
+            raise ParameterError(f"parameter {param.name!r}: {exc.message}") from None
+    return bound
+
+
+def _resolve(store: Store, param: Param, value: str) -> Node:
+    literal = _check_form(param.type, value)
+    if literal is not None:
+        return literal
+    if param.type == "municipality":
+        return resolve_municipality(store, value)
+    if param.type == "concept":
+        return resolve_concept(store, value, param.scheme)
+    return resolve_resource(store, value, param.cls)
+
+
+# --- running ---------------------------------------------------------------------------------
+
+_IRI = re.compile(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|^`\\]+", re.IGNORECASE)
+_INTEGERS = {
+    str(XSD[t])
+    for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
+}
+_NUMBERS = {str(XSD.double), str(XSD.float)}
+
+
+def run_query(
+    store: Store,
+    query: Query,
+    values: Mapping[str, str] | None = None,
+    *,
+    lang: str = "nl",
+    limit: int | None = None,
+) -> Table:
+    """Run ``query`` with ``values`` bound and return the rows with labels in ``lang``."""
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    if limit is not None and limit < 0:
+        raise UsageError("the limit must be 0 or more")
+    bindings = bind_parameters(store, query, values or {})
+    result = store.select(query.sparql, bindings)
+    keep = [i for i, v in enumerate(result.variables) if v not in query.params]
+    rows = result.rows if limit is None else result.rows[:limit]
+    raw = [[row[i] for i in keep] for row in rows]
+    columns = tuple(result.variables[i] for i in keep)
+    lists = [_list_column(raw, i) for i in range(len(columns))]
+    iris = {str(c) for row in raw for c in row if isinstance(c, URIRef)}
+    for row in raw:
+        for i, cell in enumerate(row):
+            if lists[i] and isinstance(cell, rdflib.Literal):
+                iris.update(str(cell).split())
+    labels = store.labels(iris, lang)
+
+    def resource(iri: str) -> Resource:
+        return Resource(labels.get(iri, curie(iri)), iri)
+
+    table_rows: list[tuple[Cell, ...]] = []
+    for row in raw:
+        cells: list[Cell] = []
+        for i, term in enumerate(row):
+            if term is None:
+                cells.append(() if lists[i] else None)
+            elif lists[i] and isinstance(term, rdflib.Literal):
+                cells.append(tuple(sorted({resource(iri) for iri in str(term).split()})))
+            elif isinstance(term, URIRef):
+                cells.append(resource(str(term)))
+            else:
+                cells.append(_literal(term))
+        table_rows.append(tuple(cells))
+    return Table(columns, table_rows)
+
+
+def _list_column(rows: list[list[Node | None]], index: int) -> bool:
+    """True when every non-empty literal in the column is a space-separated list of IRIs and
+    at least one such literal exists."""
+    seen = False
+    for row in rows:
+        cell = row[index]
+        if isinstance(cell, rdflib.Literal) and str(cell).strip():
+            if not all(_IRI.fullmatch(token) for token in str(cell).split()):
+                return False
+            seen = True
+        elif cell is not None and not isinstance(cell, rdflib.Literal):
+            return False
+    return seen
+
+
+def _literal(term: Node) -> Cell:
+    if not isinstance(term, rdflib.Literal):
+        return str(term)  # a blank node: shown as its id
+    datatype = str(term.datatype) if term.datatype else ""
+    if datatype in _INTEGERS:
+        try:
+            return int(str(term))
+        except ValueError:
+            return str(term)
+    if datatype in _NUMBERS:
+        try:
+            return float(str(term))
+        except ValueError:
+            return str(term)
+    if datatype == str(XSD.boolean):
+        return str(term) in ("true", "1")
+    return str(term)
+
+
+# --- describing queries ------------------------------------------------------------------------
+
+
+def param_summary(param: Param) -> str:
+    """``name*`` for a required parameter, ``name=default`` for one with a default."""
+    if param.required:
+        return f"{param.name}*"
+    return f"{param.name}={param.default}" if param.default is not None else param.name
+
+
+def query_index(queries: Mapping[str, Query]) -> Table:
+    """One row per query: name, title and parameters."""
+    rows: list[tuple[Cell, ...]] = [
+        (q.name, q.title, " ".join(param_summary(p) for p in q.params.values()))
+        for q in queries.values()
+    ]
+    return Table(("name", "title", "parameters"), rows)
+
+
+def example_command(query: Query) -> str:
+    """The ``kg query run`` command line that uses every example value."""
+    parts = ["kg query run", query.name]
+    for name, value in query.example_values().items():
+        parts += ["-p", name, _shell_quote(value)]
+    return " ".join(parts)
+
+
+def _shell_quote(value: str) -> str:
+    if re.fullmatch(r"[A-Za-z0-9_.:/@+-]+", value):
+        return value
+    return "'" + value.replace("'", "'\"'\"'") + "'"

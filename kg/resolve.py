@@ -1,0 +1,184 @@
+"""Turn what a person types (a name, a code, a label, a CURIE or an IRI) into one IRI.
+
+Each resolver asks the store for the candidates of one kind (municipalities, concepts, or any
+labelled resource, optionally of one class), matches the text against their names without
+regard to case, accents or extra spaces, and returns the single match. No match, or more than
+one, raises :class:`ResolveError` with the closest candidates, so a typo never turns into an
+empty result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from kg.errors import UsageError
+from kg.namespaces import PREFIXES, curie, sparql_prefixes
+from kg.store import Store
+
+
+class ResolveError(UsageError):
+    """A value that names nothing, or more than one thing, of the kind asked for."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    iri: str
+    label: str  # how the candidate is shown in messages
+    names: tuple[str, ...]  # every text that names it
+
+
+_CURIE = re.compile(r"([A-Za-z][\w-]*):([^\s/][^\s]*)?")
+_CBS_CODE = re.compile(r"(?:gm)?(\d{4})", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")  # "Bergen (NH.)" -> "Bergen"
+
+
+def normalise(text: str) -> str:
+    """Case-, accent- and space-insensitive form: ``" Fryslân "`` -> ``"fryslan"``."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(folded.casefold().split())
+
+
+def as_iri(text: str) -> str | None:
+    """The IRI ``text`` spells (``<...>``, ``https://...`` or a project CURIE), else None."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    if re.match(r"^[a-z][a-z0-9+.-]*://\S+$", text, re.IGNORECASE):
+        return text
+    match = _CURIE.fullmatch(text)
+    if match and match.group(1) in PREFIXES:
+        return PREFIXES[match.group(1)] + (match.group(2) or "")
+    return None
+
+
+def _pick(
+    text: str, candidates: list[Candidate], kind: str, *, extra: dict[str, list[str]] | None = None
+) -> URIRef:
+    """The one candidate ``text`` names; errors list the closest names."""
+    by_iri = {c.iri: c for c in candidates}
+    iri = as_iri(text)
+    if iri is not None:
+        if iri in by_iri:
+            return URIRef(iri)
+        raise ResolveError(f"{curie(iri)} is not a known {kind}")
+    index: dict[str, set[str]] = defaultdict(set)
+    for c in candidates:
+        for name in c.names:
+            index[normalise(name)].add(c.iri)
+    for key, iris in (extra or {}).items():
+        index[key].update(iris)
+    key = normalise(text)
+    if not key:
+        raise ResolveError(f"an empty value names no {kind}")
+    found = index.get(key, set())
+    if len(found) == 1:
+        return URIRef(next(iter(found)))
+    if found:
+        listed = ", ".join(_show(by_iri[i]) for i in sorted(found, key=lambda i: by_iri[i].label))
+        raise ResolveError(f"{text!r} is ambiguous: it names {listed}; give one of these")
+    raise ResolveError(f"no {kind} named {text!r}{_closest(key, index, by_iri)}")
+
+
+def _show(c: Candidate) -> str:
+    return f"{c.label} ({curie(c.iri)})"
+
+
+def _closest(key: str, index: dict[str, set[str]], by_iri: dict[str, Candidate]) -> str:
+    """``"; closest: A (x), B (y)"`` for the names nearest to ``key``, or ``""``."""
+    names = sorted(index)
+    near = difflib.get_close_matches(key, names, n=5, cutoff=0.6)
+    near += [n for n in names if key in n and n not in near]
+    shown: list[str] = []
+    for name in near:
+        for iri in sorted(index[name]):
+            label = _show(by_iri[iri])
+            if label not in shown:
+                shown.append(label)
+    return f"; closest: {', '.join(shown[:5])}" if shown else ""
+
+
+def _candidates(
+    store: Store, sparql: str, bindings: dict[str, URIRef] | None = None
+) -> list[Candidate]:
+    """Candidates from a query projecting ``?r ?name`` (one row per name) and ``?label``."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(sparql_prefixes() + sparql, bindings).dicts():
+        names[str(row["r"])].add(str(row["name"]))
+    labels = store.labels(names, "nl")
+    return [
+        Candidate(iri, labels.get(iri, curie(iri)), tuple(sorted(ns)))
+        for iri, ns in sorted(names.items())
+    ]
+
+
+_NAME_PROPERTIES = "skos:prefLabel|skos:altLabel|rdfs:label|dct:title|foaf:name"
+
+
+def resolve_municipality(store: Store, text: str) -> URIRef:
+    """A municipality from its name ("Kampen", "Gemeente Kampen"), CBS code ("GM0166", "0166")
+    or IRI. A name without its qualifier ("Bergen" for "Bergen (NH.)" and "Bergen (L.)")
+    works when it is unique."""
+    candidates = _candidates(
+        store,
+        f"SELECT ?r ?name WHERE {{ ?r a kg:Municipality . "
+        f"{{ ?r {_NAME_PROPERTIES} ?name }} UNION {{ ?r dct:identifier ?name }} }}",
+    )
+    code = _CBS_CODE.fullmatch(text.strip())
+    if code:
+        text = f"GM{code.group(1)}"
+    extra: dict[str, list[str]] = defaultdict(list)
+    for c in candidates:
+        for name in c.names:
+            short = normalise(_QUALIFIER.sub("", name))
+            if short != normalise(name):
+                extra[short].append(c.iri)
+    return _pick(text, candidates, "municipality", extra=extra)
+
+
+def resolve_concept(store: Store, text: str, scheme: str | None = None) -> URIRef:
+    """A concept from a Dutch or English label or its IRI, optionally within one scheme."""
+    where = "?r a skos:Concept ; skos:prefLabel|skos:altLabel ?name ."
+    bindings = None
+    if scheme is not None:
+        where += " ?r skos:inScheme ?scheme ."
+        bindings = {"scheme": URIRef(scheme)}
+    candidates = _candidates(store, f"SELECT ?r ?name ?scheme WHERE {{ {where} }}", bindings)
+    kind = "concept" if scheme is None else f"concept in {curie(scheme)}"
+    return _pick(text, candidates, kind)
+
+
+def resolve_resource(store: Store, text: str, cls: str | None = None) -> URIRef:
+    """Any named resource (optionally an instance of ``cls`` or a subclass) from a label,
+    a CURIE or an IRI."""
+    where = f"?r {_NAME_PROPERTIES} ?name ."
+    bindings = None
+    if cls is not None:
+        where += " ?r a/rdfs:subClassOf* ?class ."
+        bindings = {"class": URIRef(cls)}
+    candidates = _candidates(
+        store, f"SELECT DISTINCT ?r ?name ?class WHERE {{ {where} }}", bindings
+    )
+    kind = "resource" if cls is None else store.labels([cls], "en").get(cls, curie(cls))
+    iri = as_iri(text)
+    if iri is not None and cls is None and _exists(store, iri):
+        return URIRef(iri)  # without a class, any IRI with statements about it will do
+    return _pick(text, candidates, kind)
+
+
+def _exists(store: Store, iri: str) -> bool:
+    rows = store.select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", {"s": URIRef(iri)})
+    return len(rows) > 0
+
+
+def labels_of(store: Store, iris: Iterable[str], lang: str) -> dict[str, str]:
+    """Labels for display, falling back to the CURIE."""
+    iris = list(iris)
+    found = store.labels(iris, lang)
+    return {iri: found.get(iri, curie(iri)) for iri in iris}
