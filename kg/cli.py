@@ -117,6 +117,7 @@ def cli(ctx: click.Context, root: Path) -> None:
     Start with:
       kg build                 # parse, validate and store ontology/ + data/
       kg export --format ttl   # the whole graph as Turtle
+      kg query list            # canned questions; run one with 'kg query run NAME -p ...'
     """
     ctx.obj = Context(root)
 
@@ -274,10 +275,10 @@ def _check_output(paths: Paths, output: Path, what: str) -> None:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it atomically to ``output``."""
+    """Print ``text``, or write it atomically to ``output`` (``-`` is standard output)."""
     from kg import atomic
 
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
@@ -384,7 +385,7 @@ def query_show(ctx: Context, name: str, queries_dir: Path | None) -> None:
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     default=None,
-    help="Write to FILE (atomically) instead of standard output.",
+    help="Write to FILE (atomically) instead of standard output ('-').",
 )
 @build_dir_option
 @queries_dir_option
@@ -401,7 +402,9 @@ def query_run(
     build_dir: Path | None,
     queries_dir: Path | None,
 ) -> None:
-    """Run a canned query (by NAME) or your own .rq file on the built graph.
+    """Run a canned query or your own .rq file on the built graph.
+
+    NAME is a canned query's name (see 'kg query list') or the path of a .rq file.
 
     Parameters are typed: a municipality by name, CBS code or IRI; a concept by its
     Dutch or English label; a resource by label, CURIE or IRI. A value that names
@@ -426,7 +429,7 @@ def query_run(
         if key in values:
             raise KgError(f"parameter {key!r} is given twice")
         values[key] = value
-    if output is not None:
+    if output is not None and str(output) != "-":
         _check_output(paths, output, "query results")
     found = find_query(folder, name)
     with open_store(paths.build_dir) as store:

@@ -256,7 +256,8 @@ def queries_doc(paths: Paths) -> str:
                     "| --- | --- | --- | --- | --- | --- |\n"
                 )
                 for p in query.params.values():
-                    kind = p.type + (f" ({p.cls or p.scheme})" if p.cls or p.scheme else "")
+                    narrow = " or ".join(p.classes) or p.scheme
+                    kind = p.type + (f" ({narrow})" if narrow else "")
                     parts.append(
                         f"| `{p.name}` | {kind} | {'yes' if p.required else 'no'} | "
                         f"{p.default or ''} | {p.description} | {p.example or ''} |\n"

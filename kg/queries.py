@@ -21,8 +21,11 @@ always naming the file and, where it can, the line.
 Values are resolved by type (a municipality from its name, code or IRI; a concept from its
 label; ...) and bound as RDF terms by the engine, never pasted into the query text. Results
 come back as a :class:`~kg.tables.Table` with labels in the asked language; parameter columns
-are left out (their value is the same in every row). A literal made only of IRIs separated by
-spaces (what ``GROUP_CONCAT(DISTINCT STR(?x); separator=" ")`` gives) becomes a list cell.
+are left out (their value is the same in every row). A column made by ``GROUP_CONCAT``
+(``(GROUP_CONCAT(DISTINCT COALESCE(STR(?x), ""); separator=" ") AS ?xs)``) is a list of
+resources. Columns made by COUNT, STR, MIN and the like hold text or numbers; every other
+column may hold resources. Both are decided from the query text, so the columns of CSV and
+JSON output do not depend on the rows.
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ class Param:
     description: str
     default: str | None = None
     example: str | None = None
-    cls: str | None = None  # for type iri: the value must be an instance of this class
+    classes: tuple[str, ...] = ()  # for type iri: the value must be an instance of one of these
     scheme: str | None = None  # for type concept: the value must be in this concept scheme
 
 
@@ -90,6 +93,8 @@ class Query:
     tags: tuple[str, ...] = ()
     params: dict[str, Param] = field(default_factory=dict)
     columns: tuple[str, ...] = ()  # the SELECT projection, parameters included
+    list_columns: frozenset[str] = frozenset()  # GROUP_CONCAT columns: lists of resources
+    literal_columns: frozenset[str] = frozenset()  # computed text or numbers, never resources
 
     @property
     def header(self) -> str:
@@ -164,8 +169,10 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> Query:
             raise fail("'#+' header lines must come first, before any other line", number)
     header = _read_header(lines[:header_lines], fail)
     params = _read_params(header.get("params"), fail)
+    _check_form_of_query(text, fail)
     columns = _check_sparql(text, fail)
     _check_variables(text, params, columns, fail)
+    lists, literals = _expression_columns(text)
     tags = header.get("tags") or []
     return Query(
         name=name,
@@ -176,6 +183,8 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> Query:
         tags=tuple(str(t) for t in tags),
         params=params,
         columns=columns,
+        list_columns=frozenset(lists),
+        literal_columns=frozenset(literals),
     )
 
 
@@ -249,14 +258,26 @@ def _read_params(raw: Any, fail: Any) -> dict[str, Param]:
                     _check_form(kind, value)
                 except ParameterError as exc:
                     raise fail(f"parameter {name!r}: {key} {value!r}: {exc.message}") from None
-        cls = _iri_key(spec, "class", name, fail)
+        raw_class = spec.get("class") or []
+        classes: list[str] = []
+        for value in raw_class if isinstance(raw_class, list) else [raw_class]:
+            iri = _iri_key({"class": value}, "class", name, fail)
+            assert iri is not None
+            classes.append(iri)
         scheme = _iri_key(spec, "scheme", name, fail)
-        if cls is not None and kind != "iri":
+        if classes and kind != "iri":
             raise fail(f"parameter {name!r}: 'class' applies to type iri only")
         if scheme is not None and kind != "concept":
             raise fail(f"parameter {name!r}: 'scheme' applies to type concept only")
         params[name] = Param(
-            name, kind, required, " ".join(description.split()), default, example, cls, scheme
+            name,
+            kind,
+            required,
+            " ".join(description.split()),
+            default,
+            example,
+            tuple(classes),
+            scheme,
         )
     return params
 
@@ -279,6 +300,58 @@ def _iri_key(spec: dict[str, Any], key: str, name: str, fail: Any) -> str | None
     if iri is None:
         raise fail(f"parameter {name!r}: {key} must be a CURIE or IRI, not {value!r}")
     return iri
+
+
+def _code(text: str) -> str:
+    """``text`` with strings, IRIs and comments blanked out (same length, same lines)."""
+    return _TOKENS.sub(
+        lambda m: m.group(0) if m.group("var") else re.sub(r"[^\n]", " ", m.group(0)), text
+    )
+
+
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[\w-]*:|BASE)\s+)*"  # the prologue, its IRIs blanked by _code
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def _check_form_of_query(text: str, fail: Any) -> None:
+    match = _UPDATE.match(_code(text).replace("\n", " "))
+    if match:
+        raise fail(f"kg runs SELECT queries; this is a SPARQL update ({match.group(1).upper()})")
+
+
+# Functions whose result is never a resource (a projected expression starting with one of
+# these gives a text or number column).
+_LITERAL_FUNCTIONS = {
+    "COUNT", "SUM", "AVG", "MIN", "MAX", "STR", "CONCAT", "STRLEN", "SUBSTR", "LCASE", "UCASE",
+    "YEAR", "MONTH", "DAY", "LANG", "DATATYPE", "REPLACE", "STRBEFORE", "STRAFTER",
+}  # fmt: skip
+
+
+def _expression_columns(text: str) -> tuple[set[str], set[str]]:
+    """Columns made by ``(GROUP_CONCAT(...) AS ?x)`` (lists) and by literal-valued
+    expressions such as ``(COUNT(...) AS ?n)`` or ``BIND(STR(...) AS ?d)``."""
+    code = _code(text)
+    lists: set[str] = set()
+    literals: set[str] = set()
+    for match in re.finditer(r"\(\s*(?:BIND\s*\(\s*)?([A-Za-z_]+)\s*\(", code):
+        start = match.end() - 1
+        depth = 0
+        for end in range(start, len(code)):
+            depth += {"(": 1, ")": -1}.get(code[end], 0)
+            if depth == 0:
+                break
+        alias = re.match(r"\s*AS\s+[?$]([A-Za-z0-9_]+)\s*\)", code[end + 1 :], re.IGNORECASE)
+        if not alias:
+            continue
+        function = match.group(1).upper()
+        if function == "GROUP_CONCAT":
+            lists.add(alias.group(1))
+        elif function in _LITERAL_FUNCTIONS:
+            literals.add(alias.group(1))
+    return lists, literals
 
 
 def _check_sparql(text: str, fail: Any) -> tuple[str, ...]:
@@ -309,7 +382,7 @@ def _check_variables(
             raise fail(
                 f"${name} is used but not declared under params{_did_you_mean(name, params)}", line
             )
-    code = _TOKENS.sub(lambda m: m.group(0) if m.group("var") else " " * len(m.group(0)), text)
+    code = _code(text)
     for match in re.finditer(r"\bBOUND\s*\(\s*[?$]([A-Za-z0-9_]+)\s*\)", code, re.IGNORECASE):
         if match.group(1) in params:
             raise fail(
@@ -345,7 +418,7 @@ def load_queries(folder: str | Path) -> dict[str, Query]:
     """Every ``*.rq`` file in ``folder`` by name, in name order."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise KgError("queries folder not found", file=folder)
+        raise KgError("queries folder not found (use --root or --queries-dir)", file=folder)
     return {path.stem: load_query(path) for path in sorted(folder.glob("*.rq"))}
 
 
@@ -357,6 +430,8 @@ def find_query(folder: str | Path, name: str) -> Query:
         if not path.is_file():
             raise UsageError("no such query file", file=path)
         return load_query(path)
+    if not Path(folder).is_dir():
+        raise KgError("queries folder not found (use --root or --queries-dir)", file=folder)
     path = Path(folder) / f"{name}.rq"
     if path.is_file():
         return load_query(path)
@@ -429,7 +504,7 @@ def _resolve(store: Store, param: Param, value: str) -> Node:
         return resolve_municipality(store, value)
     if param.type == "concept":
         return resolve_concept(store, value, param.scheme)
-    return resolve_resource(store, value, param.cls)
+    return resolve_resource(store, value, param.classes)
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -461,11 +536,11 @@ def run_query(
     rows = result.rows if limit is None else result.rows[:limit]
     raw = [[row[i] for i in keep] for row in rows]
     columns = tuple(result.variables[i] for i in keep)
-    lists = [_list_column(raw, i) for i in range(len(columns))]
+    lists = [c in query.list_columns for c in columns]
     iris = {str(c) for row in raw for c in row if isinstance(c, URIRef)}
     for row in raw:
         for i, cell in enumerate(row):
-            if lists[i] and isinstance(cell, rdflib.Literal):
+            if lists[i] and isinstance(cell, rdflib.Literal) and _all_iris(str(cell)):
                 iris.update(str(cell).split())
     labels = store.labels(iris, lang)
 
@@ -478,29 +553,21 @@ def run_query(
         for i, term in enumerate(row):
             if term is None:
                 cells.append(() if lists[i] else None)
-            elif lists[i] and isinstance(term, rdflib.Literal):
+            elif lists[i] and isinstance(term, rdflib.Literal) and _all_iris(str(term)):
                 cells.append(tuple(sorted({resource(iri) for iri in str(term).split()})))
             elif isinstance(term, URIRef):
                 cells.append(resource(str(term)))
             else:
                 cells.append(_literal(term))
         table_rows.append(tuple(cells))
-    return Table(columns, table_rows)
+    # Fixed by the query, not by the rows, so CSV columns are the same for every answer.
+    resource_columns = frozenset(c for c in columns if c not in query.literal_columns)
+    return Table(columns, table_rows, resource_columns)
 
 
-def _list_column(rows: list[list[Node | None]], index: int) -> bool:
-    """True when every non-empty literal in the column is a space-separated list of IRIs and
-    at least one such literal exists."""
-    seen = False
-    for row in rows:
-        cell = row[index]
-        if isinstance(cell, rdflib.Literal) and str(cell).strip():
-            if not all(_IRI.fullmatch(token) for token in str(cell).split()):
-                return False
-            seen = True
-        elif cell is not None and not isinstance(cell, rdflib.Literal):
-            return False
-    return seen
+def _all_iris(text: str) -> bool:
+    """True for text made only of IRIs separated by spaces (a list column's value)."""
+    return all(_IRI.fullmatch(token) for token in text.split())
 
 
 def _literal(term: Node) -> Cell:

@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -82,7 +82,9 @@ def _pick(
         return URIRef(next(iter(found)))
     if found:
         listed = ", ".join(_show(by_iri[i]) for i in sorted(found, key=lambda i: by_iri[i].label))
-        raise ResolveError(f"{text!r} is ambiguous: it names {listed}; give one of these")
+        raise ResolveError(
+            f"{text!r} is ambiguous: it names {listed}; give the CURIE or IRI of the one you mean"
+        )
     raise ResolveError(f"no {kind} named {text!r}{_closest(key, index, by_iri)}")
 
 
@@ -133,6 +135,9 @@ def resolve_municipality(store: Store, text: str) -> URIRef:
     code = _CBS_CODE.fullmatch(text.strip())
     if code:
         text = f"GM{code.group(1)}"
+        if not any(text in c.names for c in candidates):
+            # Nearby numbers are not nearby places: no suggestions for an unknown code.
+            raise ResolveError(f"no municipality has CBS code {text}")
     extra: dict[str, list[str]] = defaultdict(list)
     for c in candidates:
         for name in c.names:
@@ -154,20 +159,23 @@ def resolve_concept(store: Store, text: str, scheme: str | None = None) -> URIRe
     return _pick(text, candidates, kind)
 
 
-def resolve_resource(store: Store, text: str, cls: str | None = None) -> URIRef:
-    """Any named resource (optionally an instance of ``cls`` or a subclass) from a label,
-    a CURIE or an IRI."""
+def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> URIRef:
+    """Any named resource (optionally an instance of one of ``classes`` or of a subclass)
+    from a label, a CURIE or an IRI."""
     where = f"?r {_NAME_PROPERTIES} ?name ."
-    bindings = None
-    if cls is not None:
+    if not classes:
+        candidates = _candidates(store, f"SELECT DISTINCT ?r ?name WHERE {{ {where} }}")
+    else:
         where += " ?r a/rdfs:subClassOf* ?class ."
-        bindings = {"class": URIRef(cls)}
-    candidates = _candidates(
-        store, f"SELECT DISTINCT ?r ?name ?class WHERE {{ {where} }}", bindings
-    )
-    kind = "resource" if cls is None else store.labels([cls], "en").get(cls, curie(cls))
+        sparql = f"SELECT DISTINCT ?r ?name ?class WHERE {{ {where} }}"
+        merged = {
+            c.iri: c for cls in classes for c in _candidates(store, sparql, {"class": URIRef(cls)})
+        }
+        candidates = sorted(merged.values(), key=lambda c: c.iri)
+    names = store.labels(classes, "en")
+    kind = " or ".join(names.get(c, curie(c)) for c in classes) or "resource"
     iri = as_iri(text)
-    if iri is not None and cls is None and _exists(store, iri):
+    if iri is not None and not classes and _exists(store, iri):
         return URIRef(iri)  # without a class, any IRI with statements about it will do
     return _pick(text, candidates, kind)
 

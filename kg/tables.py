@@ -5,8 +5,9 @@ A cell is empty (``None``), a literal value (text, integer, number or boolean), 
 rendering is deterministic: the same table gives the same bytes.
 
 * ``table``: labels, list items joined with ", ", long text wrapped;
-* ``csv``: labels, and for every column that holds resources a ``<column>_iri`` column beside
-  it (list IRIs separated by spaces, labels by "; ");
+* ``csv``: labels, and for every column that can hold resources a ``<column>_iri`` column
+  beside it (list IRIs separated by spaces, labels by "; "); the columns depend on the query,
+  not on the rows;
 * ``json``: a list of objects keyed by column; a resource is ``{"label": ..., "iri": ...}``,
   a list cell a list of those, a literal its plain JSON value, an empty cell ``null``;
 * ``md``: a GitHub Markdown table of labels.
@@ -36,8 +37,12 @@ Cell = None | str | int | float | bool | Resource | tuple[Resource, ...]
 
 @dataclass(frozen=True)
 class Table:
+    """Rows of cells under named columns. ``resource_columns`` names the columns that can hold
+    resources (they get an ``_iri`` column in CSV); when None, the rows decide."""
+
     columns: tuple[str, ...]
     rows: list[tuple[Cell, ...]]
+    resource_columns: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -64,6 +69,8 @@ def text(cell: Cell, separator: str = ", ") -> str:
 
 
 def _holds_resources(table: Table, index: int) -> bool:
+    if table.resource_columns is not None:
+        return table.columns[index] in table.resource_columns
     return any(isinstance(row[index], Resource | tuple) for row in table.rows)
 
 

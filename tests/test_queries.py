@@ -120,6 +120,11 @@ BROKEN = [
         id="header-after-the-query",
     ),
     pytest.param(
+        "PREFIX ex: <http://example.org/>\nDELETE WHERE { ?s ?p ?o }\n",
+        "this is a SPARQL update (DELETE)",
+        id="an-update",
+    ),
+    pytest.param(
         "#+ title: T\n#+ description: D\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
         "kg runs SELECT queries",
         id="not-a-select",
@@ -226,8 +231,7 @@ def test_parameters_are_typed_and_defaults_filled_in(tiny_build) -> None:
     assert "group" not in bound  # optional, no default: left unbound
     assert row["m"].label == "Kampen"  # type: ignore[union-attr]
     assert row["n"] == 3 and row["d"] == ""
-    # Text made of IRIs is shown as a list of resources (see the module docstring).
-    assert [r.label for r in row["g"]] == ["ouderen"]  # type: ignore[union-attr]
+    assert str(row["g"]).endswith("/tiny-ouderen")  # STR() of a concept: text, not a list
 
 
 # (values, what the message must say): each a mistake that must not become an empty result.
@@ -243,7 +247,7 @@ MISTAKES = [
     pytest.param({"municipality": "Kampen", "day": "29-02-2020"}, "YYYY-MM-DD", id="date-order"),
     pytest.param({"municipality": "Kampen", "day": "2021-02-29"}, "YYYY-MM-DD", id="no-such-day"),
     pytest.param({"municipality": "Kampn"}, "closest: Kampen", id="unknown-municipality"),
-    pytest.param({"municipality": "GM9999"}, "no municipality named 'GM9999'", id="unknown-code"),
+    pytest.param({"municipality": "GM9999"}, "has CBS code GM9999", id="unknown-code"),
     pytest.param({"municipality": "tooi:gm0599"}, "is not a known municipality", id="unknown-iri"),
     pytest.param(
         {"municipality": "Kampen", "group": "oudere"}, "closest: ouderen", id="unknown-concept"
@@ -297,6 +301,32 @@ def test_a_list_column_becomes_resources(tiny_build) -> None:
         (cell,) = run_query(store, query).column("cs")
     assert isinstance(cell, tuple)
     assert [r.label for r in cell] == ["kwetsbare inwoners", "ouderen"]
+
+
+def test_columns_are_fixed_by_the_query_not_the_rows(tiny_build) -> None:
+    query = parse_query(
+        "PREFIX concept: <https://w3id.org/kg-sociaal/id/concept/>\n"
+        "SELECT ?c (COUNT(?c) AS ?n) "
+        "(GROUP_CONCAT(DISTINCT COALESCE(STR(?c), \"\"); separator=\" \") AS ?cs) "
+        "WHERE { VALUES ?c { concept:tiny-ouderen } FILTER(?c = ?c) } GROUP BY ?c",
+        name="fixed",
+    )
+    assert query.list_columns == {"cs"} and query.literal_columns == {"n"}
+    with open_store(tiny_build.build_dir) as store:
+        some = run_query(store, query)
+        none = run_query(store, query, limit=0)
+    assert some.resource_columns == none.resource_columns == {"c", "cs"}
+
+
+def test_a_list_of_plain_words_stays_text(tiny_build) -> None:
+    query = parse_query(
+        "SELECT (GROUP_CONCAT(?w; separator=\" \") AS ?words) "
+        "WHERE { VALUES ?w { \"een\" \"twee\" } }",
+        name="words",
+    )
+    with open_store(tiny_build.build_dir) as store:
+        (cell,) = run_query(store, query).column("words")
+    assert cell in ("een twee", "twee een")
 
 
 def test_the_real_queries_folder_loads() -> None:
