@@ -77,6 +77,13 @@ build_dir_option = click.option(
     default=None,
     help="Where the built graph lives (default: ROOT/build).",
 )
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of standard output ('-').",
+)
 cpsv_options = [
     click.option(
         "--cpsv-shapes",
@@ -227,13 +234,7 @@ def validate(ctx: Context, cpsv_shapes: Path | None, no_cpsv: bool, fmt: str) ->
     show_default=True,
     help="ttl and nt merge the source graphs; trig, nq and jsonld keep them.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of standard output.",
-)
+@output_option
 @build_dir_option
 @pass_ctx
 @handle_errors
@@ -251,6 +252,8 @@ def export(ctx: Context, fmt: str, output: Path | None, build_dir: Path | None) 
     from kg.export import export as run_export
 
     paths = ctx.paths(build_dir)
+    if output is not None and str(output) == "-":
+        output = None
     if output is not None:
         _check_output(paths, output, "an export")
     data = run_export(paths.build_dir, fmt)
@@ -380,13 +383,7 @@ def query_show(ctx: Context, name: str, queries_dir: Path | None) -> None:
     help="Language of the labels in the results.",
 )
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of standard output ('-').",
-)
+@output_option
 @build_dir_option
 @queries_dir_option
 @pass_ctx

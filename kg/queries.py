@@ -96,13 +96,6 @@ class Query:
     list_columns: frozenset[str] = frozenset()  # GROUP_CONCAT columns: lists of resources
     literal_columns: frozenset[str] = frozenset()  # computed text or numbers, never resources
 
-    @property
-    def header(self) -> str:
-        """The ``#+`` header lines as written."""
-        return "".join(
-            line for line in self.sparql.splitlines(keepends=True) if line.startswith("#+")
-        )
-
     def example_values(self) -> dict[str, str]:
         return {p.name: p.example for p in self.params.values() if p.example is not None}
 
@@ -383,22 +376,10 @@ def _check_variables(
                 f"${name} is used but not declared under params{_did_you_mean(name, params)}", line
             )
     code = _code(text)
-    for match in re.finditer(r"\bBOUND\s*\(\s*[?$]([A-Za-z0-9_]+)\s*\)", code, re.IGNORECASE):
-        if match.group(1) in params:
-            raise fail(
-                f"BOUND(${match.group(1)}) is always false for a parameter (pyoxigraph 0.5 binds "
-                "parameters by substitution); to make a condition optional write "
-                f"FILTER(COALESCE(<condition on ${match.group(1)}>, true))",
-                code.count("\n", 0, match.start()) + 1,
-            )
-    for match in re.finditer(r"\bBIND\s*\(\s*[?$]([A-Za-z0-9_]+)\s+AS\b", code, re.IGNORECASE):
-        if match.group(1) in params:
-            raise fail(
-                f"BIND(${match.group(1)} AS ...) can leave the new variable unbound (pyoxigraph "
-                "0.5 binds parameters by substitution); compute the value instead, e.g. "
-                f"BIND(IRI(STR(${match.group(1)})) AS ...) or BIND(STR(${match.group(1)}) AS ...)",
-                code.count("\n", 0, match.start()) + 1,
-            )
+    for pattern, advice in _ENGINE_TRAPS:
+        for match in re.finditer(pattern, code, re.IGNORECASE):
+            if match.group(1) in params:
+                raise fail(advice.format(p=match.group(1)), code.count("\n", 0, match.start()) + 1)
     for name in params:
         if name not in used:
             raise fail(f"parameter {name!r} is declared but the query never uses ${name}")
@@ -407,6 +388,23 @@ def _check_variables(
                 f"parameter ${name} must be in the SELECT clause: the engine binds only "
                 "projected variables (kg leaves parameter columns out of the results)"
             )
+
+
+# Constructs that go wrong when pyoxigraph 0.5 binds a parameter by substitution, with advice.
+_ENGINE_TRAPS = (
+    (
+        r"\bBOUND\s*\(\s*[?$]([A-Za-z0-9_]+)\s*\)",
+        "BOUND(${p}) is always false for a parameter (pyoxigraph 0.5 binds parameters by "
+        "substitution); to make a condition optional write "
+        "FILTER(COALESCE(<condition on ${p}>, true))",
+    ),
+    (
+        r"\bBIND\s*\(\s*[?$]([A-Za-z0-9_]+)\s+AS\b",
+        "BIND(${p} AS ...) can leave the new variable unbound (pyoxigraph 0.5 binds parameters "
+        "by substitution); compute the value instead, e.g. BIND(IRI(STR(${p})) AS ...) or "
+        "BIND(STR(${p}) AS ...)",
+    ),
+)
 
 
 def _did_you_mean(name: str, options: Any) -> str:

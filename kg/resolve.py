@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -183,10 +183,3 @@ def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> UR
 def _exists(store: Store, iri: str) -> bool:
     rows = store.select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", {"s": URIRef(iri)})
     return len(rows) > 0
-
-
-def labels_of(store: Store, iris: Iterable[str], lang: str) -> dict[str, str]:
-    """Labels for display, falling back to the CURIE."""
-    iris = list(iris)
-    found = store.labels(iris, lang)
-    return {iri: found.get(iri, curie(iri)) for iri in iris}
