@@ -435,6 +435,80 @@ def query_run(
 
 
 @cli.command()
+@click.option("-m", "--municipality", default=None, help="Name, CBS code (GM0166) or IRI.")
+@click.option(
+    "-t",
+    "--target-group",
+    "target_groups",
+    multiple=True,
+    help="A target group (nl or en label); repeatable.",
+)
+@click.option("--theme", "themes", multiple=True, help="A theme (nl or en label); repeatable.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="table: for reading; json: for tools; md: for a memo.",
+)
+@click.option(
+    "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language."
+)
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N items per list.")
+@click.option("--list", "list_known", is_flag=True, help="List the target groups and themes.")
+@output_option
+@build_dir_option
+@pass_ctx
+@handle_errors
+def case(
+    ctx: Context,
+    municipality: str | None,
+    target_groups: tuple[str, ...],
+    themes: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    limit: int | None,
+    list_known: bool,
+    output: Path | None,
+    build_dir: Path | None,
+) -> None:
+    """Which programmes, instruments and partners apply to a case, and why.
+
+    A case is a municipality with, optionally, target groups and themes. Three ranked
+    lists come back, each item with its score, the reasons it applies and the sources
+    behind them. A programme that runs only elsewhere is listed last, marked as an
+    example. Scoring: docs/case.md.
+
+    \b
+    Example:
+      kg case --municipality Kampen --target-group ouderen --theme bewegen
+      kg case -m GM0193 -t "older residents" --format json
+      kg case --list
+    """
+    from kg.case import find, known_concepts, render_answer
+    from kg.store import open_store
+
+    paths = ctx.paths(build_dir)
+    if output is not None and str(output) != "-":
+        _check_output(paths, output, "a case answer")
+    with open_store(paths.build_dir) as store:
+        if list_known:
+            known = known_concepts(store, lang)
+            lines = []
+            for name, items in known.items():
+                lines.append(f"{name.replace('_', ' ')}:")
+                lines += [f"  {label}" for label, _ in items]
+            _emit("\n".join(lines) + "\n", output)
+            return
+        if not municipality:
+            raise KgError("--municipality is required (or use --list)")
+        answer = find(store, municipality, target_groups, themes, lang=lang, limit=limit)
+    _emit(render_answer(answer, fmt), output)
+
+
+@cli.command()
 @build_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
 @pass_ctx
