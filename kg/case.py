@@ -33,6 +33,7 @@ from kg.resolve import resolve_concept, resolve_municipality
 from kg.store import Store
 
 TARGET_GROUPS = ID + "concept/doelgroep"
+ROLE_PARTNER = ID + "concept/rol-partner"
 THEMES = ID + "concept/thema"
 LANGUAGES = ("nl", "en")
 
@@ -49,10 +50,12 @@ class Item:
     sources: set[str] = field(default_factory=set)  # source IRIs; titles in as_dict
 
     def add(self, points: int, reason: str, sources: Iterable[str] = ()) -> None:
-        self.score += points
-        if reason not in self.reasons:
-            self.reasons.append(reason)
+        """Add a reason and its points; the same reason twice counts once."""
         self.sources.update(s for s in sources if s)
+        if reason in self.reasons:
+            return
+        self.score += points
+        self.reasons.append(reason)
 
 
 @dataclass
@@ -184,17 +187,22 @@ _WORDS = {
         "region": "{a} loopt in {w}, waar {m} onder valt",
         "national": "{a} loopt landelijk",
         "method": "{a} is een werkwijze die niet aan een plaats gebonden is",
-        "elsewhere": "{a} loopt elders ({w}); als voorbeeld",
-        "with_partners": " met {p} als partner",
+        "elsewhere": "{a} loopt elders ({w}) en staat hier alleen als voorbeeld",
+        "with_partners": "; partners in het project: {p}",
         "serves": "{a} is voor {c}",
         "serves_related": "{a} is voor {c}, verwant aan {q}",
         "theme": "{a} gaat over {c}",
         "theme_related": "{a} gaat over {c}, verwant aan {q}",
-        "rests_on": "{a} valt onder {i}",
-        "rests_on_via": "{a} valt onder {i} via {v}",
-        "related": "{a} houdt verband met {i}",
-        "related_via": "{a} houdt verband met {i} via {v}",
+        "link": "{a} {verb} {i}",
+        "link_via": "{a} past {v} toe, en {v} {verb} {i}",
+        "hasLegalResource": "heeft als wettelijke basis",
+        "implements": "voert uit",
+        "underAccord": "valt onder",
+        "fundedBy": "wordt gefinancierd uit",
+        "relation": "houdt verband met",
+        "hasPart": "heeft als onderdeel",
         "instr_concept": "{i} gaat over {c}",
+        "instr_concept_related": "{i} gaat over {c}, verwant aan {q}",
         "finances": "{i} financiert {x}",
         "partner_in": "{p} werkt mee aan {a}",
         "partner_role": "{p} werkt mee aan {a} als {r}",
@@ -208,17 +216,22 @@ _WORDS = {
         "region": "{a} runs in {w}, which includes {m}",
         "national": "{a} runs nationally",
         "method": "{a} is a way of working not tied to a place",
-        "elsewhere": "{a} runs elsewhere ({w}); shown as an example",
-        "with_partners": " with {p} as partner",
+        "elsewhere": "{a} runs elsewhere ({w}) and is shown only as an example",
+        "with_partners": "; project partners: {p}",
         "serves": "{a} serves {c}",
         "serves_related": "{a} serves {c}, related to {q}",
         "theme": "{a} is about {c}",
         "theme_related": "{a} is about {c}, related to {q}",
-        "rests_on": "{a} falls under {i}",
-        "rests_on_via": "{a} falls under {i} through {v}",
-        "related": "{a} is related to {i}",
-        "related_via": "{a} is related to {i} through {v}",
+        "link": "{a} {verb} {i}",
+        "link_via": "{a} applies {v}, and {v} {verb} {i}",
+        "hasLegalResource": "has as legal basis the",
+        "implements": "implements",
+        "underAccord": "falls under the",
+        "fundedBy": "is funded from the",
+        "relation": "is related to the",
+        "hasPart": "has as part",
         "instr_concept": "{i} is about {c}",
+        "instr_concept_related": "{i} is about {c}, related to {q}",
         "finances": "{i} finances {x}",
         "partner_in": "{p} takes part in {a}",
         "partner_role": "{p} takes part in {a} as {r}",
@@ -296,15 +309,16 @@ def find(
             row = max(located[a], key=lambda r: int(r["level"]))
             key = {3: "runs_in", 2: "region", 1: "national"}[best]
             text = words[key].format(a=item.label, w=labels(row["where"]), m=m_label)
-            local_partners = sorted(
+            # The project's partners (role "partner"), not every participant, and all of them.
+            project_partners = sorted(
                 {
                     labels(r["partner"])
                     for r in partners
-                    if r["approach"] == a and r["partner"] != str(place)
+                    if r["approach"] == a and r.get("role") == ROLE_PARTNER
                 }
             )
-            if best == 3 and local_partners:
-                text += words["with_partners"].format(p=", ".join(local_partners[:3]))
+            if best == 3 and project_partners:
+                text += words["with_partners"].format(p=", ".join(project_partners))
             item.add(best, text, [r["source"] for r in located[a]])
         elif a in placed:
             item.available = False
@@ -345,21 +359,23 @@ def find(
         if row["approach"] in available:
             i = instrument(row["instrument"])
             a_label = labels(row["approach"])
-            # dct:relation says only that they are related, not that one rests on the other.
-            key = "related" if row["relation"].endswith("/relation") else "rests_on"
+            # Each link is worded by its property (dct:relation only says "related"), and a
+            # link of an applied intervention stays the intervention's, not the programme's.
+            verb = words[row["relation"].rsplit("/", 1)[-1].rsplit("#", 1)[-1]]
             if row["via"] == row["approach"]:
-                text = words[key].format(a=a_label, i=i.label)
+                text = words["link"].format(a=a_label, i=i.label, verb=verb)
             else:
-                text = words[key + "_via"].format(a=a_label, i=i.label, v=labels(row["via"]))
+                text = words["link_via"].format(
+                    a=a_label, i=i.label, v=labels(row["via"]), verb=verb
+                )
             i.add(1, text, [row["source"]])
     for asked in (*groups, *topics):
         for row in _rows(store, _INSTRUMENT_CONCEPTS, asked=asked):
             i = instrument(row["instrument"])
-            i.add(
-                2,
-                words["instr_concept"].format(i=i.label, c=labels(row["concept"])),
-                [row["source"]],
-            )
+            same = row["concept"] == str(asked)
+            key = "instr_concept" if same else "instr_concept_related"
+            text = words[key].format(i=i.label, c=labels(row["concept"]), q=labels(str(asked)))
+            i.add(2 if same else 1, text, [row["source"]])
     for row in _rows(store, _FINANCES):
         if row["accord"] in instruments:
             i = instrument(row["scheme"])

@@ -323,12 +323,16 @@ available.
 | link | points |
 | --- | --- |
 | names a target group or theme of the case (`cv:thematicArea`, `dct:audience`) | 2 |
+| names a broader or narrower target group or theme | 1 |
 | an available programme rests on it or is related to it (see below) | 1 per link |
 | it is a scheme that finances a listed accord | 1 per accord |
 
 "Rests on" is a legal basis, implementing, falling under an accord or being funded by, of the
 programme itself, of an intervention it applies or of one of its parts; "related to" is a
-plainer `dct:relation`, and the reason says so.
+plainer `dct:relation`; each reason names the link it stands on, and a link of an applied
+intervention is worded as the intervention's ("Samen in Beweging past Welzijn op Recept toe, en
+Welzijn op Recept valt onder ..."), not as the programme's own. The same reason never counts
+twice.
 
 ## Which partners
 

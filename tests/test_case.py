@@ -263,3 +263,23 @@ def test_list_shows_target_groups_and_themes(runner, real_build) -> None:
 def test_a_theme_cannot_stand_in_for_a_target_group(store) -> None:
     with pytest.raises(UsageError, match="--target-group"):
         find(store, "Kampen", ["bewegen"])
+
+
+def test_an_interventions_instrument_is_not_claimed_for_the_programme(store) -> None:
+    answer = find(store, "Kampen", ["ouderen"], ["bewegen"]).as_dict()
+    reasons = [r for item in answer["instruments"] for r in item["reasons"]]
+    # Samen in Beweging applies Welzijn op Recept; it is Welzijn op Recept that is funded
+    # from the Brede SPUK (facts.md), not the project (2020-2022) itself.
+    assert not any(r.startswith("Samen in Beweging valt onder") for r in reasons)
+    assert (
+        "Samen in Beweging past Welzijn op Recept toe, en Welzijn op Recept wordt gefinancierd "
+        "uit Brede SPUK" in reasons
+    )
+
+
+def test_every_point_has_a_reason(store) -> None:
+    answer = find(store, "Amsterdam", [], ["gezondheidsbevordering", "leefstijl"]).as_dict()
+    for name in ("programmes", "instruments", "partners"):
+        for item in answer[name]:
+            assert item["reasons"] and len(item["reasons"]) == len(set(item["reasons"]))
+            assert item["score"] <= 3 * len(item["reasons"])
