@@ -248,25 +248,22 @@ def export(ctx: Context, fmt: str, output: Path | None, build_dir: Path | None) 
     Example:
       kg export --format trig --output kg.trig
     """
-    from kg import atomic
     from kg.export import export as run_export
 
     paths = ctx.paths(build_dir)
-    if output is not None and str(output) == "-":
-        output = None
-    if output is not None:
-        _check_output(paths, output, "an export")
-    data = run_export(paths.build_dir, fmt)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        atomic.write_bytes(output, data)
-        click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+    _check_output(paths, output, "an export")
+    _emit(run_export(paths.build_dir, fmt), output)
 
 
-def _check_output(paths: Paths, output: Path, what: str) -> None:
-    """Refuse an --output whose folder is missing or that kg reads or manages."""
+#: ``--output -`` means standard output, as without --output.
+STDOUT = "-"
+
+
+def _check_output(paths: Paths, output: Path | None, what: str) -> None:
+    """Refuse an --output whose folder is missing or that kg reads or manages (standard
+    output, no --output or ``-``, is always fine)."""
+    if output is None or str(output) == STDOUT:
+        return
     if not output.parent.is_dir():
         raise KgError("the folder for --output does not exist", file=output.parent)
     target = output.resolve()
@@ -277,15 +274,15 @@ def _check_output(paths: Paths, output: Path, what: str) -> None:
             )
 
 
-def _emit(text: str, output: Path | None) -> None:
-    """Print ``text``, or write it atomically to ``output`` (``-`` is standard output)."""
+def _emit(content: str | bytes, output: Path | None) -> None:
+    """Print ``content``, or write it atomically to ``output`` (``-`` is standard output)."""
     from kg import atomic
 
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if output is None or str(output) == STDOUT:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     else:
-        data = text.encode("utf-8")
         atomic.write_bytes(output, data)
         click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
 
@@ -426,8 +423,7 @@ def query_run(
         if key in values:
             raise KgError(f"parameter {key!r} is given twice")
         values[key] = value
-    if output is not None and str(output) != "-":
-        _check_output(paths, output, "query results")
+    _check_output(paths, output, "query results")
     found = find_query(folder, name)
     with open_store(paths.build_dir) as store:
         table = run_query(store, found, values, lang=lang, limit=limit)
@@ -491,8 +487,7 @@ def case(
     from kg.store import open_store
 
     paths = ctx.paths(build_dir)
-    if output is not None and str(output) != "-":
-        _check_output(paths, output, "a case answer")
+    _check_output(paths, output, "a case answer")
     with open_store(paths.build_dir) as store:
         if list_known:
             known = known_concepts(store, lang)

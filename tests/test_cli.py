@@ -342,3 +342,11 @@ def test_query_run_refuses_to_write_into_the_project(runner, tiny_build) -> None
     )
     assert result.exit_code == 2 and "will not write" in result.output
     assert not out.exists()
+
+
+def test_output_dash_is_standard_output(runner: CliRunner, tiny_build) -> None:
+    result = runner.invoke(cli, [*_query_args(tiny_build), "labels", "-p", "text", "x", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("thing") and "Wrote" not in result.output
+    result = runner.invoke(cli, [*_root(tiny_build), "export", "-o", "-"])
+    assert result.exit_code == 0 and result.output.startswith("@prefix")
