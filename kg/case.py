@@ -2,20 +2,9 @@
 
 A case is a municipality, optionally with target groups and themes. Every fact comes from
 SPARQL through the :class:`~kg.store.Store` interface (so a remote server works the same);
-Python only adds up the links into a score and words them as reasons. The scoring is in
-docs/case.md:
-
-* a programme or intervention scores for where it runs (in the municipality or with the
-  municipality taking part 3, in its GGD region or province 2, nationally 1; a method that is
-  not tied to a place 1) and for each target group and theme it shares with the case (2 when
-  the same, 1 when broader or narrower in the code list). One that runs only elsewhere is
-  listed after the rest with ``available: false``, as an example;
-* an instrument scores 2 for each theme or target group of the case it names, and 1 for each
-  available programme that rests on it (directly or through an intervention or part);
-  a scheme that finances such an accord scores 1;
-* a partner scores 2 for each available programme it takes part in (3 where it runs in the
-  municipality itself); the GGD of the municipality's GGD region scores 2; the organisation
-  responsible for a listed instrument 1.
+Python only adds up the links into a score and words them as reasons. What each link is worth
+is :data:`POINTS`; :func:`scoring_markdown` turns it into the tables of docs/case.md, so the
+documentation cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -36,6 +25,45 @@ TARGET_GROUPS = ID + "concept/doelgroep"
 ROLE_PARTNER = ID + "concept/rol-partner"
 THEMES = ID + "concept/thema"
 LANGUAGES = ("nl", "en")
+
+#: What each kind of link adds to a score, with the words docs/case.md uses for it.
+POINTS: dict[str, tuple[int, str]] = {
+    # programmes and interventions
+    "local": (3, "runs in the municipality (or a place in it), or the municipality takes part"),
+    "region": (2, "runs in the municipality's GGD region or province"),
+    "national": (1, "runs nationally"),
+    "method": (1, "an intervention (a method) that no source ties to a place"),
+    "same": (2, "per asked target group or theme: the same concept"),
+    "related": (1, "per asked target group or theme: a broader or narrower one"),
+    # instruments
+    "names_same": (2, "names a target group or theme of the case"),
+    "names_related": (1, "names a broader or narrower target group or theme"),
+    "link": (1, "per link from an available programme that rests on it or is related to it"),
+    "finances": (1, "per listed accord it finances (a funding scheme)"),
+    # partners
+    "partner_local": (3, "per available programme it takes part in that runs in the municipality"),
+    "partner": (2, "per other available programme it takes part in"),
+    "ggd": (2, "is the GGD of the municipality's GGD region"),
+    "responsible": (1, "is responsible for one or more listed instruments"),
+}
+_LISTS = {
+    "programmes": ("local", "region", "national", "method", "same", "related"),
+    "instruments": ("names_same", "names_related", "link", "finances"),
+    "partners": ("partner_local", "partner", "ggd", "responsible"),
+}
+
+
+def points(kind: str) -> int:
+    return POINTS[kind][0]
+
+
+def scoring_markdown() -> str:
+    """One Markdown table per list: each kind of link and its points."""
+    parts = []
+    for name, kinds in _LISTS.items():
+        rows = "".join(f"| {POINTS[k][1]} | {POINTS[k][0]} |\n" for k in kinds)
+        parts.append(f"### {name.capitalize()}\n\n| link | points |\n| --- | --- |\n{rows}")
+    return "\n".join(parts)
 
 
 @dataclass
@@ -111,25 +139,27 @@ SELECT ?approach ?level ?where ?source ?municipality WHERE {
 # Approaches that share a concept (target group or theme) with the case, directly or through
 # skos:broader in either direction.
 _SHARES = """
-SELECT ?approach ?concept ?source ?asked WHERE {
-  GRAPH ?source { ?approach PROPERTY ?concept }
+SELECT ?approach ?property ?concept ?source ?asked WHERE {
+  VALUES ?property { dct:audience cv:thematicArea }
+  GRAPH ?source { ?approach ?property ?concept }
   { ?concept skos:broader* ?asked } UNION { ?asked skos:broader+ ?concept }
   ?approach a/rdfs:subClassOf* kg:Approach .
 }"""
 
-_PLACED = """
-SELECT DISTINCT ?approach WHERE {
+# Where each approach runs: its places, or else the municipalities that take part.
+_PLACES = """
+SELECT ?approach ?place WHERE {
   ?approach a/rdfs:subClassOf* kg:Approach .
-  { ?approach dct:spatial [] } UNION { ?approach cv:hasParticipation/cv:hasParticipant ?m .
-                                      ?m a kg:Municipality }
+  { ?approach dct:spatial ?place }
+  UNION {
+    ?approach cv:hasParticipation/cv:hasParticipant ?place .
+    ?place a kg:Municipality .
+    FILTER NOT EXISTS { ?approach dct:spatial [] }
+  }
 }"""
 
-_KINDS = """
-SELECT ?approach ?kind WHERE {
-  ?approach a ?kind .
-  ?kind rdfs:subClassOf* kg:Approach .
-  FILTER NOT EXISTS { ?approach a ?narrower . ?narrower rdfs:subClassOf+ ?kind }
-}"""
+_METHODS = """
+SELECT ?approach WHERE { ?approach a kg:Intervention }"""
 
 _PARTNERS = """
 SELECT ?approach ?partner ?role ?source WHERE {
@@ -182,8 +212,7 @@ def _rows(store: Store, sparql: str, **bindings: URIRef) -> list[dict[str, str]]
 
 _WORDS = {
     "nl": {
-        "runs_in": "{a} loopt in {w}",
-        "takes_part": "{a} loopt in {w}",
+        "local": "{a} loopt in {w}",
         "region": "{a} loopt in {w}, waar {m} onder valt",
         "national": "{a} loopt landelijk",
         "method": "{a} is een werkwijze die niet aan een plaats gebonden is",
@@ -200,7 +229,6 @@ _WORDS = {
         "underAccord": "valt onder",
         "fundedBy": "wordt gefinancierd uit",
         "relation": "houdt verband met",
-        "hasPart": "heeft als onderdeel",
         "instr_concept": "{i} gaat over {c}",
         "instr_concept_related": "{i} gaat over {c}, verwant aan {q}",
         "finances": "{i} financiert {x}",
@@ -208,11 +236,9 @@ _WORDS = {
         "partner_role": "{p} werkt mee aan {a} als {r}",
         "ggd": "{p} is de GGD van de GGD-regio van {m}",
         "responsible": "{p} is verantwoordelijk voor {i}",
-        "and": " en ",
     },
     "en": {
-        "runs_in": "{a} runs in {w}",
-        "takes_part": "{a} runs in {w}",
+        "local": "{a} runs in {w}",
         "region": "{a} runs in {w}, which includes {m}",
         "national": "{a} runs nationally",
         "method": "{a} is a way of working not tied to a place",
@@ -229,7 +255,6 @@ _WORDS = {
         "underAccord": "falls under the",
         "fundedBy": "is funded from the",
         "relation": "is related to the",
-        "hasPart": "has as part",
         "instr_concept": "{i} is about {c}",
         "instr_concept_related": "{i} is about {c}, related to {q}",
         "finances": "{i} finances {x}",
@@ -237,7 +262,6 @@ _WORDS = {
         "partner_role": "{p} takes part in {a} as {r}",
         "ggd": "{p} is the GGD of {m}'s GGD region",
         "responsible": "{p} is responsible for {i}",
-        "and": " and ",
     },
 }
 
@@ -257,105 +281,132 @@ def find(
     """The programmes, instruments and partners that apply to a case, ranked, with reasons."""
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
-    words = _WORDS[lang]
     try:
         place = resolve_municipality(store, municipality)
     except UsageError as exc:
         raise UsageError(f"--municipality: {exc.message}") from None
     groups = _resolve_all(store, target_groups, TARGET_GROUPS, "--target-group")
     topics = _resolve_all(store, themes, THEMES, "--theme")
-
-    where = _rows(store, _WHERE, municipality=place)
-    shares: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)  # approach -> facts
-    for prop, asked_list in (("dct:audience", groups), ("cv:thematicArea", topics)):
-        for asked in asked_list:
-            for row in _rows(store, _SHARES.replace("PROPERTY", prop), asked=asked):
-                shares[row["approach"]].append((prop, row["concept"], str(asked), row["source"]))
-    placed = {r["approach"] for r in _rows(store, _PLACED)}
-    kinds = {r["approach"]: r["kind"] for r in _rows(store, _KINDS)}
-    partners = _rows(store, _PARTNERS)
-    links = _rows(store, _INSTRUMENTS)
-
-    # Which approaches are candidates: those sharing a group or theme with the case, or, for
-    # a case with neither, those that reach the municipality.
-    located: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in where:
-        located[row["approach"]].append(row)
-    candidates = set(shares) if (groups or topics) else set(located)
-    if groups or topics:
-        needed = (1 if groups else 0) + (1 if topics else 0)
-        candidates = {
-            a
-            for a in candidates
-            if len({p for p, *_ in shares[a]}) >= needed  # a group AND a theme when both asked
-        }
-
-    iris = set(candidates) | {str(place)} | set(map(str, groups)) | set(map(str, topics))
-    iris |= {c for facts in shares.values() for _, c, _, _ in facts}
-    iris |= (
-        {r["where"] for r in where}
-        | {r["partner"] for r in partners}
-        | {r.get("role", "") for r in partners}
+    facts = _Facts(store, str(place), [*map(str, groups), *map(str, topics)], lang)
+    case = {
+        "municipality": {"iri": str(place), "label": facts.labels(str(place))},
+        "target_groups": [{"iri": str(g), "label": facts.labels(str(g))} for g in groups],
+        "themes": [{"iri": str(t), "label": facts.labels(str(t))} for t in topics],
+    }
+    # A candidate shares a target group with the case (if it names any) and a theme (if it
+    # names any); a case with neither gets what reaches the municipality.
+    needed = {p for p, asked in ((AUDIENCE, groups), (THEME, topics)) if asked}
+    if needed:
+        candidates = {a for a, shared in facts.shares.items() if needed <= {p for p, *_ in shared}}
+    else:
+        candidates = set(facts.level)
+    programmes = _score_programmes(facts, candidates)
+    available = {p.iri for p in programmes if p.available}
+    instruments = _score_instruments(facts, available)
+    partners = _score_partners(facts, available, {i.iri for i in instruments})
+    return CaseAnswer(
+        case,
+        _ranked(programmes, limit),
+        _ranked(instruments, limit),
+        _ranked(partners, limit),
+        {r["source"]: r["title"] for r in _rows(store, _TITLES)},
     )
-    iris |= {r["instrument"] for r in links} | {r["via"] for r in links}
-    labels = _Labels(store, lang, iris)
-    m_label = labels(str(place))
 
-    programmes: dict[str, Item] = {}
+
+AUDIENCE = "http://purl.org/dc/terms/audience"
+THEME = "http://data.europa.eu/m8g/thematicArea"
+
+
+class _Facts:
+    """Everything the scoring needs, each fact fetched once."""
+
+    def __init__(self, store: Store, place: str, asked: list[str], lang: str) -> None:
+        self.store = store
+        self.place = place
+        self.words = _WORDS[lang]
+        self.level: dict[str, int] = {}  # approach -> best location level (3, 2, 1)
+        self.where: dict[str, str] = {}  # approach -> the area of that level
+        self.where_sources: dict[str, set[str]] = defaultdict(set)
+        for row in _rows(store, _WHERE, municipality=URIRef(place)):
+            a, level = row["approach"], int(row["level"])
+            self.where_sources[a].add(row["source"])
+            if level > self.level.get(a, 0):
+                self.level[a], self.where[a] = level, row["where"]
+        self.shares: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+        self.instrument_concepts: list[dict[str, str]] = []
+        for concept in asked:
+            for row in _rows(store, _SHARES, asked=URIRef(concept)):
+                fact = (row["property"], row["concept"], concept, row["source"])
+                self.shares[row["approach"]].append(fact)
+            for row in _rows(store, _INSTRUMENT_CONCEPTS, asked=URIRef(concept)):
+                self.instrument_concepts.append({**row, "asked": concept})
+        self.places: dict[str, set[str]] = defaultdict(set)
+        for row in _rows(store, _PLACES):
+            self.places[row["approach"]].add(row["place"])
+        self.methods = {r["approach"] for r in _rows(store, _METHODS)}
+        self.partners = _rows(store, _PARTNERS)
+        self.links = _rows(store, _INSTRUMENTS)
+        wanted = {place, *asked, *self.where.values(), *self.shares}
+        wanted |= {p for ps in self.places.values() for p in ps}
+        wanted |= {r[k] for r in self.partners for k in ("partner", "role") if k in r}
+        wanted |= {r[k] for r in self.links for k in ("instrument", "via")}
+        self.labels = _Labels(store, lang, wanted)
+
+
+def _score_programmes(facts: _Facts, candidates: set[str]) -> list[Item]:
+    words, labels = facts.words, facts.labels
+    programmes: list[Item] = []
     for a in sorted(candidates):
         item = Item(a, labels(a))
-        best = max((int(r["level"]) for r in located.get(a, [])), default=0)
-        if best:
-            row = max(located[a], key=lambda r: int(r["level"]))
-            key = {3: "runs_in", 2: "region", 1: "national"}[best]
-            text = words[key].format(a=item.label, w=labels(row["where"]), m=m_label)
+        level = facts.level.get(a, 0)
+        if level:
+            key = {3: "local", 2: "region", 1: "national"}[level]
+            text = words[key].format(a=item.label, w=labels(facts.where[a]), m=labels(facts.place))
             # The project's partners (role "partner"), not every participant, and all of them.
             project_partners = sorted(
                 {
                     labels(r["partner"])
-                    for r in partners
+                    for r in facts.partners
                     if r["approach"] == a and r.get("role") == ROLE_PARTNER
                 }
             )
-            if best == 3 and project_partners:
+            if level == 3 and project_partners:
                 text += words["with_partners"].format(p=", ".join(project_partners))
-            item.add(best, text, [r["source"] for r in located[a]])
-        elif a in placed:
+            item.add(points(key), text, facts.where_sources[a])
+        elif a in facts.places:
             item.available = False
-            item.add(0, words["elsewhere"].format(a=item.label, w=_elsewhere(store, a, labels)))
-        elif kinds.get(a, "").endswith("#Intervention"):
-            item.add(1, words["method"].format(a=item.label))
+            where = ", ".join(sorted({labels(p) for p in facts.places[a]}))
+            item.add(0, words["elsewhere"].format(a=item.label, w=where))
+        elif a in facts.methods:
+            item.add(points("method"), words["method"].format(a=item.label))
         else:
             continue  # no place known: kg cannot say whether it is available
         # Per asked group or theme, only the closest match counts (the same concept before a
         # broader or narrower one).
-        best_match: dict[tuple[str, str], tuple[str, str, list[str]]] = {}
-        for prop, concept, wanted, source in sorted(shares.get(a, [])):
-            slot = (prop, wanted)
-            same = concept == wanted
-            if slot not in best_match or (same and best_match[slot][0] != wanted):
-                best_match[slot] = (concept, wanted, [source])
-            elif best_match[slot][0] == concept:
-                best_match[slot][2].append(source)
-        for (prop, wanted), (concept, _, sources) in sorted(best_match.items()):
-            same = concept == wanted
-            key = ("serves" if prop == "dct:audience" else "theme") + ("" if same else "_related")
-            item.add(
-                2 if same else 1,
-                words[key].format(a=item.label, c=labels(concept), q=labels(wanted)),
-                sources,
-            )
-        programmes[a] = item
+        best: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        for prop, concept, asked, source in sorted(facts.shares.get(a, [])):
+            slot = (prop, asked)
+            if slot not in best or (concept == asked and best[slot][0] != asked):
+                best[slot] = (concept, [source])
+            elif best[slot][0] == concept:
+                best[slot][1].append(source)
+        for (prop, asked), (concept, sources) in sorted(best.items()):
+            same = concept == asked
+            key = ("serves" if prop == AUDIENCE else "theme") + ("" if same else "_related")
+            text = words[key].format(a=item.label, c=labels(concept), q=labels(asked))
+            item.add(points("same" if same else "related"), text, sources)
+        programmes.append(item)
+    return programmes
 
-    available = {a for a, i in programmes.items() if i.available}
-    instruments: dict[str, Item] = {}
+
+def _score_instruments(facts: _Facts, available: set[str]) -> list[Item]:
+    words, labels = facts.words, facts.labels
+    items: dict[str, Item] = {}
 
     def instrument(iri: str) -> Item:
-        if iri not in instruments:
-            instruments[iri] = Item(iri, labels(iri))
-        return instruments[iri]
+        return items.setdefault(iri, Item(iri, labels(iri)))
 
-    for row in links:
+    for row in facts.links:
         if row["approach"] in available:
             i = instrument(row["instrument"])
             a_label = labels(row["approach"])
@@ -365,69 +416,57 @@ def find(
             if row["via"] == row["approach"]:
                 text = words["link"].format(a=a_label, i=i.label, verb=verb)
             else:
-                text = words["link_via"].format(
-                    a=a_label, i=i.label, v=labels(row["via"]), verb=verb
-                )
-            i.add(1, text, [row["source"]])
-    for asked in (*groups, *topics):
-        for row in _rows(store, _INSTRUMENT_CONCEPTS, asked=asked):
-            i = instrument(row["instrument"])
-            same = row["concept"] == str(asked)
-            key = "instr_concept" if same else "instr_concept_related"
-            text = words[key].format(i=i.label, c=labels(row["concept"]), q=labels(str(asked)))
-            i.add(2 if same else 1, text, [row["source"]])
-    for row in _rows(store, _FINANCES):
-        if row["accord"] in instruments:
+                v = labels(row["via"])
+                text = words["link_via"].format(a=a_label, i=i.label, v=v, verb=verb)
+            i.add(points("link"), text, [row["source"]])
+    for row in facts.instrument_concepts:
+        i = instrument(row["instrument"])
+        same = row["concept"] == row["asked"]
+        key = "instr_concept" if same else "instr_concept_related"
+        text = words[key].format(i=i.label, c=labels(row["concept"]), q=labels(row["asked"]))
+        i.add(points("names_same" if same else "names_related"), text, [row["source"]])
+    for row in _rows(facts.store, _FINANCES):
+        if row["accord"] in items:
             i = instrument(row["scheme"])
-            i.add(1, words["finances"].format(i=i.label, x=labels(row["accord"])), [row["source"]])
+            text = words["finances"].format(i=i.label, x=labels(row["accord"]))
+            i.add(points("finances"), text, [row["source"]])
+    return list(items.values())
 
-    people: dict[str, Item] = {}
+
+def _score_partners(facts: _Facts, available: set[str], instruments: set[str]) -> list[Item]:
+    words, labels = facts.words, facts.labels
+    items: dict[str, Item] = {}
 
     def partner(iri: str) -> Item:
-        if iri not in people:
-            people[iri] = Item(iri, labels(iri))
-        return people[iri]
+        return items.setdefault(iri, Item(iri, labels(iri)))
 
     roles: dict[tuple[str, str], set[str]] = defaultdict(set)
     role_sources: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in partners:
-        if row["approach"] in available and row["partner"] != str(place):
+    for row in facts.partners:
+        if row["approach"] in available and row["partner"] != facts.place:
             pair = (row["partner"], row["approach"])
             roles[pair].update([labels(row["role"])] if row.get("role") else [])
             role_sources[pair].add(row["source"])
     for (who, a), named in sorted(roles.items()):
         p = partner(who)
-        local = max((int(r["level"]) for r in located.get(a, [])), default=0) == 3
         if named:
             text = words["partner_role"].format(p=p.label, a=labels(a), r=", ".join(sorted(named)))
         else:
             text = words["partner_in"].format(p=p.label, a=labels(a))
-        p.add(3 if local else 2, text, role_sources[(who, a)])
-    for row in _rows(store, _GGD, municipality=place):
+        key = "partner_local" if facts.level.get(a) == 3 else "partner"
+        p.add(points(key), text, role_sources[(who, a)])
+    for row in _rows(facts.store, _GGD, municipality=URIRef(facts.place)):
         p = partner(row["ggd"])
-        p.add(2, words["ggd"].format(p=p.label, m=m_label), [row["source"]])
+        p.add(points("ggd"), words["ggd"].format(p=p.label, m=labels(facts.place)), [row["source"]])
     responsible: set[str] = set()
-    for row in _rows(store, _RESPONSIBLE):
+    for row in _rows(facts.store, _RESPONSIBLE):
         if row["instrument"] in instruments:
             p = partner(row["organisation"])
             first = p.iri not in responsible  # counts once, however many instruments
             responsible.add(p.iri)
             text = words["responsible"].format(p=p.label, i=labels(row["instrument"]))
-            p.add(1 if first else 0, text, [row["source"]])
-
-    titles = {r["source"]: r["title"] for r in _rows(store, _TITLES)}
-    case = {
-        "municipality": {"iri": str(place), "label": m_label},
-        "target_groups": [{"iri": str(g), "label": labels(str(g))} for g in groups],
-        "themes": [{"iri": str(t), "label": labels(str(t))} for t in topics],
-    }
-    return CaseAnswer(
-        case,
-        _ranked(programmes.values(), limit),
-        _ranked(instruments.values(), limit),
-        _ranked(people.values(), limit),
-        titles,
-    )
+            p.add(points("responsible") if first else 0, text, [row["source"]])
+    return list(items.values())
 
 
 def _resolve_all(store: Store, values: Sequence[str], scheme: str, option: str) -> list[URIRef]:
@@ -456,22 +495,6 @@ class _Labels:
         return self._known.get(iri, iri)
 
 
-def _elsewhere(store: Store, approach: str, labels: _Labels) -> str:
-    rows = _rows(
-        store,
-        "SELECT ?place ?approach WHERE { ?approach dct:spatial ?place }",
-        approach=URIRef(approach),
-    )
-    if not rows:  # placed only through the municipalities that take part
-        rows = _rows(
-            store,
-            "SELECT ?place ?approach WHERE { "
-            "?approach cv:hasParticipation/cv:hasParticipant ?place . ?place a kg:Municipality }",
-            approach=URIRef(approach),
-        )
-    return ", ".join(sorted({labels(r["place"]) for r in rows}))
-
-
 def _ranked(items: Iterable[Item], limit: int | None) -> list[Item]:
     ordered = sorted(items, key=lambda i: (not i.available, -i.score, i.label.casefold(), i.iri))
     return ordered if limit is None else ordered[:limit]
@@ -489,9 +512,10 @@ def known_concepts(store: Store, lang: str = "nl") -> dict[str, list[tuple[str, 
     return out
 
 
-def render_answer(answer: CaseAnswer, fmt: str) -> str:
+def render_answer(answer: CaseAnswer, fmt: str, heading: int = 1) -> str:
     """``json`` (exactly ``{"case", "programmes", "instruments", "partners"}``), ``md`` or
-    ``table`` (one section per list: rank, label, score, reasons, sources)."""
+    ``table`` (one section per list: rank, label, score, reasons, sources). In ``md`` the
+    case is a heading of level ``heading`` and each list one level below."""
     import json
 
     from kg.tables import Table, render
@@ -502,8 +526,9 @@ def render_answer(answer: CaseAnswer, fmt: str) -> str:
     case = data["case"]
     asked = [case["municipality"]["label"]]
     asked += [c["label"] for c in case["target_groups"]] + [c["label"] for c in case["themes"]]
-    heading = "# " if fmt == "md" else ""
-    parts = [f"{heading}{' · '.join(asked)}\n"]
+    top = "#" * heading + " " if fmt == "md" else ""
+    sub = "#" * (heading + 1) + " " if fmt == "md" else ""
+    parts = [f"{top}{' · '.join(asked)}\n"]
     for name in ("programmes", "instruments", "partners"):
         rows: list[tuple[Any, ...]] = [
             (
@@ -516,7 +541,7 @@ def render_answer(answer: CaseAnswer, fmt: str) -> str:
             for n, i in enumerate(data[name], start=1)
         ]
         table = Table(("#", name, "score", "reasons", "sources"), rows, frozenset())
-        parts.append(f"\n{'## ' if fmt == 'md' else ''}{name}\n\n")
+        parts.append(f"\n{sub}{name}\n\n")
         parts.append(render(table, "md" if fmt == "md" else "table"))
     if any(not i["available"] for i in data["programmes"]):
         parts.append("\n* runs elsewhere; shown as an example\n")

@@ -295,7 +295,7 @@ three ranked lists, `programmes`, `instruments` and `partners`; each item has an
 documents) behind the reasons. `--format json` gives exactly
 `{"case": ..., "programmes": [...], "instruments": [...], "partners": [...]}`.
 
-## Which programmes
+## Scoring
 
 A programme or intervention is a candidate when it shares a target group with the case (if the
 case names any) **and** a theme (if the case names any). Sharing means the same concept, or one
@@ -304,49 +304,23 @@ inwoners* is relevant to *ouderen*, because the list says older residents are a 
 vulnerable resident. A case without target groups and themes gets everything that reaches the
 municipality.
 
-| link | points |
-| --- | --- |
-| runs in the municipality (or a place in it), or the municipality takes part | 3 |
-| runs in the municipality's GGD region or province | 2 |
-| runs nationally | 1 |
-| an intervention (a method) that no source ties to a place | 1 |
-| per asked target group or theme: the same concept | 2 |
-| per asked target group or theme: a broader or narrower one | 1 |
-
 A programme that runs only elsewhere is still listed, after all available ones, with
 `available: false` and the places where it ran: an example to learn from, not an offer. A
 programme whose sources give no place at all is left out, since kg cannot say whether it is
 available.
 
-## Which instruments
+An instrument "rests on" a programme through a legal basis, implementing, falling under an
+accord or being funded by, of the programme itself, of an intervention it applies or of one of
+its parts; "related to" is a plainer `dct:relation`. Each reason names the link it stands on,
+and a link of an applied intervention is worded as the intervention's ("Samen in Beweging past
+Welzijn op Recept toe, en Welzijn op Recept valt onder ..."), not as the programme's own.
 
-| link | points |
-| --- | --- |
-| names a target group or theme of the case (`cv:thematicArea`, `dct:audience`) | 2 |
-| names a broader or narrower target group or theme | 1 |
-| an available programme rests on it or is related to it (see below) | 1 per link |
-| it is a scheme that finances a listed accord | 1 per accord |
+Each list adds up these points (the table is `kg.case.POINTS`); the same reason never counts
+twice, and ties are broken by label. Every fact comes from SPARQL through the store interface,
+so the case finder runs unchanged on a remote SPARQL server; Python only adds the points and
+words the reasons.
 
-"Rests on" is a legal basis, implementing, falling under an accord or being funded by, of the
-programme itself, of an intervention it applies or of one of its parts; "related to" is a
-plainer `dct:relation`; each reason names the link it stands on, and a link of an applied
-intervention is worded as the intervention's ("Samen in Beweging past Welzijn op Recept toe, en
-Welzijn op Recept valt onder ..."), not as the programme's own. The same reason never counts
-twice.
-
-## Which partners
-
-| link | points |
-| --- | --- |
-| takes part in an available programme that runs in the municipality | 3 per programme |
-| takes part in another available programme | 2 per programme |
-| is the GGD of the municipality's GGD region | 2 |
-| is responsible for a listed instrument | 1 |
-
-Ties are broken by label. Every fact comes from SPARQL through the store interface, so the
-case finder runs unchanged on a remote SPARQL server; Python only adds the points and words
-the reasons.
-
+{scoring}
 ## Worked examples
 
 Each shows the first {limit} items of each list (`--limit {limit}`); `*` marks a programme that
@@ -356,19 +330,18 @@ runs elsewhere.
 
 def case_doc(paths: Paths) -> str:
     """docs/case.md: the scoring rules and worked examples with real output (needs a build)."""
-    from kg.case import find, render_answer
+    from kg.case import find, render_answer, scoring_markdown
     from kg.store import open_store
 
-    parts = [_CASE_INTRO.replace("{limit}", str(CASE_LIMIT))]
+    intro = _CASE_INTRO.replace("{limit}", str(CASE_LIMIT))
+    parts = [intro.replace("{scoring}", scoring_markdown())]
     with open_store(paths.build_dir) as store:
         for municipality, groups, themes in CASE_EXAMPLES:
             command = ["kg case --municipality", municipality]
             command += [f"--target-group {g}" for g in groups] + [f"--theme {t}" for t in themes]
             answer = find(store, municipality, groups, themes, limit=CASE_LIMIT)
-            body = render_answer(answer, "md").replace("\n# ", "\n### ").replace("\n## ", "\n#### ")
-            body = body.replace("# ", "### ", 1) if body.startswith("# ") else body
             parts.append(f"\n```sh\n{' '.join(command)} --limit {CASE_LIMIT} --format md\n```\n\n")
-            parts.append(body)
+            parts.append(render_answer(answer, "md", heading=3))
     return "".join(parts)
 
 
