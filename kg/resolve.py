@@ -1,7 +1,7 @@
 """Turn what a person types (a name, a code, a label, a CURIE or an IRI) into one IRI.
 
 Each resolver asks the store for the candidates of one kind (municipalities, concepts, or any
-labelled resource, optionally of one class), matches the text against their names without
+labelled resource, optionally of given classes), matches the text against their names without
 regard to case, accents or extra spaces, and returns the single match. No match, or more than
 one, raises :class:`ResolveError` with the closest candidates, so a typo never turns into an
 empty result.
@@ -20,7 +20,7 @@ from rdflib import URIRef
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, curie, sparql_prefixes
-from kg.store import Store
+from kg.store import LABEL_PROPERTIES, Store
 
 
 class ResolveError(UsageError):
@@ -109,7 +109,8 @@ def _closest(key: str, index: dict[str, set[str]], by_iri: dict[str, Candidate])
 def _candidates(
     store: Store, sparql: str, bindings: dict[str, URIRef] | None = None
 ) -> list[Candidate]:
-    """Candidates from a query projecting ``?r ?name`` (one row per name) and ``?label``."""
+    """Candidates from a query projecting ``?r ?name`` (one row per name); each is shown
+    by its Dutch label."""
     names: dict[str, set[str]] = defaultdict(set)
     for row in store.select(sparql_prefixes() + sparql, bindings).dicts():
         names[str(row["r"])].add(str(row["name"]))
@@ -120,7 +121,8 @@ def _candidates(
     ]
 
 
-_NAME_PROPERTIES = "skos:prefLabel|skos:altLabel|rdfs:label|dct:title|foaf:name"
+# Whatever names a resource for display also names it for lookup.
+_NAME_PROPERTIES = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
 
 
 def resolve_municipality(store: Store, text: str) -> URIRef:
@@ -162,6 +164,9 @@ def resolve_concept(store: Store, text: str, scheme: str | None = None) -> URIRe
 def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> URIRef:
     """Any named resource (optionally an instance of one of ``classes`` or of a subclass)
     from a label, a CURIE or an IRI."""
+    iri = as_iri(text)
+    if iri is not None and not classes and _exists(store, iri):
+        return URIRef(iri)  # without a class, any IRI with statements about it will do
     where = f"?r {_NAME_PROPERTIES} ?name ."
     if not classes:
         candidates = _candidates(store, f"SELECT DISTINCT ?r ?name WHERE {{ {where} }}")
@@ -174,9 +179,6 @@ def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> UR
         candidates = sorted(merged.values(), key=lambda c: c.iri)
     names = store.labels(classes, "en")
     kind = " or ".join(names.get(c, curie(c)) for c in classes) or "resource"
-    iri = as_iri(text)
-    if iri is not None and not classes and _exists(store, iri):
-        return URIRef(iri)  # without a class, any IRI with statements about it will do
     return _pick(text, candidates, kind)
 
 
