@@ -19,12 +19,11 @@ from rdflib import URIRef
 from kg.errors import UsageError
 from kg.namespaces import ID, sparql_prefixes
 from kg.resolve import resolve_concept, resolve_municipality
-from kg.store import Store
+from kg.store import Store, check_language
 
 TARGET_GROUPS = ID + "concept/doelgroep"
 ROLE_PARTNER = ID + "concept/rol-partner"
 THEMES = ID + "concept/thema"
-LANGUAGES = ("nl", "en")
 
 #: What each kind of link adds to a score, with the words docs/case.md uses for it.
 POINTS: dict[str, tuple[int, str]] = {
@@ -279,8 +278,7 @@ def find(
     limit: int | None = None,
 ) -> CaseAnswer:
     """The programmes, instruments and partners that apply to a case, ranked, with reasons."""
-    if lang not in LANGUAGES:
-        raise UsageError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    check_language(lang)
     try:
         place = resolve_municipality(store, municipality)
     except UsageError as exc:

@@ -46,7 +46,7 @@ from rdflib.term import Node
 from kg.errors import KgError, UsageError
 from kg.namespaces import curie
 from kg.resolve import as_iri, resolve_concept, resolve_municipality, resolve_resource
-from kg.store import Store
+from kg.store import Store, check_language
 from kg.tables import Cell, Resource, Table
 
 #: Parameter types and what a value of each looks like.
@@ -60,7 +60,6 @@ PARAM_TYPES: dict[str, str] = {
 }
 HEADER_KEYS = ("title", "description", "tags", "params")
 PARAM_KEYS = ("type", "required", "default", "description", "example", "class", "scheme")
-LANGUAGES = ("nl", "en")
 
 
 class QueryFileError(KgError):
@@ -524,8 +523,7 @@ def run_query(
     limit: int | None = None,
 ) -> Table:
     """Run ``query`` with ``values`` bound and return the rows with labels in ``lang``."""
-    if lang not in LANGUAGES:
-        raise UsageError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    check_language(lang)
     if limit is not None and limit < 0:
         raise UsageError("the limit must be 0 or more")
     bindings = bind_parameters(store, query, values or {})
@@ -535,24 +533,29 @@ def run_query(
     raw = [[row[i] for i in keep] for row in rows]
     columns = tuple(result.variables[i] for i in keep)
     lists = [c in query.list_columns for c in columns]
+
+    def items(i: int, term: Node | None) -> list[str] | None:
+        """The IRIs of a list column's cell; None for any other cell."""
+        if lists[i] and isinstance(term, rdflib.Literal) and _all_iris(str(term)):
+            return str(term).split()
+        return None
+
+    split = [[items(i, term) for i, term in enumerate(row)] for row in raw]
     iris = {str(c) for row in raw for c in row if isinstance(c, URIRef)}
-    for row in raw:
-        for i, cell in enumerate(row):
-            if lists[i] and isinstance(cell, rdflib.Literal) and _all_iris(str(cell)):
-                iris.update(str(cell).split())
+    iris.update(iri for row in split for cell in row if cell for iri in cell)
     labels = store.labels(iris, lang)
 
     def resource(iri: str) -> Resource:
         return Resource(labels.get(iri, curie(iri)), iri)
 
     table_rows: list[tuple[Cell, ...]] = []
-    for row in raw:
+    for row, split_row in zip(raw, split, strict=True):
         cells: list[Cell] = []
-        for i, term in enumerate(row):
+        for i, (term, list_iris) in enumerate(zip(row, split_row, strict=True)):
             if term is None:
                 cells.append(() if lists[i] else None)
-            elif lists[i] and isinstance(term, rdflib.Literal) and _all_iris(str(term)):
-                cells.append(tuple(sorted({resource(iri) for iri in str(term).split()})))
+            elif list_iris is not None:
+                cells.append(tuple(sorted({resource(iri) for iri in list_iris})))
             elif isinstance(term, URIRef):
                 cells.append(resource(str(term)))
             else:

@@ -44,6 +44,16 @@ LABEL_PROPERTIES: tuple[str, ...] = (
     "http://purl.org/dc/terms/title",
     "http://www.w3.org/2004/02/skos/core#altLabel",
 )
+#: The languages results can be labelled in.
+LANGUAGES = ("nl", "en")
+
+
+def check_language(lang: str) -> None:
+    """Raise a usage error for a language kg does not label in."""
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+
+
 # IRIs that can be written between angle brackets in SPARQL as they are (RDF 1.1 IRIREF).
 _SAFE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 _LABEL_BATCH = 400
