@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from kg.docs import QUERIES_DOC, queries_doc
 from kg.namespaces import ID, TOOI_GEMEENTE
 from kg.queries import PARAM_TYPES, Query, load_queries, run_query
 from kg.store import LocalStore, open_store
@@ -238,8 +237,3 @@ def test_english_labels(store: LocalStore) -> None:
         store, QUERIES["programmes-in-municipality"], {"municipality": "Kampen"}, lang="en"
     )
     assert "Moving Together" in [r.label for r in table.column("programme")]  # type: ignore[union-attr]
-
-
-def test_docs_queries_md_is_current(real_build) -> None:
-    current = (ROOT / "docs" / QUERIES_DOC).read_text("utf-8")
-    assert current == queries_doc(real_build), "run 'kg build && kg docs' to regenerate"

@@ -12,7 +12,6 @@ from kg.queries import (
     bind_parameters,
     example_command,
     find_query,
-    load_queries,
     load_query,
     parse_query,
     run_query,
@@ -327,9 +326,3 @@ def test_a_list_of_plain_words_stays_text(tiny_build) -> None:
     with open_store(tiny_build.build_dir) as store:
         (cell,) = run_query(store, query).column("words")
     assert cell in ("een twee", "twee een")
-
-
-def test_the_real_queries_folder_loads() -> None:
-    from .conftest import ROOT
-
-    assert len(load_queries(ROOT / "queries")) >= 15
