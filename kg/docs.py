@@ -14,6 +14,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
@@ -23,6 +24,9 @@ from kg.errors import KgError
 from kg.export import jsonld_context
 from kg.namespaces import KG, curie
 from kg.paths import Paths
+
+if TYPE_CHECKING:
+    from kg.queries import Param
 
 FILES = ("ontology.html", "ontology-nl.html", "core-model.dot", "core-model.svg", "context.jsonld")
 LANGUAGES = {"en": "ontology.html", "nl": "ontology-nl.html"}
@@ -230,6 +234,12 @@ columns name the source documents the statements come from.
 """
 
 
+def _param_type(param: Param) -> str:
+    """``iri (kg:Approach)``: the type, narrowed by class or scheme where the header does."""
+    narrow = " or ".join(param.classes) or param.scheme
+    return param.type + (f" ({narrow})" if narrow else "")
+
+
 def queries_doc(paths: Paths) -> str:
     """docs/queries.md: every query's header, example command and real output (needs a build)."""
     from kg.queries import PARAM_TYPES, example_command, load_queries, query_index, run_query
@@ -251,17 +261,21 @@ def queries_doc(paths: Paths) -> str:
             if query.tags:
                 parts.append(f"\nTags: {', '.join(query.tags)}\n")
             if query.params:
-                parts.append(
-                    "\n| parameter | type | required | default | description | example |\n"
-                    "| --- | --- | --- | --- | --- | --- |\n"
+                params = Table(
+                    ("parameter", "type", "required", "default", "description", "example"),
+                    [
+                        (
+                            f"`{p.name}`",
+                            _param_type(p),
+                            "yes" if p.required else "no",
+                            p.default,
+                            p.description,
+                            p.example,
+                        )
+                        for p in query.params.values()
+                    ],
                 )
-                for p in query.params.values():
-                    narrow = " or ".join(p.classes) or p.scheme
-                    kind = p.type + (f" ({narrow})" if narrow else "")
-                    parts.append(
-                        f"| `{p.name}` | {kind} | {'yes' if p.required else 'no'} | "
-                        f"{p.default or ''} | {p.description} | {p.example or ''} |\n"
-                    )
+                parts.append("\n" + to_markdown(params))
             table = run_query(store, query, query.example_values())
             shown = Table(table.columns, table.rows[:EXAMPLE_ROWS])
             more = len(table) - len(shown)
