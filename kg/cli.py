@@ -229,30 +229,42 @@ def validate(ctx: Context, cpsv_shapes: Path | None, no_cpsv: bool, fmt: str) ->
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld"]),
+    type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf"]),
     default="ttl",
     show_default=True,
-    help="ttl and nt merge the source graphs; trig, nq and jsonld keep them.",
+    help="ttl and nt merge the source graphs; trig, nq and jsonld keep them; graphml and gexf "
+    "hold the network that kg viz draws.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="nl",
+    show_default=True,
+    help="Language of the labels in graphml and gexf (RDF formats keep every language).",
 )
 @output_option
 @build_dir_option
 @pass_ctx
 @handle_errors
-def export(ctx: Context, fmt: str, output: Path | None, build_dir: Path | None) -> None:
-    """Export the built graph as Turtle, TriG, N-Triples, N-Quads or JSON-LD.
+def export(ctx: Context, fmt: str, lang: str, output: Path | None, build_dir: Path | None) -> None:
+    """Export the built graph as RDF (Turtle, TriG, N-Triples, N-Quads, JSON-LD) or as a
+    network (GraphML, GEXF).
 
     The output is deterministic: the same data gives byte-identical files. JSON-LD is
-    compacted with the kg context (see docs/context.jsonld).
+    compacted with the kg context (see docs/context.jsonld). GraphML and GEXF hold the
+    network of programmes, partners, places and instruments, with labels, kinds and
+    sources as attributes, for Gephi and Cytoscape.
 
     \b
     Example:
       kg export --format trig --output kg.trig
+      kg export --format gexf --output kg.gexf
     """
     from kg.export import export as run_export
 
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "an export")
-    _emit(run_export(paths.build_dir, fmt), output)
+    _emit(run_export(paths.build_dir, fmt, lang), output)
 
 
 #: ``--output -`` means standard output, as without --output.
@@ -418,11 +430,7 @@ def query_run(
     paths = ctx.paths(build_dir)
     folder = queries_dir or paths.queries_dir
     assert folder is not None
-    values: dict[str, str] = {}
-    for key, value in params:
-        if key in values:
-            raise KgError(f"parameter {key!r} is given twice")
-        values[key] = value
+    values = _param_values(params)
     _check_output(paths, output, "query results")
     found = find_query(folder, name)
     with open_store(paths.build_dir) as store:
@@ -501,6 +509,243 @@ def case(
             raise KgError("--municipality is required (or use --list)")
         answer = find(store, municipality, target_groups, themes, lang=lang, limit=limit)
     _emit(render_answer(answer, fmt), output)
+
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="nl",
+    show_default=True,
+    help="Language of the labels.",
+)
+
+
+@cli.command()
+@click.option(
+    "--focus",
+    multiple=True,
+    metavar="NAME",
+    help="Draw the neighbourhood of this node (name, CBS code, CURIE or IRI); repeatable.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="How many links from the focus nodes to follow.",
+)
+@click.option("--query", "query_name", metavar="NAME", help="Draw what this canned query returns.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A parameter of --query; repeatable.",
+)
+@click.option("--case", "as_case", is_flag=True, help="Draw a case's answer (-m, -t, --theme).")
+@click.option("-m", "--municipality", default=None, help="The case's municipality.")
+@click.option(
+    "-t", "--target-group", "target_groups", multiple=True, help="A target group; repeatable."
+)
+@click.option("--theme", "themes", multiple=True, help="The case's theme; repeatable.")
+@click.option(
+    "--types",
+    multiple=True,
+    metavar="KINDS",
+    help="Kinds of node to show, comma-separated or repeated, or 'all' "
+    "(default: all but source, person, output, event, finding, phase).",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(["degree", "betweenness", "bridging", "none"]),
+    default="degree",
+    show_default=True,
+    help="What node size shows.",
+)
+@click.option(
+    "--color-by",
+    "colour_by",
+    type=click.Choice(["kind", "community"]),
+    default="kind",
+    show_default=True,
+    help="What node colour shows.",
+)
+@click.option("--title", default="", help="The page title (default: what the picture shows).")
+@lang_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("network.html"),
+    show_default=True,
+    help="The HTML file to write ('-' for standard output).",
+)
+@build_dir_option
+@queries_dir_option
+@pass_ctx
+@handle_errors
+def viz(
+    ctx: Context,
+    focus: tuple[str, ...],
+    depth: int,
+    query_name: str | None,
+    params: tuple[tuple[str, str], ...],
+    as_case: bool,
+    municipality: str | None,
+    target_groups: tuple[str, ...],
+    themes: tuple[str, ...],
+    types: tuple[str, ...],
+    size_by: str,
+    colour_by: str,
+    title: str,
+    lang: str,
+    output: Path,
+    build_dir: Path | None,
+    queries_dir: Path | None,
+) -> None:
+    """Draw the graph as an interactive network page: one HTML file that works offline.
+
+    Draws the whole graph, the neighbourhood of --focus nodes, what a canned --query
+    returns, or the answer to a --case. The page has a search box, a legend that filters
+    by kind, and a panel with each node's description, links and sources. Open it in any
+    browser; it makes no network request.
+
+    
+    Example:
+      kg viz --focus Kampen --depth 2 --output kampen.html
+      kg viz --query programmes-in-municipality -p municipality Zwolle -o zwolle.html
+      kg viz --case -m Kampen -t ouderen --theme bewegen -o case.html
+      kg viz --size-by betweenness --color-by community -o national.html
+    """
+    from kg.network import Case, parse_kinds, summary
+    from kg.network import view as make_view
+    from kg.queries import find_query
+    from kg.render import render_html
+    from kg.store import open_store
+
+    paths = ctx.paths(build_dir)
+    _check_output(paths, output, "a network page")
+    kinds = parse_kinds(types)
+    if not as_case and (municipality or target_groups or themes):
+        raise KgError("-m, -t and --theme describe a case: add --case")
+    case = None
+    if as_case:
+        if not municipality:
+            raise KgError("--case needs --municipality")
+        case = Case(municipality, target_groups, themes)
+    query = None
+    if query_name:
+        folder = queries_dir or paths.queries_dir
+        assert folder is not None
+        query = find_query(folder, query_name)
+    values = _param_values(params)
+    with open_store(paths.build_dir) as store:
+        picture = make_view(
+            store,
+            lang=lang,
+            kinds=kinds,
+            focus=focus,
+            depth=depth,
+            query=query,
+            values=values,
+            case=case,
+        )
+    if not title:
+        title = _picture_title(picture, focus, query, case, lang)
+    html = render_html(picture, title=title, size_by=size_by, colour_by=colour_by)
+    click.echo(summary(picture), err=True)
+    _emit(html, output)
+
+
+def _param_values(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in params:
+        if key in values:
+            raise KgError(f"parameter {key!r} is given twice")
+        values[key] = value
+    return values
+
+
+def _picture_title(picture: Any, focus: tuple[str, ...], query: Any, case: Any, lang: str) -> str:
+    """What the page is called when --title is not given."""
+    nl = lang == "nl"
+    if focus:
+        names = ", ".join(d["label"] for _, d in picture.nodes(data=True) if d.get("focus"))
+        return f"kg: rond {names}" if nl else f"kg: around {names}"
+    if query is not None:
+        return f"kg: {query.title}"
+    if case is not None:
+        return f"kg: casus {case.municipality}" if nl else f"kg: case {case.municipality}"
+    return "kg: het hele netwerk" if nl else "kg: the whole network"
+
+
+@cli.command()
+@click.option(
+    "--metric",
+    type=click.Choice(["degree", "betweenness", "bridging"]),
+    default="betweenness",
+    show_default=True,
+    help="degree: programmes or partners; betweenness: share of shortest paths through a "
+    "node; bridging: number of domains spanned.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["node", "domain", "community"]),
+    default="node",
+    show_default=True,
+    help="node: a ranking; domain: every pair of domains and who connects them; community: "
+    "groups of partners that work together.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["partner", "programme", "all"]),
+    default="partner",
+    show_default=True,
+    help="What --by node ranks.",
+)
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows.")
+@table_format_option
+@lang_option
+@output_option
+@build_dir_option
+@pass_ctx
+@handle_errors
+def network(
+    ctx: Context,
+    metric: str,
+    by: str,
+    kind: str,
+    limit: int | None,
+    fmt: str,
+    lang: str,
+    output: Path | None,
+    build_dir: Path | None,
+) -> None:
+    """Analyse the partner network: brokers, communities and programmes that cross domains.
+
+    The partner network links each programme to the organisations and municipalities
+    that take part in it. Domains (health, welfare, sport, work and income, ...) are those
+    the programmes are filed under; a partner spans the domains of its programmes.
+
+    
+    Example:
+      kg network --metric betweenness --limit 10
+      kg network --by domain
+      kg network --by community --format csv --output communities.csv
+      kg network --kind programme --metric bridging
+    """
+    from kg.analysis import analyse
+    from kg.network import project
+    from kg.store import open_store
+    from kg.tables import render
+
+    paths = ctx.paths(build_dir)
+    _check_output(paths, output, "network results")
+    with open_store(paths.build_dir) as store:
+        graph = project(store, lang)
+    _emit(render(analyse(graph, metric=metric, by=by, kind=kind, limit=limit), fmt), output)
 
 
 @cli.command()

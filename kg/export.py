@@ -14,6 +14,10 @@ lexical form, so parsing it gives back the built graph term for term.
 
 Turtle and N-Triples merge the named graphs; TriG, N-Quads and JSON-LD keep one graph per
 source, with the default graph (the project's code lists) at the top level.
+
+GraphML and GEXF (for Gephi, Cytoscape, yEd) hold the network projection that ``kg viz``
+draws (:mod:`kg.network`): nodes keyed by IRI with label, kind, description and source
+titles as attributes, links with their plain-words label, property and sources.
 """
 
 from __future__ import annotations
@@ -37,7 +41,11 @@ FORMATS: dict[str, str] = {
     "nt": "N-Triples, all graphs merged, sorted lines",
     "nq": "N-Quads, one named graph per source, sorted lines",
     "jsonld": "JSON-LD with the kg context, one named graph per source",
+    "graphml": "GraphML: the network kg viz draws, for Gephi, Cytoscape and yEd",
+    "gexf": "GEXF 1.2: the network kg viz draws, for Gephi",
 }
+#: Formats that hold the network projection rather than the RDF.
+NETWORK_FORMATS = ("graphml", "gexf")
 
 _TYPE = str(RDF.type)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -232,13 +240,74 @@ def _sorted_values(values: list[Any]) -> Any:
     return ordered[0] if len(ordered) == 1 else ordered
 
 
-def export(build_dir: str | Path, fmt: str) -> bytes:
-    """The built graph in ``build_dir`` serialised as ``fmt``."""
+def export(build_dir: str | Path, fmt: str, lang: str = "nl") -> bytes:
+    """The built graph in ``build_dir`` serialised as ``fmt`` (``lang``: the labels of the
+    network formats)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     from kg.store import built_file, open_store
+
+    if fmt in NETWORK_FORMATS:
+        from kg.network import DEFAULT_KINDS, keep_kinds, project
+
+        with open_store(build_dir) as store:
+            graph = keep_kinds(project(store, lang), DEFAULT_KINDS)
+        return network_file(graph, fmt)
 
     if fmt in ("ttl", "trig"):  # written by the build with the same serialiser
         return built_file(build_dir, f"kg.{fmt}").read_bytes()
     with open_store(build_dir) as store:
         return serialise(store.dump("nq"), fmt)
+
+
+def network_file(graph: Any, fmt: str) -> bytes:
+    """A network projection as GraphML or GEXF, deterministic (no dates, sorted ids)."""
+    import io
+
+    import networkx as nx
+
+    from kg.network import KIND_BY_KEY
+
+    lang = graph.graph.get("lang", "nl")
+    titles = graph.graph.get("sources", {})
+
+    def cited(iris: Iterable[str]) -> str:
+        return "; ".join(titles.get(s, (s, None))[0] for s in iris)
+
+    flat = nx.MultiDiGraph()
+    for n in sorted(graph):
+        data = graph.nodes[n]
+        flat.add_node(
+            n,
+            label=data["label"],
+            kind=data["kind"],
+            kind_label=KIND_BY_KEY[data["kind"]].label(lang),
+            iri=n,
+            description=data.get("description", ""),
+            sources=cited(data.get("sources", ())),
+        )
+    for a, b, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+        flat.add_edge(
+            a,
+            b,
+            key=key,
+            label=data["label"],
+            property=data["prop"],
+            sources=cited(data.get("sources", ())),
+        )
+    out = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(flat, out, encoding="utf-8", prettyprint=True)
+        return out.getvalue()
+    writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(flat)
+    meta = writer.xml.find("meta")
+    if meta is not None:  # networkx stamps today's date and its version: keep bytes stable
+        from kg import __version__
+
+        meta.attrib.pop("lastmodifieddate", None)
+        creator = meta.find("creator")
+        if creator is not None:
+            creator.text = f"kg {__version__}"
+    writer.write(out)
+    return out.getvalue()

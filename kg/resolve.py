@@ -58,7 +58,7 @@ def as_iri(text: str) -> str | None:
     return None
 
 
-def _pick(
+def pick(
     text: str, candidates: list[Candidate], kind: str, *, extra: dict[str, list[str]] | None = None
 ) -> URIRef:
     """The one candidate ``text`` names; errors list the closest names."""
@@ -140,13 +140,18 @@ def resolve_municipality(store: Store, text: str) -> URIRef:
         if not any(text in c.names for c in candidates):
             # Nearby numbers are not nearby places: no suggestions for an unknown code.
             raise ResolveError(f"no municipality has CBS code {text}")
+    return pick(text, candidates, "municipality", extra=unqualified_names(candidates))
+
+
+def unqualified_names(candidates: Sequence[Candidate]) -> dict[str, list[str]]:
+    """Names without their qualifier ("bergen" for "Bergen (NH.)"), for :func:`pick`."""
     extra: dict[str, list[str]] = defaultdict(list)
     for c in candidates:
         for name in c.names:
             short = normalise(_QUALIFIER.sub("", name))
             if short != normalise(name):
                 extra[short].append(c.iri)
-    return _pick(text, candidates, "municipality", extra=extra)
+    return extra
 
 
 def resolve_concept(store: Store, text: str, scheme: str | None = None) -> URIRef:
@@ -158,7 +163,7 @@ def resolve_concept(store: Store, text: str, scheme: str | None = None) -> URIRe
         bindings = {"scheme": URIRef(scheme)}
     candidates = _candidates(store, f"SELECT ?r ?name ?scheme WHERE {{ {where} }}", bindings)
     kind = "concept" if scheme is None else f"concept in {curie(scheme)}"
-    return _pick(text, candidates, kind)
+    return pick(text, candidates, kind)
 
 
 def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> URIRef:
@@ -179,7 +184,7 @@ def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> UR
         candidates = sorted(merged.values(), key=lambda c: c.iri)
     names = store.labels(classes, "en")
     kind = " or ".join(names.get(c, curie(c)) for c in classes) or "resource"
-    return _pick(text, candidates, kind)
+    return pick(text, candidates, kind)
 
 
 def _exists(store: Store, iri: str) -> bool:

@@ -1,0 +1,467 @@
+"""The graph as a network: RDF -> a networkx projection, and the views the picture shows.
+
+The projection keeps the resources people think of as actors and things (programmes,
+interventions, organisations, municipalities, regions, instruments, concepts, optionally
+sources, people and more: see :data:`KINDS`) and every link between two of them, with two
+simplifications that make the picture read as the sources speak:
+
+- a municipality's area (``kg:MunicipalArea``) is folded into the municipality, so "loopt in
+  Kampen" and "Kampen ligt in GGD-regio IJsselland" meet in one node;
+- a participation (``cv:Participation``: a programme, a partner and a role) becomes one edge
+  from the partner to the programme, labelled with the role ("partner van", "uitvoerder van").
+
+Nodes are keyed by IRI and carry ``label``, ``kind``, ``description`` and ``sources`` (the
+IRIs of the sources they derive from); edges carry ``label`` (plain words in the chosen
+language), ``prop`` (the property or role IRI) and ``sources`` (the named graphs, one per
+source, that state the link). ``graph.graph["sources"]`` maps source IRIs to
+``(title, page)``.
+
+networkx is imported lazily so that ``kg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rdflib import URIRef
+
+from kg.errors import UsageError
+from kg.namespaces import KG, PREFIXES, curie, sparql_prefixes
+from kg.resolve import Candidate, pick, unqualified_names
+from kg.store import LABEL_PROPERTIES, Store, check_language
+from kg.tables import Resource
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.case import CaseAnswer
+    from kg.queries import Query
+
+CV = PREFIXES["cv"]
+DCT = PREFIXES["dct"]
+ORG = PREFIXES["org"]
+SKOS = PREFIXES["skos"]
+FOAF = PREFIXES["foaf"]
+PROV = PREFIXES["prov"]
+
+#: The policy domains scheme; its concepts are what "crossing domains" is measured in.
+DOMAINS = PREFIXES["concept"] + "domein"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of node: what it is called, which classes make it, and how it is drawn."""
+
+    key: str
+    nl: str
+    en: str
+    classes: tuple[str, ...]
+    colour: str
+    shape: str  # a vis-network shape with the label below it
+    shown: bool  # part of the picture unless --types says otherwise
+
+    def label(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+# First match wins: a municipality is also a (public) organisation, a pilot also a programme.
+# Colours: a qualitative palette whose neighbours stay distinguishable for colour-blind readers.
+KINDS: tuple[Kind, ...] = (
+    Kind("programme", "programma", "programme", (KG + "Programme",), "#0072b2", "dot", True),
+    Kind(
+        "intervention",
+        "interventie",
+        "intervention",
+        (KG + "Intervention",),
+        "#56b4e9",
+        "diamond",
+        True,
+    ),
+    Kind(
+        "municipality",
+        "gemeente",
+        "municipality",
+        (KG + "Municipality",),
+        "#009e73",
+        "square",
+        True,
+    ),
+    Kind(
+        "region",
+        "regio",
+        "region",
+        (KG + "GGDRegion", KG + "Province", KG + "Country"),
+        "#66a61e",
+        "hexagon",
+        True,
+    ),
+    Kind("place", "plaats", "place", (KG + "Place",), "#a6d854", "triangleDown", True),
+    Kind(
+        "organisation",
+        "organisatie",
+        "organisation",
+        (ORG + "Organization",),
+        "#e69f00",
+        "triangle",
+        True,
+    ),
+    Kind("law", "wet", "law", (KG + "Law",), "#d55e00", "star", True),
+    Kind("accord", "akkoord", "accord", (KG + "Accord",), "#cc79a7", "star", True),
+    Kind("scheme", "regeling", "funding scheme", (KG + "FundingScheme",), "#b8860b", "star", True),
+    Kind(
+        "policy",
+        "beleidsprogramma",
+        "government programme",
+        (KG + "GovernmentProgramme",),
+        "#8c564b",
+        "star",
+        True,
+    ),
+    Kind("concept", "begrip", "concept", (SKOS + "Concept",), "#999999", "dot", True),
+    Kind("source", "bron", "source", (KG + "Source",), "#444444", "square", False),
+    Kind("person", "persoon", "person", (FOAF + "Person",), "#f0e442", "dot", False),
+    Kind(
+        "output",
+        "publicatie of product",
+        "publication or output",
+        (CV + "Output",),
+        "#7f7f7f",
+        "triangleDown",
+        False,
+    ),
+    Kind("event", "bijeenkomst", "event", (KG + "Event",), "#17becf", "diamond", False),
+    Kind("finding", "bevinding", "finding", (KG + "Finding",), "#bcbd22", "dot", False),
+    Kind("phase", "fase", "phase", (KG + "Phase",), "#c5b0d5", "dot", False),
+)
+KIND_BY_KEY: dict[str, Kind] = {k.key: k for k in KINDS}
+DEFAULT_KINDS: tuple[str, ...] = tuple(k.key for k in KINDS if k.shown)
+
+_PARTICIPATION_WORDS = {"nl": "{role} van", "en": "{role} of"}
+_PARTICIPANT = {"nl": "deelnemer", "en": "participant"}
+
+
+def parse_kinds(values: Iterable[str]) -> tuple[str, ...]:
+    """Kind keys from ``--types`` values ("programme,organisation", "all"), in KINDS order."""
+    wanted: set[str] = set()
+    for value in values:
+        for part in value.split(","):
+            key = part.strip().lower()
+            if not key:
+                continue
+            if key == "all":
+                wanted.update(KIND_BY_KEY)
+            elif key in KIND_BY_KEY:
+                wanted.add(key)
+            else:
+                known = ", ".join(KIND_BY_KEY)
+                raise UsageError(f"--types: unknown kind {part.strip()!r}; known: {known}, all")
+    if not wanted:
+        return DEFAULT_KINDS
+    return tuple(k.key for k in KINDS if k.key in wanted)
+
+
+def _rows(store: Store, sparql: str) -> list[tuple[str, ...]]:
+    """Rows as strings (None stays None) of a query written without PREFIX lines."""
+    result = store.select(sparql_prefixes() + sparql)
+    return [tuple(None if t is None else str(t) for t in row) for row in result.rows]  # type: ignore[misc]
+
+
+def _kind_of_class(store: Store) -> dict[str, Kind]:
+    """Every class (the kinds' classes and their subclasses) mapped to its kind."""
+    below: dict[str, set[str]] = defaultdict(set)
+    for sub, sup in _rows(store, "SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf+ ?sup }"):
+        below[sup].add(sub)
+    mapping: dict[str, Kind] = {}
+    for kind in KINDS:
+        for cls in kind.classes:
+            for c in (cls, *sorted(below[cls])):
+                mapping.setdefault(c, kind)
+    return mapping
+
+
+def _pick_language(values: list[tuple[str, str]], lang: str) -> str | None:
+    """The text in ``lang``, else one without a tag, else Dutch, else any."""
+    ranked = sorted(values, key=lambda v: ({lang: 0, "": 1, "nl": 2}.get(v[1], 3), v[0]))
+    return ranked[0][0] if ranked else None
+
+
+def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
+    """The whole graph as a network of every kind (filter with :func:`keep_kinds`)."""
+    import networkx as nx
+
+    check_language(lang)
+    kind_of_class = _kind_of_class(store)
+    order = {k.key: i for i, k in enumerate(KINDS)}
+    kinds: dict[str, Kind] = {}
+    for x, cls in _rows(store, "SELECT ?x ?c WHERE { ?x a ?c FILTER(isIRI(?x)) }"):
+        kind = kind_of_class.get(cls)
+        if kind and (x not in kinds or order[kind.key] < order[kinds[x].key]):
+            kinds[x] = kind
+
+    # Fold each municipality's area into the municipality.
+    fold: dict[str, str] = {}
+    areas = "SELECT ?m ?a WHERE { ?m a kg:Municipality ; dct:spatial ?a . ?a a kg:MunicipalArea }"
+    for municipality, area in _rows(store, areas):
+        if municipality in kinds:
+            fold[area] = municipality
+
+    def node(iri: str) -> str | None:
+        iri = fold.get(iri, iri)
+        return iri if iri in kinds else None
+
+    derived: dict[str, set[str]] = defaultdict(set)
+    for x, source in _rows(store, "SELECT ?x ?s WHERE { ?x prov:wasDerivedFrom ?s }"):
+        n = node(x)
+        if n is not None:
+            derived[n].add(source)
+
+    # Links: every statement between two nodes, and each participation as one role edge.
+    links: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    roles: set[tuple[str, str, str]] = set()
+
+    def link(s: str, o: str, p: str, where: str) -> tuple[str, str, str] | None:
+        a, b = node(s), node(o)
+        if a is None or b is None or a == b:
+            return None
+        links[(a, b, p)].add(where)
+        return (a, b, p)
+
+    statements = (
+        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?o) && isIRI(?s)) "
+        "FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom)) }"
+    )
+    for s, p, o, g in _rows(store, statements):
+        link(s, o, p, g)
+    for x, sources in derived.items():
+        for source in sources:  # drawn only when sources are nodes; says where it comes from
+            link(x, source, PROV + "wasDerivedFrom", source)
+    participation = (
+        "SELECT ?approach ?partner ?role ?g WHERE { GRAPH ?g { ?approach cv:hasParticipation "
+        "?pp . } ?pp cv:hasParticipant ?partner . OPTIONAL { ?pp cv:role ?role } }"
+    )
+    for approach, partner, role, g in _rows(store, participation):
+        key = link(partner, approach, role or CV + "hasParticipant", g)
+        if key is not None:
+            roles.add(key)
+    # Vocabulary entries nothing links to (partner roles, unused terms) are not actors.
+    linked = {a for a, _, _ in links} | {b for _, b, _ in links}
+    for iri in [i for i, k in kinds.items() if k.key == "concept" and i not in linked]:
+        del kinds[iri]
+
+    descriptions: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    description_query = (
+        "SELECT ?x ?d (LANG(?d) AS ?l) WHERE { ?x dct:description ?d FILTER(isIRI(?x)) }"
+    )
+    for x, text, language in _rows(store, description_query):
+        if x in kinds:
+            descriptions[x].append((text, language or ""))
+
+    sources = {g for gs in links.values() for g in gs} | {s for ss in derived.values() for s in ss}
+    labels = store.labels(set(kinds) | {p for (_, _, p) in links} | sources, lang)
+    pages = {
+        s: page for s, page in _rows(store, "SELECT ?s ?p WHERE { ?s a kg:Source ; foaf:page ?p }")
+    }
+    schemes: dict[str, set[str]] = defaultdict(set)
+    for concept, scheme in _rows(store, "SELECT ?c ?s WHERE { ?c skos:inScheme ?s }"):
+        if concept in kinds:
+            schemes[concept].add(scheme)
+
+    graph = nx.MultiDiGraph(lang=lang)
+    graph.graph["sources"] = {s: (labels.get(s, curie(s)), pages.get(s)) for s in sorted(sources)}
+    graph.graph["folded"] = fold
+    for iri in sorted(kinds):
+        graph.add_node(
+            iri,
+            label=labels.get(iri, curie(iri)),
+            kind=kinds[iri].key,
+            description=_pick_language(descriptions.get(iri, []), lang) or "",
+            sources=tuple(sorted(derived.get(iri, ()))),
+            schemes=tuple(sorted(schemes.get(iri, ()))),
+        )
+    for (a, b, p), where in sorted(links.items()):
+        if (a, b, p) in roles:
+            named = labels.get(p) if p != CV + "hasParticipant" else None
+            label = _PARTICIPATION_WORDS[lang].format(role=named or _PARTICIPANT[lang])
+        else:
+            label = labels.get(p, curie(p))
+        graph.add_edge(
+            a, b, key=p, label=label, prop=p, role=(a, b, p) in roles, sources=tuple(sorted(where))
+        )
+    return graph
+
+
+def keep_kinds(graph: nx.MultiDiGraph, kinds: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy of ``graph`` with only nodes of ``kinds`` (and the links between them)."""
+    wanted = set(kinds)
+    return graph.subgraph(n for n, k in graph.nodes(data="kind") if k in wanted).copy()
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+def resolve_nodes(store: Store, graph: nx.MultiDiGraph, texts: Sequence[str]) -> list[str]:
+    """The nodes named by ``texts`` (a label in either language, an alternative name, a CBS
+    code for a municipality, a CURIE or an IRI); errors suggest the closest names."""
+    if not texts:
+        return []
+    names: dict[str, set[str]] = defaultdict(set)
+    properties = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, DCT + "identifier"))
+    sparql = f"SELECT ?r ?name WHERE {{ VALUES ?p {{ {properties} }} ?r ?p ?name }}"
+    for r, name in _rows(store, sparql):
+        if r in graph:
+            names[r].add(name)
+    # A municipality is also named by its area's names ("Kampen").
+    area_query = "SELECT ?m ?name WHERE { ?m a kg:Municipality ; dct:spatial/skos:prefLabel ?name }"
+    for m, name in _rows(store, area_query):
+        if m in graph:
+            names[m].add(name)
+    candidates = []
+    for n, label in sorted(graph.nodes(data="label")):
+        candidates.append(Candidate(n, label, tuple(sorted(names.get(n, set()) | {label}))))
+    found: list[str] = []
+    for text in texts:
+        try:
+            iri = str(pick(text, candidates, "node", extra=unqualified_names(candidates)))
+        except UsageError as exc:
+            raise UsageError(f"--focus: {exc.message}") from None
+        if iri not in found:
+            found.append(iri)
+    return found
+
+
+def neighbourhood(graph: nx.MultiDiGraph, focus: Sequence[str], depth: int = 1) -> nx.MultiDiGraph:
+    """The nodes within ``depth`` links of any focus node (either direction), with the links
+    between them; focus nodes are marked ``focus=True``."""
+    if depth < 0:
+        raise UsageError("--depth must be 0 or more")
+    seen = set(focus)
+    frontier = set(focus)
+    for _ in range(depth):
+        nxt: set[str] = set()
+        for n in frontier:
+            nxt.update(graph.successors(n))
+            nxt.update(graph.predecessors(n))
+        frontier = nxt - seen
+        seen |= frontier
+    picked = graph.subgraph(seen).copy()
+    for n in focus:
+        picked.nodes[n]["focus"] = True
+    return picked
+
+
+def connect(graph: nx.MultiDiGraph, core: Iterable[str]) -> nx.MultiDiGraph:
+    """The ``core`` nodes (marked ``focus=True``), plus every node linked to two or more of
+    them (the region that puts a programme in a municipality, the concept two programmes
+    share), with the links between all of these."""
+    core_set = {n for n in core if n in graph}
+    touching: dict[str, set[str]] = defaultdict(set)
+    for n in core_set:
+        for m in (*graph.successors(n), *graph.predecessors(n)):
+            if m not in core_set:
+                touching[m].add(n)
+    keep = core_set | {m for m, ns in touching.items() if len(ns) >= 2}
+    picked = graph.subgraph(keep).copy()
+    for n in core_set:
+        picked.nodes[n]["focus"] = True
+    return picked
+
+
+def query_view(
+    store: Store,
+    graph: nx.MultiDiGraph,
+    query: Query,
+    values: Mapping[str, str] | None = None,
+) -> nx.MultiDiGraph:
+    """The resources a canned query returns (and the values it was given), connected."""
+    from kg.queries import bind_parameters, run_query
+
+    bound = bind_parameters(store, query, values or {})
+    table = run_query(store, query, values or {}, lang=graph.graph.get("lang", "nl"))
+    iris = {str(v) for v in bound.values() if isinstance(v, URIRef)}
+    for row in table.rows:
+        for cell in row:
+            cells = cell if isinstance(cell, tuple) else (cell,)
+            iris.update(c.iri for c in cells if isinstance(c, Resource))
+    return connect(graph, (_canonical(graph, i) for i in iris))
+
+
+def case_view(graph: nx.MultiDiGraph, answer: CaseAnswer) -> nx.MultiDiGraph:
+    """The municipality, target groups and themes of a case with the programmes, instruments
+    and partners the case finder found for it, connected."""
+    case = answer.case
+    iris = [case["municipality"]["iri"]]
+    iris += [c["iri"] for c in (*case["target_groups"], *case["themes"])]
+    iris += [i.iri for i in (*answer.programmes, *answer.instruments, *answer.partners)]
+    return connect(graph, iris)
+
+
+def _canonical(graph: nx.MultiDiGraph, iri: str) -> str:
+    """``iri``, or the municipality its area is folded into."""
+    if iri in graph:
+        return iri
+    return graph.graph.get("folded", {}).get(iri, iri)
+
+
+def summary(graph: nx.MultiDiGraph) -> str:
+    """``"123 nodes (45 programme, ...), 678 links"``, for the CLI."""
+    counts: dict[str, int] = defaultdict(int)
+    for _, kind in graph.nodes(data="kind"):
+        counts[kind] += 1
+    parts = ", ".join(f"{counts[k.key]} {k.en}" for k in KINDS if counts.get(k.key))
+    return f"{graph.number_of_nodes()} nodes ({parts}), {graph.number_of_edges()} links"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case for :func:`view`, as for :func:`kg.case.find`."""
+
+    municipality: str
+    target_groups: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+
+def view(
+    store: Store,
+    *,
+    lang: str = "nl",
+    kinds: Sequence[str] = DEFAULT_KINDS,
+    focus: Sequence[str] = (),
+    depth: int = 1,
+    query: Query | None = None,
+    values: Mapping[str, str] | None = None,
+    case: Case | None = None,
+) -> nx.MultiDiGraph:
+    """What ``kg viz`` draws: the whole graph (of ``kinds``), the neighbourhood of ``focus``
+    nodes, the answer to a canned ``query`` or the answer to a ``case``."""
+    chosen = [
+        name for name, given in (("--focus", focus), ("--query", query), ("--case", case)) if given
+    ]
+    if len(chosen) > 1:
+        raise UsageError(f"{' and '.join(chosen)} draw different pictures; give one of them")
+    if values and query is None:
+        raise UsageError("-p/--param needs --query")
+    everything = project(store, lang)
+    graph = keep_kinds(everything, kinds)
+    graph.graph.update(everything.graph)
+    if focus:
+        nodes = resolve_nodes(store, everything, focus)
+        for n in nodes:
+            kind = everything.nodes[n]["kind"]
+            if kind not in kinds:
+                label = everything.nodes[n]["label"]
+                raise UsageError(
+                    f"--focus: {label!r} is a {KIND_BY_KEY[kind].en}, which the picture does "
+                    f"not show; add --types {kind} (or --types all)"
+                )
+        return neighbourhood(graph, nodes, depth)
+    if query is not None:
+        return query_view(store, graph, query, values)
+    if case is not None:
+        from kg.case import find
+
+        answer = find(store, case.municipality, case.target_groups, case.themes, lang=lang)
+        return case_view(graph, answer)
+    return graph

@@ -1,0 +1,337 @@
+"""A network (:mod:`kg.network`) -> one self-contained, offline, escaped HTML page.
+
+pyvis assembles the nodes and edges; the page is kg's own template (``templates/network.html``)
+with vis-network's script and style read from the installed pyvis package and inlined, because
+no pyvis mode is offline (its "local" and "in_line" modes still fetch from CDNs, pyvis #228 and
+#229) and its template inserts ``heading`` and link-bearing tooltips as raw HTML.
+
+Safety: every text from the data travels as JSON inside a ``<script type="application/json">``
+block (with ``<``, ``>`` and ``&`` escaped) and reaches the page only through ``textContent``
+and vis-network's plain-text tooltips; a Content-Security-Policy allows only the page's own
+inline scripts (by hash) and no network request of any kind.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import KgError, UsageError
+from kg.network import DOMAINS, KIND_BY_KEY, KINDS
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+SIZE_METRICS = ("degree", "betweenness", "bridging", "none")
+COLOURINGS = ("kind", "community")
+#: Above this many links, link labels show only for the selected node's links.
+LABELLED_LINKS_LIMIT = 400
+#: Colours for communities (Okabe-Ito and Tableau, distinguishable side by side).
+COMMUNITY_COLOURS = (
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#f0e442",
+    "#8c564b",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#9467bd",
+)
+_MIN_SIZE, _MAX_SIZE = 8.0, 34.0
+
+#: The page's own words; data labels come from the graph in the chosen language.
+WORDS: dict[str, dict[str, str]] = {
+    "nl": {
+        "search": "Zoeken",
+        "search_placeholder": "Zoek een naam…",
+        "no_match": "Geen knoop gevonden",
+        "kinds": "Soorten",
+        "communities": "Gemeenschappen",
+        "community": "gemeenschap",
+        "fit": "Alles in beeld",
+        "reset": "Selectie wissen",
+        "links": "Verbindingen",
+        "sources": "Bronnen",
+        "description": "Beschrijving",
+        "source_of_link": "bron",
+        "hint": "Klik op een knoop om de buren en de bronnen te zien.",
+        "nodes": "knopen",
+        "edges": "verbindingen",
+        "no_sources": "Geen bron vastgelegd.",
+        "no_links": "Geen verbindingen in deze weergave.",
+        "close": "Sluiten",
+        "size_by": "Grootte naar",
+        "title": "kg: netwerkbeeld",
+    },
+    "en": {
+        "search": "Search",
+        "search_placeholder": "Search a name…",
+        "no_match": "No node found",
+        "kinds": "Kinds",
+        "communities": "Communities",
+        "community": "community",
+        "fit": "Fit to view",
+        "reset": "Clear selection",
+        "links": "Links",
+        "sources": "Sources",
+        "description": "Description",
+        "source_of_link": "source",
+        "hint": "Click a node to see its neighbours and sources.",
+        "nodes": "nodes",
+        "edges": "links",
+        "no_sources": "No source recorded.",
+        "no_links": "No links in this view.",
+        "close": "Close",
+        "size_by": "Size by",
+        "title": "kg: network picture",
+    },
+}
+_SIZE_WORDS = {
+    "nl": {
+        "degree": "aantal verbindingen",
+        "betweenness": "tussenliggendheid",
+        "bridging": "aantal domeinen",
+        "none": "gelijk",
+    },
+    "en": {
+        "degree": "number of links",
+        "betweenness": "betweenness",
+        "bridging": "number of domains",
+        "none": "equal",
+    },
+}
+
+
+def _asset(relative: str) -> str:
+    """A file shipped inside the installed pyvis package (vis-network, read, never copied)."""
+    try:
+        import pyvis
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise KgError("pyvis is not installed; run: pip install pyvis") from exc
+    path = Path(pyvis.__file__).parent / "lib" / relative
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KgError(f"{path}: cannot read pyvis's copy of vis-network ({exc.strerror})") from None
+    if "</script" in text.lower() or "</style" in text.lower():
+        raise KgError(f"{path}: cannot be inlined safely (contains a closing tag)")
+    return text
+
+
+def _template() -> str:
+    return resources.files("kg").joinpath("templates/network.html").read_text(encoding="utf-8")
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&``
+    (so no ``</script>`` or ``<!--``) and no line separators JavaScript would choke on."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
+
+
+def _sizes(graph: nx.MultiDiGraph, metric: str) -> dict[str, float]:
+    """Node sizes between _MIN_SIZE and _MAX_SIZE by ``metric`` (square-root scaled)."""
+    import networkx as nx
+
+    from kg.analysis import measure, partner_network
+
+    if metric not in SIZE_METRICS:
+        raise UsageError(
+            f"--size-by: unknown measure {metric!r}; expected one of {', '.join(SIZE_METRICS)}"
+        )
+    if metric == "none" or graph.number_of_nodes() == 0:
+        return {n: 14.0 for n in graph}
+    simple = nx.Graph(graph)
+    domains = partner_network(graph).domains if metric == "bridging" else {}
+    values = measure(simple, metric, domains)
+    top = max(values.values()) or 1.0
+    return {
+        n: round(_MIN_SIZE + (_MAX_SIZE - _MIN_SIZE) * math.sqrt(values[n] / top), 1) for n in graph
+    }
+
+
+def _colours(graph: nx.MultiDiGraph, colour_by: str) -> tuple[dict[str, str], dict[str, int]]:
+    """Node colours, and (for communities) each node's community number."""
+    import networkx as nx
+
+    from kg.analysis import communities
+
+    if colour_by not in COLOURINGS:
+        raise UsageError(
+            f"--color-by: unknown colouring {colour_by!r}; expected one of {', '.join(COLOURINGS)}"
+        )
+    if colour_by == "kind":
+        return {n: KIND_BY_KEY[k].colour for n, k in graph.nodes(data="kind")}, {}
+    number = communities(nx.Graph(graph))
+    colours = {n: COMMUNITY_COLOURS[(c - 1) % len(COMMUNITY_COLOURS)] for n, c in number.items()}
+    return colours, number
+
+
+def render_html(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str = "",
+    size_by: str = "degree",
+    colour_by: str = "kind",
+) -> str:
+    """The page for ``graph`` (a projection or a view of one), deterministic for the same
+    input."""
+    from pyvis.network import Network
+
+    from kg.layout import force_layout
+
+    lang = graph.graph.get("lang", "nl")
+    words = WORDS[lang]
+    sizes = _sizes(graph, size_by)
+    colours, community = _colours(graph, colour_by)
+    nodes = sorted(graph)
+    positions = force_layout(nodes, [(a, b) for a, b in graph.edges()])
+    number = {n: i for i, n in enumerate(nodes)}
+    source_ids: dict[str, int] = {}
+
+    def cite(iris: tuple[str, ...]) -> list[int]:
+        return [source_ids.setdefault(s, len(source_ids)) for s in iris]
+
+    net = Network(directed=True, cdn_resources="remote")
+    for n in nodes:
+        data = graph.nodes[n]
+        kind = KIND_BY_KEY[data["kind"]]
+        x, y = positions[n]
+        extra: dict[str, Any] = {}
+        if data.get("focus"):
+            extra["borderWidth"] = 4
+        if n in community:
+            extra["community"] = community[n]
+        net.add_node(
+            number[n],
+            label=data["label"],
+            shape=kind.shape,
+            color=colours[n],
+            title=f"{data['label']} ({kind.label(lang)})",  # vis-network shows it as text
+            size=sizes[n],
+            x=x,
+            y=y,
+            kind=kind.key,
+            iri=n,
+            description=data.get("description", ""),
+            sources=cite(data.get("sources", ())),
+            domain=DOMAINS in data.get("schemes", ()),
+            **extra,
+        )
+    edges = sorted(
+        graph.edges(keys=True, data=True), key=lambda e: (number[e[0]], number[e[1]], e[2])
+    )
+    # Links between the same two nodes are drawn as distinct curves, not on top of each other.
+    between: dict[frozenset[str], int] = {}
+    for a, b, _, _ in edges:
+        between[frozenset((a, b))] = between.get(frozenset((a, b)), 0) + 1
+    seen: dict[frozenset[str], int] = {}
+    for i, (a, b, _, data) in enumerate(edges):
+        pair = frozenset((a, b))
+        options: dict[str, Any] = {}
+        if between[pair] > 1:
+            seen[pair] = seen.get(pair, 0) + 1
+            curve = 0.15 * seen[pair]
+            options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": curve}
+        net.add_edge(
+            number[a],
+            number[b],
+            id=i,
+            words=data["label"],
+            title=data["label"],
+            sources=cite(data.get("sources", ())),
+            **options,
+        )
+    titles = graph.graph.get("sources", {})
+    sources: list[dict[str, str | None]] = []
+    for iri in source_ids:  # in the order of their numbers
+        name, page = titles.get(iri, (iri, None))
+        sources.append({"iri": iri, "title": name, "page": page})
+    present = {graph.nodes[n]["kind"] for n in graph}
+    legend = [
+        {
+            "key": k.key,
+            "label": k.label(lang),
+            "colour": k.colour,
+            "shape": k.shape,
+            "count": sum(1 for n in graph if graph.nodes[n]["kind"] == k.key),
+        }
+        for k in KINDS
+        if k.key in present
+    ]
+    groups = sorted(set(community.values()))
+    community_legend = [
+        {
+            "number": c,
+            "colour": COMMUNITY_COLOURS[(c - 1) % len(COMMUNITY_COLOURS)],
+            "count": sum(1 for v in community.values() if v == c),
+        }
+        for c in groups
+    ]
+    pyvis_nodes, pyvis_edges, _, _, _, _ = net.get_network_data()
+    payload = {
+        "lang": lang,
+        "words": words,
+        "nodes": pyvis_nodes,
+        "edges": pyvis_edges,
+        "sources": sources,
+        "kinds": legend,
+        "communities": community_legend,
+        "labelAllLinks": len(pyvis_edges) <= LABELLED_LINKS_LIMIT,
+        "sizeBy": _SIZE_WORDS[lang][size_by],
+    }
+    data_json = script_json(payload)
+    vis_js = _asset("vis-9.1.2/vis-network.min.js")
+    app_js = resources.files("kg").joinpath("templates/network.js").read_text(encoding="utf-8")
+    css = resources.files("kg").joinpath("templates/network.css").read_text(encoding="utf-8")
+    vis_css = _asset("vis-9.1.2/vis-network.css")
+    scripts = (vis_js, app_js)
+    policy = "; ".join(
+        (
+            "default-src 'none'",
+            "script-src " + " ".join(f"'sha256-{_digest(s)}'" for s in scripts),
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+    from jinja2 import Environment
+
+    env = Environment(autoescape=True, keep_trailing_newline=True)
+    page = env.from_string(_template()).render(
+        lang=lang,
+        title=title or words["title"],
+        heading=title,
+        words=words,
+        policy=policy,
+        vis_css=vis_css,
+        css=css,
+        vis_js=vis_js,
+        app_js=app_js,
+        data_json=data_json,
+        node_count=graph.number_of_nodes(),
+        edge_count=graph.number_of_edges(),
+    )
+    return page
+
+
+def _digest(script: str) -> str:
+    return base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
