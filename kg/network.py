@@ -246,10 +246,13 @@ def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
         key = link(partner, approach, role or CV + "hasParticipant", g)
         if key is not None:
             roles.add(key)
-    # Vocabulary entries nothing links to (partner roles, unused terms) are not actors.
+    # Vocabulary entries nothing links to (partner roles, unused terms) are not actors; the
+    # policy domains stay, so that domains nobody connects show as gaps.
     linked = {a for a, _, _ in links} | {b for _, b, _ in links}
+    domains = {c for (c,) in _rows(store, f"SELECT ?c WHERE {{ ?c skos:inScheme <{DOMAINS}> }}")}
     for iri in [i for i, k in kinds.items() if k.key == "concept" and i not in linked]:
-        del kinds[iri]
+        if iri not in domains:
+            del kinds[iri]
 
     descriptions: dict[str, list[tuple[str, str]]] = defaultdict(list)
     description_query = (

@@ -81,3 +81,31 @@ def real_build(tmp_path_factory: pytest.TempPathFactory, cpsv: Path) -> Paths:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, headless, driven by Playwright (never a downloaded browser), with a
+    fresh profile (Playwright gives each launch its own temporary user-data folder)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_FLAGS,
+        )
+        yield chromium
+        chromium.close()

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 
-from .conftest import INVALID, TINY
+from .conftest import INVALID, ROOT, TINY
 
 COMMANDS = sorted(cli.commands)
 # Every command and subcommand as its words: ["query", "run"], ...
@@ -123,7 +123,8 @@ def test_help_does_not_import_the_rdf_stack() -> None:
     code = (
         "import sys; from kg.cli import cli\n"
         "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = ('rdflib', 'pyoxigraph', 'pyshacl', 'pylode')\n"
+        "heavy = ('rdflib', 'pyoxigraph', 'pyshacl', 'pylode', 'networkx', 'pyvis', 'numpy',"
+        " 'scipy', 'jinja2')\n"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -350,3 +351,61 @@ def test_output_dash_is_standard_output(runner: CliRunner, tiny_build) -> None:
     assert result.output.startswith("thing") and "Wrote" not in result.output
     result = runner.invoke(cli, [*_root(tiny_build), "export", "-o", "-"])
     assert result.exit_code == 0 and result.output.startswith("@prefix")
+
+
+# --- kg viz and kg network ------------------------------------------------------------------
+
+
+def test_viz_writes_a_page_and_says_what_it_drew(runner, real_build, tmp_path) -> None:
+    out = tmp_path / "kampen.html"
+    args = ["viz", "--focus", "Kampen", "--build-dir", str(real_build.build_dir), "-o", str(out)]
+    result = runner.invoke(cli, ["--root", str(ROOT), *args])
+    assert result.exit_code == 0, result.output
+    assert "nodes (" in result.output and f"Wrote {out}" in result.output
+    html = out.read_text("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<title>kg: rond Gemeente Kampen</title>" in html
+
+
+def test_viz_to_standard_output(runner, real_build) -> None:
+    args = ["viz", "--focus", "GM0166", "--depth", "0", "--build-dir", str(real_build.build_dir)]
+    result = runner.invoke(cli, ["--root", str(ROOT), *args, "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert "<!DOCTYPE html>" in result.output and "1 nodes (1 municipality), 0 links" in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--focus", "Bergen"], "'Bergen' is ambiguous"),
+        (["--focus", "Nergenshuizen"], "--focus: no node named 'Nergenshuizen'"),
+        (["--types", "people"], "--types: unknown kind 'people'"),
+        (["-m", "Kampen"], "-m, -t and --theme describe a case: add --case"),
+        (["--case"], "--case needs --municipality"),
+        (["--focus", "Kampen", "--query", "timeline"], "--focus and --query draw different"),
+        (["--query", "programmes-in-municipality"], "needs parameter 'municipality'"),
+        (["-p", "municipality", "Kampen"], "-p/--param needs --query"),
+    ],
+)
+def test_viz_mistakes_exit_2_with_one_line(runner, real_build, tmp_path, extra, needle) -> None:
+    out = tmp_path / "x.html"
+    args = ["--root", str(ROOT), "viz", "--build-dir", str(real_build.build_dir), "-o", str(out)]
+    result = runner.invoke(cli, [*args, *extra])
+    assert result.exit_code == 2, result.output
+    assert needle in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    assert not out.exists()
+
+
+def test_network_formats(runner, real_build) -> None:
+    base = ["--root", str(ROOT), "network", "--build-dir", str(real_build.build_dir)]
+    result = runner.invoke(cli, [*base, "--limit", "3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [r["rank"] for r in rows] == [1, 2, 3]
+    assert rows[0]["name"]["label"] == "Alles is Gezondheid (netwerk)"
+    result = runner.invoke(cli, [*base, "--by", "domain", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[0]
+    assert header == (
+        "domain,domain_iri,other_domain,other_domain_iri,partners,brokers,brokers_iri,"
+        "programmes,programmes_iri"
+    )

@@ -15,7 +15,7 @@ import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.errors import UsageError
-from kg.export import FORMATS, export
+from kg.export import FORMATS, NETWORK_FORMATS, export
 from kg.store import open_store
 
 from .conftest import DATA, ROOT, TINY
@@ -28,6 +28,7 @@ OX_FORMAT = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 KEEPS_GRAPHS = {"trig", "nq", "jsonld"}
+RDF_EXPORTS = sorted(set(FORMATS) - set(NETWORK_FORMATS))
 TRICKY = DATA / "tricky.trig"
 
 
@@ -55,7 +56,7 @@ def tricky_build(tmp_path_factory, cpsv):
     return paths
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", RDF_EXPORTS)
 @pytest.mark.parametrize("which", ["tiny", "tricky"])
 def test_export_round_trips_term_for_term(request, which: str, fmt: str) -> None:
     paths = request.getfixturevalue(f"{which}_build")
@@ -185,3 +186,46 @@ def test_exports_are_byte_identical_across_builds_and_processes(make_project, tm
     for fmt in sorted(FORMATS):
         assert a[fmt], fmt
         assert a[fmt] == b[fmt], f"{fmt} export differs between runs"
+
+
+# --- the network formats ----------------------------------------------------------------
+
+KAMPEN = "https://identifier.overheid.nl/tooi/id/gemeente/gm0166"
+SIB = "https://w3id.org/kg-sociaal/id/programme/samen-in-beweging"
+
+
+@pytest.mark.parametrize("fmt", NETWORK_FORMATS)
+def test_network_exports_hold_the_picture_with_labels_kinds_and_sources(
+    real_build, tmp_path, fmt
+) -> None:
+    import networkx as nx
+
+    from kg.network import view
+
+    path = tmp_path / f"kg.{fmt}"
+    path.write_bytes(export(real_build.build_dir, fmt))
+    graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    with open_store(real_build.build_dir) as store:
+        drawn = view(store)
+    assert graph.number_of_nodes() == drawn.number_of_nodes()
+    assert graph.number_of_edges() == drawn.number_of_edges()
+    kampen = graph.nodes[KAMPEN]
+    assert (kampen["label"], kampen["kind"], kampen["kind_label"]) == (
+        "Gemeente Kampen",
+        "municipality",
+        "gemeente",
+    )
+    assert "CBS Gebiedsindelingen 2025" in kampen["sources"]
+    (link,) = graph.get_edge_data(SIB, KAMPEN).values()
+    assert link["label"] == "loopt in"
+    assert link["property"] == "http://purl.org/dc/terms/spatial"
+    assert link["sources"] == "ZonMw-projectpagina's Samen in Beweging met kwetsbare bewoners"
+
+
+def test_network_exports_follow_the_language_and_carry_no_date(real_build) -> None:
+    english = export(real_build.build_dir, "gexf", "en").decode("utf-8")
+    dutch = export(real_build.build_dir, "gexf", "nl").decode("utf-8")
+    assert 'label="within"' in english and 'label="ligt in"' not in english
+    assert 'label="ligt in"' in dutch
+    assert "lastmodifieddate" not in english
+    assert "<creator>kg " in english

@@ -1,0 +1,166 @@
+"""The network page in a real browser (Debian's chromium, headless) with the network blocked:
+it draws, searches, filters and explains, makes no request and runs nothing from the data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.network import view
+from kg.render import render_html
+from kg.store import open_store
+
+from .test_render import HOSTILE, small_graph
+
+SIB = "https://w3id.org/kg-sociaal/id/programme/samen-in-beweging"
+KAMPEN = "https://identifier.overheid.nl/tooi/id/gemeente/gm0166"
+
+
+class Visit:
+    """A page opened from a file with every request outside it refused and recorded."""
+
+    def __init__(self, browser, path: Path) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        url = path.resolve().as_uri()
+
+        def route(r) -> None:
+            if r.request.url == url:
+                r.continue_()
+            else:
+                self.requests.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.requests.append(r.url))
+
+        def dialog(d) -> None:
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        self.page.on("dialog", dialog)
+        self.page.goto(url)
+        self.page.wait_for_function("window.kgReady === true", timeout=30_000)
+
+    def node_id(self, iri: str) -> int:
+        return self.page.evaluate(
+            "iri => kgNetwork.body.data.nodes.get({filter: n => n.iri === iri})[0].id", iri
+        )
+
+    def click_node(self, iri: str) -> None:
+        """A real mouse click where the node is drawn."""
+        node = self.node_id(iri)
+        self.page.evaluate("id => kgNetwork.focus(id, {scale: 1.5, animation: false})", node)
+        spot = self.page.evaluate(
+            "id => { const p = kgNetwork.canvasToDOM(kgNetwork.getPositions([id])[id]);"
+            " const r = document.getElementById('network').getBoundingClientRect();"
+            " return {x: r.left + p.x, y: r.top + p.y}; }",
+            node,
+        )
+        self.page.mouse.click(spot["x"], spot["y"])
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def national_page(real_build, tmp_path_factory) -> Path:
+    with open_store(real_build.build_dir) as store:
+        graph = view(store)
+    path = tmp_path_factory.mktemp("viz") / "national.html"
+    path.write_text(render_html(graph, title="Heel Nederland"), "utf-8")
+    return path
+
+
+def test_the_national_picture_works_offline(browser, national_page) -> None:
+    visit = Visit(browser, national_page)
+    page = visit.page
+    try:
+        # The nodes are there and drawn.
+        drawn = page.evaluate("kgNetwork.body.data.nodes.length")
+        assert drawn == int(page.inner_text("#node-count")) > 342
+        painted = page.evaluate(
+            "(() => { const c = document.querySelector('#network canvas');"
+            " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            " let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i+3] && d[i] < 200) n++;"
+            " return n; })()"
+        )
+        assert painted > 1000, "the canvas is (nearly) blank"
+
+        # The search finds Kampen; Enter selects it and opens its panel.
+        page.fill("#search", "kampen")
+        assert "Gemeente Kampen" in page.inner_text("#search-results")
+        page.press("#search", "Enter")
+        page.wait_for_selector("#panel:not([hidden])")
+        assert page.inner_text("#panel-label") == "Gemeente Kampen"
+        assert page.evaluate("kgNetwork.getSelectedNodes()") == [visit.node_id(KAMPEN)]
+
+        # Clicking a node shows its panel: kind, description, links with sources, sources.
+        visit.click_node(SIB)
+        page.wait_for_function(
+            "document.getElementById('panel-label').textContent === 'Samen in Beweging'"
+        )
+        assert page.inner_text("#panel-kind") == "programma"
+        assert "plattelandsgemeenten" in page.inner_text("#panel-description")
+        links = page.inner_text("#panel-links")
+        assert "Gemeente Kampen · deelnemende gemeente van · Samen in Beweging" in links
+        assert "bron: ZonMw-projectpagina's Samen in Beweging" in links
+        sources = page.inner_text("#panel-sources")
+        assert "ZonMw-projectpagina's Samen in Beweging met kwetsbare bewoners" in sources
+
+        # Neighbours stay coloured, the rest is dimmed.
+        colours = page.evaluate(
+            "ids => ids.map(id => kgNetwork.body.data.nodes.get(id).color)",
+            [visit.node_id(KAMPEN), visit.node_id("https://w3id.org/kg-sociaal/id/law/wmo-2015")],
+        )
+        assert colours[0] != colours[1] and colours[1].startswith("rgba(200,200,200")
+
+        # A link in the panel moves the selection to that neighbour.
+        page.get_by_role("button", name="Gemeente Kampen", exact=True).first.click()
+        page.wait_for_function(
+            "document.getElementById('panel-label').textContent === 'Gemeente Kampen'"
+        )
+
+        # The legend filters by kind.
+        page.get_by_label("gemeente (342)").uncheck()
+        hidden = page.evaluate("id => kgNetwork.body.data.nodes.get(id).hidden", visit.node_id(KAMPEN))
+        assert hidden is True
+        page.get_by_label("gemeente (342)").check()
+
+        page.click("#fit")
+        page.click("#reset")
+        assert page.is_hidden("#panel")
+        assert visit.errors == []
+        assert visit.requests == []
+    finally:
+        visit.close()
+
+
+def test_a_hostile_label_is_shown_as_text(browser, tmp_path) -> None:
+    graph = small_graph(label=HOSTILE, description="<script>window.pwned = 1</script>")
+    graph.graph["sources"]["urn:s"] = ("<b>vet</b>", "javascript:alert(1)")
+    path = tmp_path / "hostile.html"
+    path.write_text(render_html(graph, title=HOSTILE), "utf-8")
+    visit = Visit(browser, path)
+    page = visit.page
+    try:
+        page.fill("#search", "img")
+        page.press("#search", "Enter")
+        page.wait_for_selector("#panel:not([hidden])")
+        assert page.text_content("#panel-label") == HOSTILE
+        assert page.text_content("#panel-description") == "<script>window.pwned = 1</script>"
+        assert page.text_content("h1") == HOSTILE
+        assert page.title() == HOSTILE
+        assert page.text_content("#panel-sources") == "<b>vet</b>"
+        assert page.evaluate("document.querySelectorAll('img, b, #panel a').length") == 0
+        assert page.evaluate("window.pwned") is None
+        visit.page.wait_for_timeout(200)
+        assert visit.dialogs == [] and visit.errors == [] and visit.requests == []
+    finally:
+        visit.close()

@@ -1,0 +1,214 @@
+"""The network projection and its views, on a hand-built graph and on the real build."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import UsageError
+from kg.network import (
+    DEFAULT_KINDS,
+    Case,
+    connect,
+    keep_kinds,
+    neighbourhood,
+    parse_kinds,
+    project,
+    resolve_nodes,
+    summary,
+    view,
+)
+from kg.queries import find_query
+from kg.store import LocalStore, open_store
+
+from .conftest import DATA, ROOT
+
+EX = "https://example.org/net/"
+KAMPEN = "https://identifier.overheid.nl/tooi/id/gemeente/gm0166"
+KAMPEN_AREA = "https://w3id.org/kg-sociaal/id/area/gm0166"
+SIB = "https://w3id.org/kg-sociaal/id/programme/samen-in-beweging"
+IJSSELLAND = "https://w3id.org/kg-sociaal/id/ggd-region/gg1009"
+OVERIJSSEL = "https://w3id.org/kg-sociaal/id/province/pv23"
+SIB_SOURCE = "https://w3id.org/kg-sociaal/id/source/zonmw-samen-in-beweging"
+
+
+def _hand_store() -> LocalStore:
+    store = LocalStore.in_memory()
+    store.load((ROOT / "ontology" / "kg.ttl").read_bytes(), "ttl", graph="urn:ontology")
+    store.load((DATA / "network" / "partners.trig").read_bytes(), "trig")
+    return store
+
+
+@pytest.fixture(scope="module")
+def hand():
+    return project(_hand_store())
+
+
+@pytest.fixture(scope="module")
+def real(real_build):
+    with open_store(real_build.build_dir) as store:
+        yield store, project(store)
+
+
+# --- the projection ----------------------------------------------------------------------
+
+
+def test_a_participation_becomes_one_edge_labelled_with_the_role(hand) -> None:
+    edges = hand.get_edge_data(EX + "X", EX + "P2")
+    assert [(d["label"], d["role"], d["sources"]) for d in edges.values()] == [
+        ("partner van", True, (EX + "source",))
+    ]
+    assert not any(n.startswith(EX + "p2") for n in hand)  # no participation nodes
+
+
+def test_role_edges_read_in_english_with_lang_en() -> None:
+    graph = project(_hand_store(), "en")
+    assert [d["label"] for d in graph.get_edge_data(EX + "X", EX + "P2").values()] == ["partner of"]
+
+
+def test_unused_vocabulary_is_dropped_but_every_domain_stays(hand) -> None:
+    assert EX + "partner" not in hand  # only a participation's role: not an actor
+    zorg = "https://w3id.org/kg-sociaal/id/concept/domein-zorg"
+    assert zorg in hand and hand.degree(zorg) == 0
+
+
+def test_nodes_carry_label_kind_and_sources(hand) -> None:
+    node = hand.nodes[EX + "P1"]
+    assert (node["label"], node["kind"], node["sources"]) == ("P1", "programme", (EX + "source",))
+    assert hand.graph["sources"][EX + "source"] == ("Testbron netwerk", None)
+
+
+def test_a_municipality_absorbs_its_area(real) -> None:
+    _, graph = real
+    assert KAMPEN_AREA not in graph
+    assert graph.nodes[KAMPEN]["kind"] == "municipality"
+    out = {(b, d["label"]) for _, b, d in graph.out_edges(KAMPEN, data=True)}
+    assert (IJSSELLAND, "ligt in") in out and (OVERIJSSEL, "ligt in") in out
+    into = {(a, d["label"], d["sources"]) for a, _, d in graph.in_edges(KAMPEN, data=True)}
+    assert (SIB, "loopt in", (SIB_SOURCE,)) in into
+
+
+def test_the_real_projection_has_every_municipality_and_the_seed_facts(real) -> None:
+    _, graph = real
+    kinds = [k for _, k in graph.nodes(data="kind")]
+    assert kinds.count("municipality") == 342
+    assert kinds.count("region") == 25 + 12 + 1  # GGD regions, provinces, the country
+    labels = {d["label"] for _, _, d in graph.edges(KAMPEN, data=True)}
+    assert "deelnemende gemeente van" in labels
+    assert any(k == "source" for k in kinds)
+    assert not any(k == "source" for _, k in keep_kinds(graph, DEFAULT_KINDS).nodes(data="kind"))
+
+
+def test_summary_counts_kinds(hand) -> None:
+    # 12 participations + 4 sectors + 11 resources derived from the source.
+    assert summary(hand) == "15 nodes (4 programme, 7 organisation, 3 concept, 1 source), 27 links"
+    shown = keep_kinds(hand, DEFAULT_KINDS)
+    assert summary(shown) == "14 nodes (4 programme, 7 organisation, 3 concept), 16 links"
+
+
+# --- --types ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ((), DEFAULT_KINDS),  # nothing given: the defaults
+        (("programme,organisation",), ("programme", "organisation")),
+        (("organisation", "programme"), ("programme", "organisation")),  # kinds' own order
+        ((" Programme , ",), ("programme",)),  # case and spaces do not matter
+        (("all",), None),  # every kind
+    ],
+)
+def test_parse_kinds(given, expected) -> None:
+    from kg.network import KINDS
+
+    assert parse_kinds(given) == (expected or tuple(k.key for k in KINDS))
+
+
+def test_an_unknown_kind_lists_the_known_ones() -> None:
+    with pytest.raises(UsageError, match=r"--types: unknown kind 'people'; known: programme"):
+        parse_kinds(["people"])
+
+
+# --- naming nodes -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Kampen", "Gemeente Kampen", "kampen ", "GM0166", "tooi:gm0166"])
+def test_a_municipality_can_be_named_many_ways(real, text) -> None:
+    store, graph = real
+    assert resolve_nodes(store, graph, [text]) == [KAMPEN]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Bergen", r"'Bergen' is ambiguous: it names Gemeente Bergen \(L.\)"),
+        ("Kampn", r"no node named 'Kampn'; closest: Gemeente Kampen"),
+        ("", r"an empty value names no node"),
+    ],
+)
+def test_unknown_or_ambiguous_names_are_errors(real, text, message) -> None:
+    store, graph = real
+    with pytest.raises(UsageError, match=message):
+        resolve_nodes(store, graph, [text])
+
+
+# --- views ------------------------------------------------------------------------------
+
+
+def test_neighbourhood_depth(real) -> None:
+    _, graph = real
+    assert set(neighbourhood(graph, [KAMPEN], 0)) == {KAMPEN}
+    one = neighbourhood(graph, [KAMPEN], 1)
+    assert {SIB, IJSSELLAND, OVERIJSSEL} <= set(one)
+    assert one.nodes[KAMPEN]["focus"] and not one.nodes[SIB].get("focus")
+    two = neighbourhood(graph, [KAMPEN], 2)
+    zwolle = "https://identifier.overheid.nl/tooi/id/gemeente/gm0193"
+    assert zwolle in two and zwolle not in one  # in the same GGD region, two links away
+
+
+def test_connect_adds_the_nodes_that_link_two_of_the_core(real) -> None:
+    _, graph = real
+    zwolle = "https://identifier.overheid.nl/tooi/id/gemeente/gm0193"
+    picked = connect(keep_kinds(graph, DEFAULT_KINDS), [KAMPEN, zwolle])
+    assert {KAMPEN, zwolle, IJSSELLAND, OVERIJSSEL} == set(picked)
+
+
+def test_query_view_draws_the_answer_and_the_parameter(real) -> None:
+    store, _ = real
+    query = find_query(ROOT / "queries", "programmes-in-municipality")
+    picked = view(store, query=query, values={"municipality": "Kampen"})
+    assert {KAMPEN, SIB} <= set(picked)
+    assert picked.nodes[KAMPEN]["focus"]
+
+
+def test_case_view_draws_the_case_and_its_answer(real) -> None:
+    store, _ = real
+    picked = view(store, case=Case("Kampen", ("ouderen",), ("bewegen",)))
+    assert {KAMPEN, SIB} <= set(picked)
+    ouderen = "https://w3id.org/kg-sociaal/id/concept/doelgroep-ouderen"
+    assert ouderen in picked
+
+
+def test_focus_on_a_hidden_kind_says_how_to_show_it(real) -> None:
+    store, _ = real
+    with pytest.raises(
+        UsageError, match=r"is a source, which the picture does not show; add --types source"
+    ):
+        view(store, focus=["ZonMw-projectpagina's Samen in Beweging met kwetsbare bewoners"])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"focus": ["Kampen"], "case": Case("Kampen")},
+            "--focus and --case draw different pictures",
+        ),
+        ({"values": {"municipality": "Kampen"}}, r"-p/--param needs --query"),
+        ({"focus": ["Kampen"], "depth": -1}, "--depth must be 0 or more"),
+    ],
+)
+def test_view_option_mistakes(real, options, message) -> None:
+    store, _ = real
+    with pytest.raises(UsageError, match=message):
+        view(store, **options)
