@@ -129,7 +129,9 @@ def test_the_national_picture_works_offline(browser, national_page) -> None:
 
         # The legend filters by kind.
         page.get_by_label("gemeente (342)").uncheck()
-        hidden = page.evaluate("id => kgNetwork.body.data.nodes.get(id).hidden", visit.node_id(KAMPEN))
+        hidden = page.evaluate(
+            "id => kgNetwork.body.data.nodes.get(id).hidden", visit.node_id(KAMPEN)
+        )
         assert hidden is True
         page.get_by_label("gemeente (342)").check()
 

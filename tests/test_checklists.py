@@ -97,7 +97,7 @@ def test_checklist_covers_everything_the_document_graph_describes(store, name, d
     listed = {thing["iri"] for thing in doc["thing"]}
     rows = store.select(
         f"""{_PREAMBLE}SELECT DISTINCT ?s WHERE {{
-            GRAPH {doc['source']} {{ ?s a ?type }}
+            GRAPH {doc["source"]} {{ ?s a ?type }}
             FILTER(?type != cv:Participation)
         }}"""
     )

@@ -370,7 +370,9 @@ def test_viz_to_standard_output(runner, real_build) -> None:
     args = ["viz", "--focus", "GM0166", "--depth", "0", "--build-dir", str(real_build.build_dir)]
     result = runner.invoke(cli, ["--root", str(ROOT), *args, "-o", "-"])
     assert result.exit_code == 0, result.output
-    assert "<!DOCTYPE html>" in result.output and "1 nodes (1 municipality), 0 links" in result.output
+    assert (
+        "<!DOCTYPE html>" in result.output and "1 nodes (1 municipality), 0 links" in result.output
+    )
 
 
 @pytest.mark.parametrize(

@@ -306,7 +306,7 @@ def test_columns_are_fixed_by_the_query_not_the_rows(tiny_build) -> None:
     query = parse_query(
         "PREFIX concept: <https://w3id.org/kg-sociaal/id/concept/>\n"
         "SELECT ?c (COUNT(?c) AS ?n) "
-        "(GROUP_CONCAT(DISTINCT COALESCE(STR(?c), \"\"); separator=\" \") AS ?cs) "
+        '(GROUP_CONCAT(DISTINCT COALESCE(STR(?c), ""); separator=" ") AS ?cs) '
         "WHERE { VALUES ?c { concept:tiny-ouderen } FILTER(?c = ?c) } GROUP BY ?c",
         name="fixed",
     )
@@ -319,8 +319,7 @@ def test_columns_are_fixed_by_the_query_not_the_rows(tiny_build) -> None:
 
 def test_a_list_of_plain_words_stays_text(tiny_build) -> None:
     query = parse_query(
-        "SELECT (GROUP_CONCAT(?w; separator=\" \") AS ?words) "
-        "WHERE { VALUES ?w { \"een\" \"twee\" } }",
+        'SELECT (GROUP_CONCAT(?w; separator=" ") AS ?words) WHERE { VALUES ?w { "een" "twee" } }',
         name="words",
     )
     with open_store(tiny_build.build_dir) as store:
