@@ -105,14 +105,14 @@ def check_metric(metric: str) -> None:
 
 
 def measure(graph: nx.Graph, metric: str, domains: dict[str, frozenset[str]]) -> dict[str, float]:
-    """``metric`` for every node of an undirected ``graph``."""
+    """``metric`` for every node of an undirected ``graph`` (counts as whole numbers)."""
     import networkx as nx
 
     check_metric(metric)
     if metric == "degree":
-        return {n: float(d) for n, d in graph.degree()}
+        return {n: d for n, d in graph.degree()}
     if metric == "bridging":
-        return {n: float(len(domains.get(n, ()))) for n in graph}
+        return {n: len(domains.get(n, ())) for n in graph}
     k = None if graph.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT else BETWEENNESS_SAMPLE
     values = nx.betweenness_centrality(graph, k=k, seed=SEED if k else None)
     return {n: round(v, 6) for n, v in values.items()}

@@ -40,6 +40,7 @@
   window.kgNetwork = network;
   window.kgReady = false;
   network.once("afterDrawing", function () {
+    window.kgReadyAt = performance.now();  // since navigation started: the time to usable
     window.kgReady = true;
     document.body.setAttribute("data-ready", "true");
   });
