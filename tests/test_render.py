@@ -211,3 +211,37 @@ def test_two_links_between_the_same_nodes_are_curved_apart() -> None:
 def test_bad_render_options(options, message) -> None:
     with pytest.raises(UsageError, match=message):
         render_html(small_graph(), **options)
+
+
+def test_kg_viz_pages_are_byte_identical_across_processes(real_build, tmp_path) -> None:
+    """Layout, communities and JSON do not depend on the hash seed or the process."""
+    import os
+    import subprocess
+    import sys
+
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"page-{seed}.html"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kg",
+                "--root",
+                str(real_build.ontology_dir.parent),
+                "viz",
+                "--build-dir",
+                str(real_build.build_dir),
+                "--color-by",
+                "community",
+                "--size-by",
+                "betweenness",
+                "-o",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
