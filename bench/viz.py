@@ -95,7 +95,7 @@ def time_to_usable(browser, path: Path, runs: int) -> float:
 def screenshot(browser, store, out: Path) -> None:
     """The README's picture: what `kg viz --focus "Samen in Beweging"` draws, selected."""
     graph = keep_kinds(project(store), [k.key for k in KINDS if k.shown])
-    focus = resolve_nodes(store, graph, ["Samen in Beweging"])
+    focus = resolve_nodes(graph, ["Samen in Beweging"])
     page_file = Path(tempfile.mkdtemp()) / "focus.html"
     title = "kg: rond Samen in Beweging"
     page_file.write_text(render_html(neighbourhood(graph, focus, 1), title=title), "utf-8")
@@ -150,8 +150,7 @@ def main() -> int:
         json.dumps({"machine": machine, "runs": args.runs, "results": rows}, indent=2) + "\n"
     )
     lines = [
-        f"Network page benchmark ({machine}; median of {args.runs} runs; "
-        "`python bench/viz.py`).",
+        f"Network page benchmark ({machine}; median of {args.runs} runs; `python bench/viz.py`).",
         "",
         "| picture | nodes | links | file size | write HTML | usable in chromium |",
         "|---|---:|---:|---:|---:|---:|",

@@ -10,7 +10,13 @@ programme it takes part in.
 - ``degree``: how many programmes a partner takes part in (for a programme: how many partners);
 - ``betweenness``: the share of shortest paths between others that pass through a node
   (networkx, normalised; sampled over 500 nodes, with a fixed seed, above 2,000 nodes);
-- ``bridging``: how many domains a node spans.
+- ``bridging``: for a programme, how many domains it is filed under; for a partner, how many
+  domains it connects to another domain (see below). A partner in one programme connects
+  nothing, however many domains that programme crosses: the programme does.
+
+A partner *connects* two domains when it works in one through one programme (or its own
+domains) and in the other through another programme; a partner whose own domains hold both
+connects them too.
 
 Communities are found with the Louvain method (fixed seed) on the co-partner network (two
 partners are linked as often as they share a programme) and numbered by size.
@@ -49,7 +55,8 @@ class PartnerNetwork:
     """The partner network with what the measures need."""
 
     graph: nx.Graph  # programmes and partners
-    domains: dict[str, frozenset[str]]  # node -> domain concept IRIs
+    domains: dict[str, frozenset[str]]  # node -> every domain it reaches
+    own: dict[str, frozenset[str]]  # node -> the domains it is filed under or active in
     labels: dict[str, str]  # every node and domain -> label
     kinds: dict[str, str]  # node -> kind key
 
@@ -61,6 +68,33 @@ class PartnerNetwork:
 
     def resource(self, iri: str) -> Resource:
         return Resource(self.labels.get(iri, iri), iri)
+
+    def _groups(self, node: str) -> list[frozenset[str]]:
+        """A partner's domain groups: its own domains, then each programme's."""
+        return [self.own.get(node, frozenset())] + [
+            self.own.get(p, frozenset()) for p in sorted(self.graph[node])
+        ]
+
+    def bridging(self) -> dict[str, int]:
+        """Per programme its domains; per partner the domains it connects to another."""
+        result: dict[str, int] = {}
+        for n in self.graph:
+            if self.kinds[n] == "programme":
+                result[n] = len(self.domains[n])
+                continue
+            ds = sorted(self.domains[n])
+            result[n] = sum(1 for a in ds if any(b != a and self.connects(n, a, b) for b in ds))
+        return result
+
+    def connects(self, node: str, a: str, b: str) -> bool:
+        """Whether partner ``node`` works in domain ``a`` and ``b`` through different
+        programmes (or holds both as its own domains)."""
+        groups = self._groups(node)
+        if {a, b} <= groups[0]:
+            return True
+        return any(
+            a in g and b in h for i, g in enumerate(groups) for j, h in enumerate(groups) if i != j
+        )
 
 
 def domains_of(graph: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
@@ -96,7 +130,7 @@ def partner_network(graph: nx.MultiDiGraph) -> PartnerNetwork:
         domains[n] = frozenset(ds)
     labels = {n: graph.nodes[n]["label"] for n in partners}
     labels.update({d: graph.nodes[d]["label"] for d in _scheme(graph)})
-    return PartnerNetwork(partners, domains, labels, {n: kinds[n] for n in partners})
+    return PartnerNetwork(partners, domains, own, labels, {n: kinds[n] for n in partners})
 
 
 def check_metric(metric: str) -> None:
@@ -104,15 +138,16 @@ def check_metric(metric: str) -> None:
         raise UsageError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
 
 
-def measure(graph: nx.Graph, metric: str, domains: dict[str, frozenset[str]]) -> dict[str, float]:
-    """``metric`` for every node of an undirected ``graph`` (counts as whole numbers)."""
+def measure(graph: nx.Graph, metric: str, bridging: dict[str, int]) -> dict[str, float]:
+    """``metric`` for every node of an undirected ``graph`` (counts as whole numbers);
+    ``bridging`` gives that measure per node (see :meth:`PartnerNetwork.bridging`)."""
     import networkx as nx
 
     check_metric(metric)
     if metric == "degree":
         return {n: d for n, d in graph.degree()}
     if metric == "bridging":
-        return {n: len(domains.get(n, ())) for n in graph}
+        return {n: bridging.get(n, 0) for n in graph}
     k = None if graph.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT else BETWEENNESS_SAMPLE
     values = nx.betweenness_centrality(graph, k=k, seed=SEED if k else None)
     return {n: round(v, 6) for n, v in values.items()}
@@ -164,14 +199,26 @@ def analyse(
         raise UsageError(f"unknown grouping {by!r}; expected one of {', '.join(GROUPINGS)}")
     if kind not in NODE_KINDS:
         raise UsageError(f"unknown kind {kind!r}; expected one of {', '.join(NODE_KINDS)}")
+    if by != "node" and kind != "partner":
+        raise UsageError(
+            "--kind chooses what --by node ranks; --by domain and --by community "
+            "always group partners"
+        )
     if limit is not None and limit < 0:
         raise UsageError("the limit must be 0 or more")
     net = partner_network(graph)
-    values = measure(net.graph, metric, net.domains)
+    values = measure(net.graph, metric, net.bridging())
     community = partner_communities(net)
 
     def ranked(nodes: Iterable[str]) -> list[str]:
         return sorted(nodes, key=lambda n: (-values[n], net.labels[n], n))
+
+    def ranks(nodes: list[str]) -> list[int]:
+        """Competition ranks ("1, 2, 2, 4"): equal values share a rank."""
+        out: list[int] = []
+        for i, n in enumerate(nodes):
+            out.append(out[-1] if i and values[n] == values[nodes[i - 1]] else i + 1)
+        return out
 
     def domain_list(ds: Iterable[str]) -> tuple[Resource, ...]:
         return tuple(sorted(net.resource(d) for d in ds))
@@ -179,7 +226,7 @@ def analyse(
     rows: list[tuple[Cell, ...]]
     if by == "node":
         everyone = {"partner": net.partners(), "programme": net.programmes()}
-        chosen = everyone.get(kind, sorted(net.graph))
+        order = ranked(everyone.get(kind, sorted(net.graph)))
         rows = [
             (
                 rank,
@@ -190,7 +237,7 @@ def analyse(
                 domain_list(net.domains[n]),
                 community.get(n),
             )
-            for rank, n in enumerate(ranked(chosen), 1)
+            for rank, n in zip(ranks(order), order, strict=True)
         ]
         columns: tuple[str, ...] = ("rank", "name", "kind", metric, "links", "domains", "community")
         table = Table(columns, rows, frozenset({"name", "domains"}))
@@ -198,7 +245,7 @@ def analyse(
         all_domains = sorted({d for ds in net.domains.values() for d in ds} | _scheme(graph))
         rows = []
         for a, b in combinations(sorted(all_domains, key=lambda d: net.labels.get(d, d)), 2):
-            brokers = [p for p in net.partners() if {a, b} <= net.domains[p]]
+            brokers = [p for p in net.partners() if net.connects(p, a, b)]
             crossing = [p for p in net.programmes() if {a, b} <= net.domains[p]]
             rows.append(
                 (
@@ -209,8 +256,8 @@ def analyse(
                     tuple(net.resource(n) for n in ranked(crossing)),
                 )
             )
-        rows.sort(key=lambda r: (-len(r[3]), str(r[0]), str(r[1])))  # type: ignore[arg-type]
-        columns = ("domain", "other_domain", "partners", "brokers", "programmes")
+        rows.sort(key=lambda r: (-len(r[3]), -len(r[4]), str(r[0]), str(r[1])))  # type: ignore[arg-type]
+        columns = ("domain", "other_domain", "broker_count", "brokers", "programmes")
         table = Table(columns, rows, frozenset({"domain", "other_domain", "brokers", "programmes"}))
     else:
         members: dict[int, list[str]] = defaultdict(list)

@@ -42,8 +42,11 @@ def write_bytes(path: str | Path, data: bytes) -> None:
         if not stat.S_ISREG(info.st_mode):
             raise KgError("is not a regular file; refusing to replace it", file=path)
         mode = stat.S_IMODE(info.st_mode)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise KgError(f"cannot write here ({exc.strerror})", file=path) from None
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
@@ -51,9 +54,11 @@ def write_bytes(path: str | Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # name the file asked for, not the temporary one
+            raise KgError(f"cannot write ({exc.strerror})", file=path) from None
         raise
 
 

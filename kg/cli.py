@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -238,15 +239,17 @@ def validate(ctx: Context, cpsv_shapes: Path | None, no_cpsv: bool, fmt: str) ->
 @click.option(
     "--lang",
     type=click.Choice(["nl", "en"]),
-    default="nl",
-    show_default=True,
-    help="Language of the labels in graphml and gexf (RDF formats keep every language).",
+    default=None,
+    help="Language of the labels in graphml and gexf (default nl; RDF formats keep every "
+    "language).",
 )
 @output_option
 @build_dir_option
 @pass_ctx
 @handle_errors
-def export(ctx: Context, fmt: str, lang: str, output: Path | None, build_dir: Path | None) -> None:
+def export(
+    ctx: Context, fmt: str, lang: str | None, output: Path | None, build_dir: Path | None
+) -> None:
     """Export the built graph as RDF (Turtle, TriG, N-Triples, N-Quads, JSON-LD) or as a
     network (GraphML, GEXF).
 
@@ -260,11 +263,14 @@ def export(ctx: Context, fmt: str, lang: str, output: Path | None, build_dir: Pa
       kg export --format trig --output kg.trig
       kg export --format gexf --output kg.gexf
     """
+    from kg.export import NETWORK_FORMATS
     from kg.export import export as run_export
 
+    if lang is not None and fmt not in NETWORK_FORMATS:
+        raise KgError(f"--lang applies to graphml and gexf; {fmt} keeps every language")
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "an export")
-    _emit(run_export(paths.build_dir, fmt, lang), output)
+    _emit(run_export(paths.build_dir, fmt, lang or "nl"), output)
 
 
 #: ``--output -`` means standard output, as without --output.
@@ -278,6 +284,8 @@ def _check_output(paths: Paths, output: Path | None, what: str) -> None:
         return
     if not output.parent.is_dir():
         raise KgError("the folder for --output does not exist", file=output.parent)
+    if not os.access(output.parent, os.W_OK):
+        raise KgError("the folder for --output is not writable", file=output.parent)
     target = output.resolve()
     for folder in (paths.build_dir, paths.data_dir, paths.ontology_dir, paths.queries_dir):
         if folder is not None and folder.resolve() in target.parents:
@@ -530,9 +538,8 @@ lang_option = click.option(
 @click.option(
     "--depth",
     type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="How many links from the focus nodes to follow.",
+    default=None,
+    help="How many links from the focus nodes to follow (default 1).",
 )
 @click.option("--query", "query_name", metavar="NAME", help="Draw what this canned query returns.")
 @click.option(
@@ -589,7 +596,7 @@ lang_option = click.option(
 def viz(
     ctx: Context,
     focus: tuple[str, ...],
-    depth: int,
+    depth: int | None,
     query_name: str | None,
     params: tuple[tuple[str, str], ...],
     as_case: bool,
@@ -652,8 +659,7 @@ def viz(
             values=values,
             case=case,
         )
-    if not title:
-        title = _picture_title(picture, focus, query, case, lang)
+    title = title or picture.graph.get("title", "")
     html = render_html(picture, title=title, size_by=size_by, colour_by=colour_by)
     click.echo(summary(picture), err=True)
     _emit(html, output)
@@ -666,19 +672,6 @@ def _param_values(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
             raise KgError(f"parameter {key!r} is given twice")
         values[key] = value
     return values
-
-
-def _picture_title(picture: Any, focus: tuple[str, ...], query: Any, case: Any, lang: str) -> str:
-    """What the page is called when --title is not given."""
-    nl = lang == "nl"
-    if focus:
-        names = ", ".join(d["label"] for _, d in picture.nodes(data=True) if d.get("focus"))
-        return f"kg: rond {names}" if nl else f"kg: around {names}"
-    if query is not None:
-        return f"kg: {query.title}"
-    if case is not None:
-        return f"kg: casus {case.municipality}" if nl else f"kg: case {case.municipality}"
-    return "kg: het hele netwerk" if nl else "kg: the whole network"
 
 
 @cli.command()

@@ -301,6 +301,7 @@ def network_file(graph: Any, fmt: str) -> bytes:
         return out.getvalue()
     writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     writer.add_graph(flat)
+    _drop_edge_attribute(writer.xml, "networkx_key")  # the same as "property"
     meta = writer.xml.find("meta")
     if meta is not None:  # networkx stamps today's date and its version: keep bytes stable
         from kg import __version__
@@ -311,3 +312,19 @@ def network_file(graph: Any, fmt: str) -> bytes:
             creator.text = f"kg {__version__}"
     writer.write(out)
     return out.getvalue()
+
+
+def _drop_edge_attribute(xml: Any, title: str) -> None:
+    """Remove an edge attribute (its declaration and values) from a GEXF document."""
+    ns = xml.tag.split("}")[0] + "}" if xml.tag.startswith("{") else ""
+    for declared in xml.iter(f"{ns}attributes"):
+        if declared.get("class") != "edge":
+            continue
+        for attribute in list(declared):
+            if attribute.get("title") == title:
+                declared.remove(attribute)
+                ident = attribute.get("id")
+                for values in xml.iter(f"{ns}attvalues"):
+                    for value in list(values):
+                        if value.get("for") == ident:
+                            values.remove(value)

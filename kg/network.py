@@ -21,6 +21,7 @@ networkx is imported lazily so that ``kg --help`` stays fast.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -139,25 +140,33 @@ KINDS: tuple[Kind, ...] = (
 KIND_BY_KEY: dict[str, Kind] = {k.key: k for k in KINDS}
 DEFAULT_KINDS: tuple[str, ...] = tuple(k.key for k in KINDS if k.shown)
 
+_BARE_CBS_CODE = re.compile(r"\d{4}")
 _PARTICIPATION_WORDS = {"nl": "{role} van", "en": "{role} of"}
 _PARTICIPANT = {"nl": "deelnemer", "en": "participant"}
 
 
 def parse_kinds(values: Iterable[str]) -> tuple[str, ...]:
-    """Kind keys from ``--types`` values ("programme,organisation", "all"), in KINDS order."""
+    """Kind keys from ``--types`` values, in KINDS order: ``"programme,organisation"`` (just
+    those), ``"all"``, or ``"+source"`` (the defaults and sources)."""
     wanted: set[str] = set()
     for value in values:
         for part in value.split(","):
             key = part.strip().lower()
             if not key:
                 continue
+            if key.startswith("+"):
+                wanted.update(DEFAULT_KINDS)
+                key = key[1:].strip()
             if key == "all":
                 wanted.update(KIND_BY_KEY)
             elif key in KIND_BY_KEY:
                 wanted.add(key)
             else:
                 known = ", ".join(KIND_BY_KEY)
-                raise UsageError(f"--types: unknown kind {part.strip()!r}; known: {known}, all")
+                raise UsageError(
+                    f"--types: unknown kind {part.strip()!r}; known: {known}, all "
+                    "(+KIND adds to the defaults)"
+                )
     if not wanted:
         return DEFAULT_KINDS
     return tuple(k.key for k in KINDS if k.key in wanted)
@@ -182,10 +191,10 @@ def _kind_of_class(store: Store) -> dict[str, Kind]:
     return mapping
 
 
-def _pick_language(values: list[tuple[str, str]], lang: str) -> str | None:
-    """The text in ``lang``, else one without a tag, else Dutch, else any."""
+def _pick_language(values: list[tuple[str, str]], lang: str) -> tuple[str, str]:
+    """``(text, language)`` in ``lang``, else without a tag, else Dutch, else any; or empty."""
     ranked = sorted(values, key=lambda v: ({lang: 0, "": 1, "nl": 2}.get(v[1], 3), v[0]))
-    return ranked[0][0] if ranked else None
+    return ranked[0] if ranked else ("", "")
 
 
 def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
@@ -254,6 +263,16 @@ def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
         if iri not in domains:
             del kinds[iri]
 
+    # Every name a node goes by (labels in any language, codes, its area's names), for
+    # --focus and for the page's search.
+    names: dict[str, set[str]] = defaultdict(set)
+    properties = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, DCT + "identifier"))
+    name_query = f"SELECT ?r ?name WHERE {{ VALUES ?p {{ {properties} }} ?r ?p ?name }}"
+    for r, name in _rows(store, name_query):
+        n = fold.get(r, r)
+        if n in kinds:
+            names[n].add(name)
+
     descriptions: dict[str, list[tuple[str, str]]] = defaultdict(list)
     description_query = (
         "SELECT ?x ?d (LANG(?d) AS ?l) WHERE { ?x dct:description ?d FILTER(isIRI(?x)) }"
@@ -276,11 +295,15 @@ def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
     graph.graph["sources"] = {s: (labels.get(s, curie(s)), pages.get(s)) for s in sorted(sources)}
     graph.graph["folded"] = fold
     for iri in sorted(kinds):
+        label = labels.get(iri, curie(iri))
+        description, description_lang = _pick_language(descriptions.get(iri, []), lang)
         graph.add_node(
             iri,
-            label=labels.get(iri, curie(iri)),
+            label=label,
             kind=kinds[iri].key,
-            description=_pick_language(descriptions.get(iri, []), lang) or "",
+            names=tuple(sorted(names.get(iri, set()) - {label})),
+            description=description,
+            description_lang=description_lang,
             sources=tuple(sorted(derived.get(iri, ()))),
             schemes=tuple(sorted(schemes.get(iri, ()))),
         )
@@ -297,37 +320,31 @@ def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
 
 
 def keep_kinds(graph: nx.MultiDiGraph, kinds: Iterable[str]) -> nx.MultiDiGraph:
-    """A copy of ``graph`` with only nodes of ``kinds`` (and the links between them)."""
+    """A copy of ``graph`` with only nodes of ``kinds`` and the links between them; concepts
+    left without a link (kinds of finding when findings are not shown) are dropped."""
     wanted = set(kinds)
-    return graph.subgraph(n for n, k in graph.nodes(data="kind") if k in wanted).copy()
+    kept = graph.subgraph(n for n, k in graph.nodes(data="kind") if k in wanted)
+    unlinked = {n for n, k in kept.nodes(data="kind") if k == "concept" and kept.degree(n) == 0}
+    return graph.subgraph(n for n in kept if n not in unlinked).copy()
 
 
 # --- views ---------------------------------------------------------------------------------
 
 
-def resolve_nodes(store: Store, graph: nx.MultiDiGraph, texts: Sequence[str]) -> list[str]:
+def resolve_nodes(graph: nx.MultiDiGraph, texts: Sequence[str]) -> list[str]:
     """The nodes named by ``texts`` (a label in either language, an alternative name, a CBS
     code for a municipality, a CURIE or an IRI); errors suggest the closest names."""
-    if not texts:
-        return []
-    names: dict[str, set[str]] = defaultdict(set)
-    properties = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, DCT + "identifier"))
-    sparql = f"SELECT ?r ?name WHERE {{ VALUES ?p {{ {properties} }} ?r ?p ?name }}"
-    for r, name in _rows(store, sparql):
-        if r in graph:
-            names[r].add(name)
-    # A municipality is also named by its area's names ("Kampen").
-    area_query = "SELECT ?m ?name WHERE { ?m a kg:Municipality ; dct:spatial/skos:prefLabel ?name }"
-    for m, name in _rows(store, area_query):
-        if m in graph:
-            names[m].add(name)
-    candidates = []
-    for n, label in sorted(graph.nodes(data="label")):
-        candidates.append(Candidate(n, label, tuple(sorted(names.get(n, set()) | {label}))))
+    candidates = [
+        Candidate(n, data["label"], (data["label"], *data.get("names", ())))
+        for n, data in sorted(graph.nodes(data=True))
+    ]
+    extra = unqualified_names(candidates)
     found: list[str] = []
     for text in texts:
+        if _BARE_CBS_CODE.fullmatch(text.strip()):
+            text = "GM" + text.strip()
         try:
-            iri = str(pick(text, candidates, "node", extra=unqualified_names(candidates)))
+            iri = str(pick(text, candidates, "node", extra=extra))
         except UsageError as exc:
             raise UsageError(f"--focus: {exc.message}") from None
         if iri not in found:
@@ -378,27 +395,37 @@ def query_view(
     query: Query,
     values: Mapping[str, str] | None = None,
 ) -> nx.MultiDiGraph:
-    """The resources a canned query returns (and the values it was given), connected."""
+    """The resources a canned query returns (and the values it was given), connected; the
+    view's ``title`` names the query and its values."""
     from kg.queries import bind_parameters, run_query
 
+    lang = graph.graph.get("lang", "nl")
     bound = bind_parameters(store, query, values or {})
-    table = run_query(store, query, values or {}, lang=graph.graph.get("lang", "nl"))
-    iris = {str(v) for v in bound.values() if isinstance(v, URIRef)}
+    table = run_query(store, query, values or {}, lang=lang)
+    given = [_canonical(graph, str(v)) for v in bound.values() if isinstance(v, URIRef)]
+    iris = set(given)
     for row in table.rows:
         for cell in row:
             cells = cell if isinstance(cell, tuple) else (cell,)
             iris.update(c.iri for c in cells if isinstance(c, Resource))
-    return connect(graph, (_canonical(graph, i) for i in iris))
+    picked = connect(graph, (_canonical(graph, i) for i in iris))
+    shown = [graph.nodes[i]["label"] if i in graph else str(i) for i in given]
+    shown += [str(v) for v in bound.values() if not isinstance(v, URIRef)]
+    picked.graph["title"] = f"kg: {query.title}" + (f" ({', '.join(shown)})" if shown else "")
+    return picked
 
 
 def case_view(graph: nx.MultiDiGraph, answer: CaseAnswer) -> nx.MultiDiGraph:
     """The municipality, target groups and themes of a case with the programmes, instruments
     and partners the case finder found for it, connected."""
     case = answer.case
-    iris = [case["municipality"]["iri"]]
-    iris += [c["iri"] for c in (*case["target_groups"], *case["themes"])]
+    asked = [case["municipality"], *case["target_groups"], *case["themes"]]
+    iris = [c["iri"] for c in asked]
     iris += [i.iri for i in (*answer.programmes, *answer.instruments, *answer.partners)]
-    return connect(graph, iris)
+    picked = connect(graph, iris)
+    word = "casus" if graph.graph.get("lang", "nl") == "nl" else "case"
+    picked.graph["title"] = f"kg: {word} " + " · ".join(c["label"] for c in asked)
+    return picked
 
 
 def _canonical(graph: nx.MultiDiGraph, iri: str) -> str:
@@ -432,7 +459,7 @@ def view(
     lang: str = "nl",
     kinds: Sequence[str] = DEFAULT_KINDS,
     focus: Sequence[str] = (),
-    depth: int = 1,
+    depth: int | None = None,
     query: Query | None = None,
     values: Mapping[str, str] | None = None,
     case: Case | None = None,
@@ -446,25 +473,34 @@ def view(
         raise UsageError(f"{' and '.join(chosen)} draw different pictures; give one of them")
     if values and query is None:
         raise UsageError("-p/--param needs --query")
+    if depth is not None and not focus:
+        raise UsageError("--depth needs --focus")
     everything = project(store, lang)
     graph = keep_kinds(everything, kinds)
-    graph.graph.update(everything.graph)
+    nl = lang == "nl"
     if focus:
-        nodes = resolve_nodes(store, everything, focus)
+        nodes = resolve_nodes(everything, focus)
         for n in nodes:
             kind = everything.nodes[n]["kind"]
-            if kind not in kinds:
+            if n not in graph:
                 label = everything.nodes[n]["label"]
                 raise UsageError(
                     f"--focus: {label!r} is a {KIND_BY_KEY[kind].en}, which the picture does "
-                    f"not show; add --types {kind} (or --types all)"
+                    f"not show; add --types +{kind} (or --types all)"
                 )
-        return neighbourhood(graph, nodes, depth)
-    if query is not None:
-        return query_view(store, graph, query, values)
-    if case is not None:
+        picked = neighbourhood(graph, nodes, 1 if depth is None else depth)
+        names = ", ".join(graph.nodes[n]["label"] for n in nodes)
+        picked.graph["title"] = f"kg: rond {names}" if nl else f"kg: around {names}"
+    elif query is not None:
+        picked = query_view(store, graph, query, values)
+    elif case is not None:
         from kg.case import find
 
         answer = find(store, case.municipality, case.target_groups, case.themes, lang=lang)
-        return case_view(graph, answer)
-    return graph
+        picked = case_view(graph, answer)
+    else:
+        picked = graph
+        picked.graph["title"] = "kg: het hele netwerk" if nl else "kg: the whole network"
+    for n in picked:  # so the page can say how many links lie outside the picture
+        picked.nodes[n]["links_total"] = graph.degree(n)
+    return picked

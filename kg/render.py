@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError, UsageError
-from kg.network import DOMAINS, KIND_BY_KEY, KINDS
+from kg.network import KIND_BY_KEY, KINDS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -46,10 +46,12 @@ COMMUNITY_COLOURS = (
     "#7f7f7f",
     "#9467bd",
 )
+#: Communities beyond the palette, and nodes alone in theirs.
+OTHER_COLOUR = "#bbbbbb"
 _MIN_SIZE, _MAX_SIZE = 8.0, 34.0
 
 #: The page's own words; data labels come from the graph in the chosen language.
-WORDS: dict[str, dict[str, str]] = {
+WORDS: dict[str, dict[str, Any]] = {
     "nl": {
         "search": "Zoeken",
         "search_placeholder": "Zoek een naam…",
@@ -71,6 +73,15 @@ WORDS: dict[str, dict[str, str]] = {
         "close": "Sluiten",
         "size_by": "Grootte naar",
         "title": "kg: netwerkbeeld",
+        "other_communities": "overige en losse knopen",
+        "marked": "Dikke rand: waar dit beeld om gaat (focus, vraag of casus); de andere knopen "
+        "verbinden die.",
+        "outside": "en {n} verbinding(en) buiten dit beeld",
+        "hidden": "verborgen",
+        "more": "en {n} meer; typ verder om te verfijnen",
+        "written_in": "(in het {language})",
+        "languages": {"nl": "Nederlands", "en": "Engels"},
+        "colour_by_community": "Kleur: gemeenschap; vorm: soort.",
     },
     "en": {
         "search": "Search",
@@ -93,6 +104,15 @@ WORDS: dict[str, dict[str, str]] = {
         "close": "Close",
         "size_by": "Size by",
         "title": "kg: network picture",
+        "other_communities": "other and single nodes",
+        "marked": "Thick border: what this picture is about (focus, question or case); the other "
+        "nodes connect them.",
+        "outside": "and {n} link(s) outside this picture",
+        "hidden": "hidden",
+        "more": "and {n} more; keep typing to narrow down",
+        "written_in": "(in {language})",
+        "languages": {"nl": "Dutch", "en": "English"},
+        "colour_by_community": "Colour: community; shape: kind.",
     },
 }
 _SIZE_WORDS = {
@@ -159,8 +179,8 @@ def _sizes(graph: nx.MultiDiGraph, metric: str) -> dict[str, float]:
     if metric == "none" or graph.number_of_nodes() == 0:
         return {n: 14.0 for n in graph}
     simple = nx.Graph(graph)
-    domains = partner_network(graph).domains if metric == "bridging" else {}
-    values = measure(simple, metric, domains)
+    bridging = partner_network(graph).bridging() if metric == "bridging" else {}
+    values = measure(simple, metric, bridging)
     top = max(values.values()) or 1.0
     return {
         n: round(_MIN_SIZE + (_MAX_SIZE - _MIN_SIZE) * math.sqrt(values[n] / top), 1) for n in graph
@@ -180,8 +200,16 @@ def _colours(graph: nx.MultiDiGraph, colour_by: str) -> tuple[dict[str, str], di
     if colour_by == "kind":
         return {n: KIND_BY_KEY[k].colour for n, k in graph.nodes(data="kind")}, {}
     number = communities(nx.Graph(graph))
-    colours = {n: COMMUNITY_COLOURS[(c - 1) % len(COMMUNITY_COLOURS)] for n, c in number.items()}
-    return colours, number
+    return {n: community_colour(c, number) for n, c in number.items()}, number
+
+
+def community_colour(community: int, number: dict[str, int]) -> str:
+    """One of COMMUNITY_COLOURS for the largest communities; grey for the rest and for nodes
+    alone in their community, so that no two communities share a colour."""
+    size = sum(1 for c in number.values() if c == community)
+    if community > len(COMMUNITY_COLOURS) or size < 2:
+        return OTHER_COLOUR
+    return COMMUNITY_COLOURS[community - 1]
 
 
 def render_html(
@@ -230,9 +258,11 @@ def render_html(
             y=y,
             kind=kind.key,
             iri=n,
+            names=list(data.get("names", ())),
             description=data.get("description", ""),
+            description_lang=_other_language(data, lang),
+            outside=max(0, data.get("links_total", 0) - graph.degree(n)),
             sources=cite(data.get("sources", ())),
-            domain=DOMAINS in data.get("schemes", ()),
             **extra,
         )
     edges = sorted(
@@ -276,15 +306,17 @@ def render_html(
         for k in KINDS
         if k.key in present
     ]
-    groups = sorted(set(community.values()))
-    community_legend = [
-        {
-            "number": c,
-            "colour": COMMUNITY_COLOURS[(c - 1) % len(COMMUNITY_COLOURS)],
-            "count": sum(1 for v in community.values() if v == c),
-        }
-        for c in groups
-    ]
+    community_legend: list[dict[str, Any]] = []
+    others = 0
+    for c in sorted(set(community.values())):
+        count = sum(1 for v in community.values() if v == c)
+        colour = community_colour(c, community)
+        if colour == OTHER_COLOUR:
+            others += count
+        else:
+            community_legend.append({"number": c, "colour": colour, "count": count})
+    if others:
+        community_legend.append({"number": None, "colour": OTHER_COLOUR, "count": others})
     pyvis_nodes, pyvis_edges, _, _, _, _ = net.get_network_data()
     payload = {
         "lang": lang,
@@ -295,6 +327,8 @@ def render_html(
         "kinds": legend,
         "communities": community_legend,
         "labelAllLinks": len(pyvis_edges) <= LABELLED_LINKS_LIMIT,
+        "colourBy": colour_by,
+        "marked": any(graph.nodes[n].get("focus") for n in graph),
         "sizeBy": _SIZE_WORDS[lang][size_by],
     }
     data_json = script_json(payload)
@@ -331,6 +365,12 @@ def render_html(
         edge_count=graph.number_of_edges(),
     )
     return page
+
+
+def _other_language(data: dict[str, Any], lang: str) -> str:
+    """The language of a node's description when it is not the page's, else ``""``."""
+    written = data.get("description_lang") or ""
+    return written if data.get("description") and written and written != lang else ""
 
 
 def _digest(script: str) -> str:

@@ -26,6 +26,7 @@ from kg.tables import Resource
 from .conftest import DATA, ROOT
 
 EX = "https://example.org/net/"
+DOMAIN = "https://w3id.org/kg-sociaal/id/concept/domein-"
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +50,10 @@ def test_betweenness_of_partners_matches_the_hand_count(graph) -> None:
     assert found == pytest.approx(expected, abs=1e-6)
 
 
-def test_the_broker_ranks_first_and_ties_are_ordered_by_name(graph) -> None:
-    names = [row[1].label for row in analyse(graph, metric="betweenness").rows]
-    assert names == ["X", "B1", "B2", "A1", "A2", "A3", "B3"]
-    assert [row[0] for row in analyse(graph).rows] == list(range(1, 8))
+def test_the_broker_ranks_first_and_ties_share_a_rank(graph) -> None:
+    rows = analyse(graph, metric="betweenness").rows
+    assert [row[1].label for row in rows] == ["X", "B1", "B2", "A1", "A2", "A3", "B3"]
+    assert [row[0] for row in rows] == [1, 2, 2, 4, 4, 6, 6]
 
 
 def test_degree_counts_programmes_for_partners_and_partners_for_programmes(graph) -> None:
@@ -70,11 +71,16 @@ def test_degree_counts_programmes_for_partners_and_partners_for_programmes(graph
     assert {n: r["degree"] for n, r in programmes.items()} == {"P1": 2, "P2": 4, "P3": 3, "P4": 3}
 
 
-def test_bridging_counts_the_domains_a_partner_spans(graph) -> None:
+def test_bridging_counts_the_domains_a_partner_connects(graph) -> None:
     rows = _by_name(analyse(graph, metric="bridging"))
+    # X works in health through P2 and in work through P3: it connects both domains. The
+    # others stay in one domain.
     assert rows["X"]["bridging"] == 2
     assert [d.label for d in rows["X"]["domains"]] == ["gezondheid", "werk en inkomen"]
-    assert all(rows[n]["bridging"] == 1 for n in ("A1", "A2", "A3", "B1", "B2", "B3"))
+    assert all(rows[n]["bridging"] == 0 for n in ("A1", "A2", "A3", "B1", "B2", "B3"))
+    # A programme bridges the domains it is filed under.
+    programmes = _by_name(analyse(graph, metric="bridging", kind="programme"))
+    assert {n: r["bridging"] for n, r in programmes.items()} == {"P1": 1, "P2": 1, "P3": 1, "P4": 1}
 
 
 def test_communities_are_the_two_groups(graph) -> None:
@@ -108,10 +114,10 @@ def test_by_domain_shows_the_broker_and_the_gaps(graph) -> None:
         ("werk en inkomen", "zorg"),
     }
     bridge = rows[("gezondheid", "werk en inkomen")]
-    assert bridge["partners"] == 1
+    assert bridge["broker_count"] == 1
     assert bridge["brokers"] == (Resource("X", EX + "X"),)
     assert bridge["programmes"] == ()  # no programme is filed under both
-    assert rows[("gezondheid", "zorg")]["partners"] == 0
+    assert rows[("gezondheid", "zorg")]["broker_count"] == 0
     assert rows[("werk en inkomen", "zorg")]["brokers"] == ()
 
 
@@ -127,8 +133,38 @@ def test_limit_keeps_the_top_rows(graph) -> None:
         ({"by": "region"}, "unknown grouping 'region'"),
         ({"kind": "person"}, "unknown kind 'person'"),
         ({"limit": -1}, "the limit must be 0 or more"),
+        ({"by": "domain", "kind": "programme"}, "--kind chooses what --by node ranks"),
     ],
 )
 def test_bad_options_are_usage_errors(graph, options, message) -> None:
     with pytest.raises(UsageError, match=message):
         analyse(graph, **options)
+
+
+def test_one_programme_across_domains_makes_no_partner_a_broker() -> None:
+    """Y takes part only in P5, which is filed under two domains: P5 crosses them, Y does not
+    connect them (it works in both only through that one programme)."""
+    store = LocalStore.in_memory()
+    store.load((ROOT / "ontology" / "kg.ttl").read_bytes(), "ttl", graph="urn:ontology")
+    store.load((DATA / "network" / "partners.trig").read_bytes(), "trig")
+    extra = f"""
+        @prefix cv: <http://data.europa.eu/m8g/> .
+        @prefix kg: <https://w3id.org/kg-sociaal/def#> .
+        @prefix org: <http://www.w3.org/ns/org#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <{EX}P5> a kg:Programme ; skos:prefLabel "P5"@nl ;
+            cv:sector <{DOMAIN}gezondheid>, <{DOMAIN}zorg> ; cv:hasParticipation <{EX}p5y> .
+        <{EX}p5y> cv:hasParticipant <{EX}Y> ; cv:role <{EX}partner> .
+        <{EX}Y> a org:Organization ; skos:prefLabel "Y"@nl .
+    """
+    store.load(extra.encode(), "ttl", graph=EX + "source")
+    graph = project(store)
+    assert _by_name(analyse(graph, metric="bridging"))["Y"]["bridging"] == 0
+    table = analyse(graph, by="domain")
+    pair = next(
+        r
+        for r in table.dicts()
+        if {r["domain"].label, r["other_domain"].label} == {"gezondheid", "zorg"}
+    )
+    assert pair["broker_count"] == 0 and pair["brokers"] == ()
+    assert pair["programmes"] == (Resource("P5", EX + "P5"),)

@@ -35,8 +35,10 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(KgError) as failed:
         atomic.write_bytes(target, b"new")
+    # The message names the file asked for, never the temporary one.
+    assert str(failed.value) == f"{target}: cannot write (No space left on device)"
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
 

@@ -127,13 +127,37 @@ def test_the_national_picture_works_offline(browser, national_page) -> None:
             "document.getElementById('panel-label').textContent === 'Gemeente Kampen'"
         )
 
-        # The legend filters by kind.
+        # Link words show for the selected node's links only, and go when the selection does.
+        def labelled() -> int:
+            return page.evaluate(
+                "kgNetwork.body.data.edges.get().filter(e => e.label && e.label.trim()).length"
+            )
+
+        assert (
+            labelled()
+            == page.evaluate("kgNetwork.getConnectedEdges(kgNetwork.getSelectedNodes()[0]).length")
+            > 0
+        )
+        page.click("#reset")
+        assert labelled() == 0
+
+        # The search knows other names: an abbreviation finds the accord.
+        page.fill("#search", "GALA")
+        assert page.inner_text("#search-results").startswith("Gezond en Actief Leven Akkoord")
+
+        # The legend filters by kind, and the counts follow.
         page.get_by_label("gemeente (342)").uncheck()
+        assert int(page.inner_text("#node-count")) == drawn - 342
         hidden = page.evaluate(
             "id => kgNetwork.body.data.nodes.get(id).hidden", visit.node_id(KAMPEN)
         )
         assert hidden is True
-        page.get_by_label("gemeente (342)").check()
+        page.fill("#search", "Kampen")
+        assert "gemeente, verborgen" in page.inner_text("#search-results")
+        page.press("#search", "Enter")  # picking a hidden node by name shows its kind again
+        page.wait_for_selector("#panel:not([hidden])")
+        assert page.get_by_label("gemeente (342)").is_checked()
+        assert int(page.inner_text("#node-count")) == drawn
 
         page.click("#fit")
         page.click("#reset")

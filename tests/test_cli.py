@@ -408,6 +408,6 @@ def test_network_formats(runner, real_build) -> None:
     assert result.exit_code == 0, result.output
     header = result.output.splitlines()[0]
     assert header == (
-        "domain,domain_iri,other_domain,other_domain_iri,partners,brokers,brokers_iri,"
+        "domain,domain_iri,other_domain,other_domain_iri,broker_count,brokers,brokers_iri,"
         "programmes,programmes_iri"
     )

@@ -101,8 +101,9 @@ def test_the_real_projection_has_every_municipality_and_the_seed_facts(real) -> 
 def test_summary_counts_kinds(hand) -> None:
     # 12 participations + 4 sectors + 11 resources derived from the source.
     assert summary(hand) == "15 nodes (4 programme, 7 organisation, 3 concept, 1 source), 27 links"
+    # Without sources, the unlinked domain "zorg" is not drawn.
     shown = keep_kinds(hand, DEFAULT_KINDS)
-    assert summary(shown) == "14 nodes (4 programme, 7 organisation, 3 concept), 16 links"
+    assert summary(shown) == "13 nodes (4 programme, 7 organisation, 2 concept), 16 links"
 
 
 # --- --types ----------------------------------------------------------------------------
@@ -116,6 +117,7 @@ def test_summary_counts_kinds(hand) -> None:
         (("organisation", "programme"), ("programme", "organisation")),  # kinds' own order
         ((" Programme , ",), ("programme",)),  # case and spaces do not matter
         (("all",), None),  # every kind
+        (("+source",), (*DEFAULT_KINDS, "source")),  # the defaults and one more
     ],
 )
 def test_parse_kinds(given, expected) -> None:
@@ -132,10 +134,24 @@ def test_an_unknown_kind_lists_the_known_ones() -> None:
 # --- naming nodes -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["Kampen", "Gemeente Kampen", "kampen ", "GM0166", "tooi:gm0166"])
+@pytest.mark.parametrize(
+    "text", ["Kampen", "Gemeente Kampen", "kampen ", "GM0166", "0166", "tooi:gm0166"]
+)
 def test_a_municipality_can_be_named_many_ways(real, text) -> None:
-    store, graph = real
-    assert resolve_nodes(store, graph, [text]) == [KAMPEN]
+    _, graph = real
+    assert resolve_nodes(graph, [text]) == [KAMPEN]
+
+
+@pytest.mark.parametrize(
+    ("text", "iri"),
+    [
+        ("GALA", "https://w3id.org/kg-sociaal/id/accord/gala"),  # an abbreviation
+        ("Social Support Act 2015", "https://w3id.org/kg-sociaal/id/law/wmo-2015"),  # English
+    ],
+)
+def test_other_names_find_a_node(real, text, iri) -> None:
+    _, graph = real
+    assert resolve_nodes(graph, [text]) == [iri]
 
 
 @pytest.mark.parametrize(
@@ -147,9 +163,9 @@ def test_a_municipality_can_be_named_many_ways(real, text) -> None:
     ],
 )
 def test_unknown_or_ambiguous_names_are_errors(real, text, message) -> None:
-    store, graph = real
+    _, graph = real
     with pytest.raises(UsageError, match=message):
-        resolve_nodes(store, graph, [text])
+        resolve_nodes(graph, [text])
 
 
 # --- views ------------------------------------------------------------------------------
@@ -192,7 +208,7 @@ def test_case_view_draws_the_case_and_its_answer(real) -> None:
 def test_focus_on_a_hidden_kind_says_how_to_show_it(real) -> None:
     store, _ = real
     with pytest.raises(
-        UsageError, match=r"is a source, which the picture does not show; add --types source"
+        UsageError, match=r"is a source, which the picture does not show; add --types \+source"
     ):
         view(store, focus=["ZonMw-projectpagina's Samen in Beweging met kwetsbare bewoners"])
 
@@ -206,6 +222,7 @@ def test_focus_on_a_hidden_kind_says_how_to_show_it(real) -> None:
         ),
         ({"values": {"municipality": "Kampen"}}, r"-p/--param needs --query"),
         ({"focus": ["Kampen"], "depth": -1}, "--depth must be 0 or more"),
+        ({"depth": 2}, "--depth needs --focus"),
     ],
 )
 def test_view_option_mistakes(real, options, message) -> None:

@@ -4,6 +4,10 @@
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var W = data.words;
+  var MAX_RESULTS = 20;
+  var NO_LABEL = " ";  // vis-network keeps an old label when given "" or null
+  var DIM = "rgba(200,200,200,0.35)";
+  var selected = null;
   var kindLabel = {};
   data.kinds.forEach(function (k) { kindLabel[k.key] = k.label; });
 
@@ -16,15 +20,14 @@
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
   }
+  function fill(template, n) { return template.replace("{n}", String(n)); }
 
   var original = {};
   data.nodes.forEach(function (n) {
     original[n.id] = n.color;
-    n.searchKey = fold(n.label);
+    n.keys = [fold(n.label)].concat((n.names || []).map(fold));
   });
-  data.edges.forEach(function (e) {
-    if (data.labelAllLinks) e.label = e.words;
-  });
+  data.edges.forEach(function (e) { e.label = data.labelAllLinks ? e.words : NO_LABEL; });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var byId = {};
@@ -34,7 +37,7 @@
     physics: { enabled: false },
     layout: { improvedLayout: false },
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: data.edges.length > 2000, keyboard: { enabled: true, bindToWindow: false } },
-    nodes: { font: { size: 14, strokeWidth: 3, strokeColor: "#ffffff" }, borderWidth: 1, scaling: { label: { enabled: false } } },
+    nodes: { font: { size: 14, strokeWidth: 3, strokeColor: "#ffffff", color: "#1a1a1a" }, borderWidth: 1, scaling: { label: { enabled: false } } },
     edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, color: { color: "#9aa5b1", highlight: "#333333", hover: "#333333" }, smooth: false, font: { size: 11, align: "middle", strokeWidth: 3, strokeColor: "#ffffff" }, width: 1 }
   });
   window.kgNetwork = network;
@@ -47,19 +50,19 @@
 
   // --- legend and filter by kind --------------------------------------------------------
   var hiddenKinds = {};
+  var kindBoxes = {};
   var kindsBox = document.getElementById("kinds");
+  var byCommunity = data.colourBy === "community";
   data.kinds.forEach(function (k) {
     var label = el("label");
     var box = el("input");
     box.type = "checkbox";
     box.checked = true;
     box.value = k.key;
-    box.addEventListener("change", function () {
-      hiddenKinds[k.key] = !box.checked;
-      applyVisibility();
-    });
+    box.addEventListener("change", function () { setKindShown(k.key, box.checked); });
+    kindBoxes[k.key] = box;
     var swatch = el("span", null, "swatch " + k.shape);
-    swatch.style.background = k.colour;
+    swatch.style.background = byCommunity ? "#777777" : k.colour;
     label.appendChild(box);
     label.appendChild(swatch);
     label.appendChild(el("span", k.label + " (" + k.count + ")"));
@@ -68,24 +71,37 @@
   if (data.communities.length) {
     var box = document.getElementById("communities");
     box.hidden = false;
+    box.appendChild(el("p", W.colour_by_community, "hint"));
     data.communities.forEach(function (c) {
       var line = el("label");
       var swatch = el("span", null, "swatch dot");
       swatch.style.background = c.colour;
       line.appendChild(swatch);
-      line.appendChild(el("span", W.community + " " + c.number + " (" + c.count + ")"));
+      var name = c.number === null ? W.other_communities : W.community + " " + c.number;
+      line.appendChild(el("span", name + " (" + c.count + ")"));
       box.appendChild(line);
     });
   }
   document.getElementById("size-by").textContent = W.size_by + ": " + data.sizeBy;
+  if (data.marked) document.getElementById("marked").textContent = W.marked;
 
-  function applyVisibility() {
-    var updates = data.nodes.map(function (n) { return { id: n.id, hidden: !!hiddenKinds[n.kind] }; });
-    nodes.update(updates);
+  function setKindShown(kind, shown) {
+    hiddenKinds[kind] = !shown;
+    kindBoxes[kind].checked = shown;
+    nodes.update(data.nodes.filter(function (n) { return n.kind === kind; })
+      .map(function (n) { return { id: n.id, hidden: !shown }; }));
+    var visible = data.nodes.filter(function (n) { return !hiddenKinds[n.kind]; });
+    var ids = {};
+    visible.forEach(function (n) { ids[n.id] = true; });
+    document.getElementById("node-count").textContent = visible.length;
+    document.getElementById("edge-count").textContent =
+      data.edges.filter(function (e) { return ids[e.from] && ids[e.to]; }).length;
+    if (selected !== null && hiddenKinds[byId[selected].kind]) clear();
+    else if (selected !== null) showPanel(selected);
+    if (input.value) showMatches();
   }
 
   // --- selection: highlight neighbours and show the panel -------------------------------
-  var selected = null;
   function neighbours(id) {
     var set = {};
     set[id] = true;
@@ -95,12 +111,13 @@
   function highlight(id) {
     var keep = id === null ? null : neighbours(id);
     nodes.update(data.nodes.map(function (n) {
-      return { id: n.id, color: keep === null || keep[n.id] ? original[n.id] : "rgba(200,200,200,0.35)" };
+      var lit = keep === null || keep[n.id];
+      return { id: n.id, color: lit ? original[n.id] : DIM, font: { color: lit ? "#1a1a1a" : "#c4c4c4" } };
     }));
     if (!data.labelAllLinks) {
       var connected = {};
       if (id !== null) network.getConnectedEdges(id).forEach(function (e) { connected[e] = true; });
-      edges.update(data.edges.map(function (e) { return { id: e.id, label: connected[e.id] ? e.words : "" }; }));
+      edges.update(data.edges.map(function (e) { return { id: e.id, label: connected[e.id] ? e.words : NO_LABEL }; }));
     }
   }
 
@@ -119,21 +136,26 @@
     return li;
   }
 
+  function nodeButton(n) {
+    var go = el("button", n.label);
+    go.type = "button";
+    go.addEventListener("click", function () { select(n.id, true); });
+    return go;
+  }
+
   function linkItem(edge, id) {
     var li = el("li");
     var outgoing = edge.from === id;
     var other = byId[outgoing ? edge.to : edge.from];
     var me = byId[id];
-    var go = el("button", other.label);
-    go.type = "button";
-    go.addEventListener("click", function () { select(other.id, true); });
     if (outgoing) {
       li.appendChild(el("span", me.label + " · " + edge.words + " · "));
-      li.appendChild(go);
+      li.appendChild(nodeButton(other));
     } else {
-      li.appendChild(go);
+      li.appendChild(nodeButton(other));
       li.appendChild(el("span", " · " + edge.words + " · " + me.label));
     }
+    if (hiddenKinds[other.kind]) li.appendChild(el("span", " (" + W.hidden + ")", "via"));
     if (edge.sources && edge.sources.length) {
       var names = edge.sources.map(function (i) { return data.sources[i].title; });
       li.appendChild(el("div", W.source_of_link + ": " + names.join("; "), "via"));
@@ -147,15 +169,20 @@
     document.getElementById("panel-label").textContent = n.label;
     document.getElementById("panel-kind").textContent = kindLabel[n.kind] || n.kind;
     document.getElementById("panel-iri").textContent = n.iri;
-    document.getElementById("panel-description").textContent = n.description || "";
+    var description = document.getElementById("panel-description");
+    description.textContent = n.description || "";
+    if (n.description_lang) {
+      var language = (W.languages || {})[n.description_lang] || n.description_lang;
+      description.appendChild(el("span", " " + W.written_in.replace("{language}", language), "via"));
+    }
     var links = document.getElementById("panel-links");
     links.replaceChildren();
     var own = network.getConnectedEdges(id).map(function (e) { return edges.get(e); });
-    own.sort(function (a, b) {
-      return (a.words + byId[a.from === id ? a.to : a.from].label).localeCompare(b.words + byId[b.from === id ? b.to : b.from].label);
-    });
+    function other(e) { return byId[e.from === id ? e.to : e.from].label; }
+    own.sort(function (a, b) { return (a.words + other(a)).localeCompare(b.words + other(b)); });
     own.forEach(function (e) { links.appendChild(linkItem(e, id)); });
     if (!own.length) links.appendChild(el("li", W.no_links));
+    if (n.outside) links.appendChild(el("li", fill(W.outside, n.outside), "via"));
     var sources = document.getElementById("panel-sources");
     sources.replaceChildren();
     (n.sources || []).forEach(function (i) { sources.appendChild(sourceItem(i)); });
@@ -164,6 +191,8 @@
   }
 
   function select(id, move) {
+    var kind = byId[id].kind;
+    if (hiddenKinds[kind]) setKindShown(kind, true);  // asked for by name: show its kind again
     selected = id;
     network.selectNodes([id]);
     highlight(id);
@@ -185,32 +214,40 @@
   document.getElementById("reset").addEventListener("click", clear);
   document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: false }); });
 
-  // --- search -----------------------------------------------------------------------------
+  // --- search: labels, other names (abbreviations, codes, other language) -----------------
   var input = document.getElementById("search");
   var results = document.getElementById("search-results");
   function matches(text) {
     var key = fold(text);
     if (!key) return [];
-    var found = data.nodes.filter(function (n) { return n.searchKey.indexOf(key) !== -1 && !hiddenKinds[n.kind]; });
-    found.sort(function (a, b) {
-      var pa = a.searchKey.indexOf(key) === 0 ? 0 : 1, pb = b.searchKey.indexOf(key) === 0 ? 0 : 1;
-      return pa - pb || a.label.length - b.label.length || a.label.localeCompare(b.label);
+    var found = [];
+    data.nodes.forEach(function (n) {
+      var best = -1;
+      n.keys.forEach(function (k, i) {
+        var at = k.indexOf(key);
+        if (at === -1) return;
+        var score = (i === 0 ? 0 : 2) + (at === 0 ? 0 : 1) + (k === key ? -1 : 0);
+        if (best === -1 || score < best) best = score;
+      });
+      if (best !== -1) found.push({ node: n, score: best });
     });
-    return found.slice(0, 20);
+    found.sort(function (a, b) {
+      return a.score - b.score || a.node.label.length - b.node.label.length || a.node.label.localeCompare(b.node.label);
+    });
+    return found.map(function (f) { return f.node; });
   }
   function showMatches() {
     results.replaceChildren();
     var found = matches(input.value);
     if (!found.length && fold(input.value)) results.appendChild(el("li", W.no_match));
-    found.forEach(function (n) {
+    found.slice(0, MAX_RESULTS).forEach(function (n) {
       var li = el("li");
-      var b = el("button", n.label);
-      b.type = "button";
-      b.addEventListener("click", function () { select(n.id, true); });
-      li.appendChild(b);
-      li.appendChild(el("span", " " + (kindLabel[n.kind] || n.kind), "kind"));
+      li.appendChild(nodeButton(n));
+      var note = " " + (kindLabel[n.kind] || n.kind) + (hiddenKinds[n.kind] ? ", " + W.hidden : "");
+      li.appendChild(el("span", note, "kind"));
       results.appendChild(li);
     });
+    if (found.length > MAX_RESULTS) results.appendChild(el("li", fill(W.more, found.length - MAX_RESULTS), "kind"));
   }
   input.addEventListener("input", showMatches);
   document.getElementById("search-form").addEventListener("submit", function (event) {
