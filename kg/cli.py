@@ -4,12 +4,14 @@ conform, docs are stale), 2 a usage or data error."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -103,6 +105,92 @@ def with_cpsv(func: F) -> F:
     for option in reversed(cpsv_options):
         func = option(func)
     return func
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where a command reads the graph: a SPARQL server, or (endpoint None) the local build."""
+
+    endpoint: str | None
+    update_endpoint: str | None
+    graph_store: str | None
+    timeout: float | None
+
+    def remote(self) -> Any:
+        from kg.remote import remote_from_options
+
+        assert self.endpoint is not None
+        return remote_from_options(
+            self.endpoint,
+            update_endpoint=self.update_endpoint,
+            graph_store=self.graph_store,
+            timeout=self.timeout,
+        )
+
+
+def server_options(func: F) -> F:
+    """--endpoint and friends (each also from the environment); passes ``server``."""
+    options = [
+        click.option(
+            "--endpoint",
+            envvar="KG_ENDPOINT",
+            metavar="URL",
+            help="Read the graph from this SPARQL endpoint instead of the local build "
+            "(env KG_ENDPOINT; user and password from KG_ENDPOINT_USER and "
+            "KG_ENDPOINT_PASSWORD).",
+        ),
+        click.option(
+            "--update-endpoint",
+            envvar="KG_UPDATE_ENDPOINT",
+            metavar="URL",
+            help="The server's SPARQL Update URL (env KG_UPDATE_ENDPOINT; default: .../update "
+            "beside a .../query endpoint, else the endpoint itself).",
+        ),
+        click.option(
+            "--graph-store",
+            envvar="KG_GRAPH_STORE",
+            metavar="URL",
+            help="The server's Graph Store Protocol URL (env KG_GRAPH_STORE; default: "
+            ".../store beside a .../query endpoint).",
+        ),
+        click.option(
+            "--timeout",
+            envvar="KG_TIMEOUT",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            help="Seconds to wait for the server (env KG_TIMEOUT; default 60).",
+        ),
+    ]
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        endpoint: str | None,
+        update_endpoint: str | None,
+        graph_store: str | None,
+        timeout: float | None,
+        **kwargs: Any,
+    ) -> Any:
+        server = Server(endpoint or None, update_endpoint, graph_store, timeout)
+        return func(*args, server=server, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _graph(paths: Paths, server: Server) -> Iterator[Any]:
+    """The store a reading command uses: the server if one is given, else the local build."""
+    if server.endpoint:
+        remote = server.remote()
+        remote.check()
+        yield remote
+        return
+    from kg.store import open_store
+
+    with open_store(paths.build_dir) as store:
+        yield store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -273,6 +361,44 @@ def export(
     _emit(run_export(paths.build_dir, fmt, lang or "nl"), output)
 
 
+@cli.command()
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Make the server hold exactly this build: everything else on it is removed (in the "
+    "same transaction).",
+)
+@build_dir_option
+@server_options
+@pass_ctx
+@handle_errors
+def push(ctx: Context, replace: bool, build_dir: Path | None, server: Server) -> None:
+    """Publish the built graph to a SPARQL server, in one transaction.
+
+    Each graph of the build (one named graph per source, and the default graph with kg's
+    ontology and code lists) replaces the server's graph of the same name; other graphs
+    stay. With --replace the server ends up holding exactly the build. The push is one
+    SPARQL Update request, so a server that applies it as a transaction (Oxigraph does)
+    never holds half a graph, and pushing the same build again changes nothing.
+
+    \b
+    Example:
+      kg push --endpoint http://127.0.0.1:7878/query
+      KG_ENDPOINT=http://127.0.0.1:7878/query kg push --replace
+    """
+    from kg.push import push as run_push
+    from kg.store import open_store
+
+    if not server.endpoint:
+        raise KgError("kg push needs --endpoint (or KG_ENDPOINT)")
+    paths = ctx.paths(build_dir)
+    remote = server.remote()
+    local = open_store(paths.build_dir)
+    with local:
+        result = run_push(local, remote, replace=replace)
+    click.echo(result.summary(), err=True)
+
+
 #: ``--output -`` means standard output, as without --output.
 STDOUT = "-"
 
@@ -403,6 +529,7 @@ def query_show(ctx: Context, name: str, queries_dir: Path | None) -> None:
 @output_option
 @build_dir_option
 @queries_dir_option
+@server_options
 @pass_ctx
 @handle_errors
 def query_run(
@@ -414,6 +541,7 @@ def query_run(
     limit: int | None,
     output: Path | None,
     build_dir: Path | None,
+    server: Server,
     queries_dir: Path | None,
 ) -> None:
     """Run a canned query or your own .rq file on the built graph.
@@ -432,7 +560,6 @@ def query_run(
       kg query run my-question.rq --format json --output answer.json
     """
     from kg.queries import find_query, run_query
-    from kg.store import open_store
     from kg.tables import render
 
     paths = ctx.paths(build_dir)
@@ -441,7 +568,7 @@ def query_run(
     values = _param_values(params)
     _check_output(paths, output, "query results")
     found = find_query(folder, name)
-    with open_store(paths.build_dir) as store:
+    with _graph(paths, server) as store:
         table = run_query(store, found, values, lang=lang, limit=limit)
     _emit(render(table, fmt), output)
 
@@ -472,6 +599,7 @@ def query_run(
 @click.option("--list", "list_known", is_flag=True, help="List the target groups and themes.")
 @output_option
 @build_dir_option
+@server_options
 @pass_ctx
 @handle_errors
 def case(
@@ -485,6 +613,7 @@ def case(
     list_known: bool,
     output: Path | None,
     build_dir: Path | None,
+    server: Server,
 ) -> None:
     """Which programmes, instruments and partners apply to a case, and why.
 
@@ -500,11 +629,10 @@ def case(
       kg case --list
     """
     from kg.case import find, known_concepts, render_answer
-    from kg.store import open_store
 
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "a case answer")
-    with open_store(paths.build_dir) as store:
+    with _graph(paths, server) as store:
         if list_known:
             known = known_concepts(store, lang)
             lines = []
@@ -591,6 +719,7 @@ lang_option = click.option(
 )
 @build_dir_option
 @queries_dir_option
+@server_options
 @pass_ctx
 @handle_errors
 def viz(
@@ -610,6 +739,7 @@ def viz(
     lang: str,
     output: Path,
     build_dir: Path | None,
+    server: Server,
     queries_dir: Path | None,
 ) -> None:
     """Draw the graph as an interactive network page: one HTML file that works offline.
@@ -630,7 +760,6 @@ def viz(
     from kg.network import view as make_view
     from kg.queries import find_query
     from kg.render import render_html
-    from kg.store import open_store
 
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "a network page")
@@ -648,7 +777,7 @@ def viz(
         assert folder is not None
         query = find_query(folder, query_name)
     values = _param_values(params)
-    with open_store(paths.build_dir) as store:
+    with _graph(paths, server) as store:
         picture = make_view(
             store,
             lang=lang,
@@ -703,6 +832,7 @@ def _param_values(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
 @lang_option
 @output_option
 @build_dir_option
+@server_options
 @pass_ctx
 @handle_errors
 def network(
@@ -715,6 +845,7 @@ def network(
     lang: str,
     output: Path | None,
     build_dir: Path | None,
+    server: Server,
 ) -> None:
     """Analyse the partner network: brokers, communities and programmes that cross domains.
 
@@ -731,12 +862,11 @@ def network(
     """
     from kg.analysis import analyse
     from kg.network import project
-    from kg.store import open_store
     from kg.tables import render
 
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "network results")
-    with open_store(paths.build_dir) as store:
+    with _graph(paths, server) as store:
         graph = project(store, lang)
     _emit(render(analyse(graph, metric=metric, by=by, kind=kind, limit=limit), fmt), output)
 
