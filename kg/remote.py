@@ -339,7 +339,11 @@ def _network_fault(exc: BaseException, where: str, seconds: float) -> RemoteErro
     """Connection failures and timeouts, also when wrapped by urllib or SPARQLWrapper."""
     reason: Any = exc
     if isinstance(exc, urllib.error.HTTPError):
-        return _http_fault(exc.code, where, _first_line(str(exc.reason)))
+        try:
+            detail = exc.read().decode("utf-8", "replace")
+        except Exception:  # a body that cannot be read: the reason phrase will do
+            detail = ""
+        return _http_fault(exc.code, where, _first_line(detail or str(exc.reason)))
     if isinstance(exc, urllib.error.URLError):
         reason = exc.reason
     if isinstance(reason, (socket.timeout, TimeoutError)):
