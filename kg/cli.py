@@ -115,6 +115,7 @@ class Server:
     update_endpoint: str | None
     graph_store: str | None
     timeout: float | None
+    default_graph: str | None = None
 
     def remote(self) -> Any:
         from kg.remote import remote_from_options
@@ -125,6 +126,7 @@ class Server:
             update_endpoint=self.update_endpoint,
             graph_store=self.graph_store,
             timeout=self.timeout,
+            default_graph=self.default_graph,
         )
 
 
@@ -160,6 +162,13 @@ def server_options(func: F) -> F:
             default=None,
             help="Seconds to wait for the server (env KG_TIMEOUT; default 60).",
         ),
+        click.option(
+            "--default-graph",
+            envvar="KG_DEFAULT_GRAPH",
+            metavar="IRI",
+            help="For servers without a plain default graph (Virtuoso): the named graph that "
+            "holds kg's ontology and code lists (env KG_DEFAULT_GRAPH).",
+        ),
     ]
 
     @functools.wraps(func)
@@ -169,9 +178,10 @@ def server_options(func: F) -> F:
         update_endpoint: str | None,
         graph_store: str | None,
         timeout: float | None,
+        default_graph: str | None,
         **kwargs: Any,
     ) -> Any:
-        server = Server(endpoint or None, update_endpoint, graph_store, timeout)
+        server = Server(endpoint or None, update_endpoint, graph_store, timeout, default_graph)
         return func(*args, server=server, **kwargs)
 
     for option in reversed(options):
@@ -365,21 +375,28 @@ def export(
 @click.option(
     "--replace",
     is_flag=True,
-    help="Make the server hold exactly this build: everything else on it is removed (in the "
-    "same transaction).",
+    help="Also remove kg graphs on the server that this build no longer has (in the same "
+    "transaction).",
+)
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="For servers that refuse one large request (Virtuoso): upload to staging graphs in "
+    "small requests, then switch in one.",
 )
 @build_dir_option
 @server_options
 @pass_ctx
 @handle_errors
-def push(ctx: Context, replace: bool, build_dir: Path | None, server: Server) -> None:
+def push(ctx: Context, replace: bool, staged: bool, build_dir: Path | None, server: Server) -> None:
     """Publish the built graph to a SPARQL server, in one transaction.
 
     Each graph of the build (one named graph per source, and the default graph with kg's
     ontology and code lists) replaces the server's graph of the same name; other graphs
-    stay. With --replace the server ends up holding exactly the build. The push is one
-    SPARQL Update request, so a server that applies it as a transaction (Oxigraph does)
-    never holds half a graph, and pushing the same build again changes nothing.
+    stay. With --replace, kg graphs the build no longer has are removed too. The push is
+    one SPARQL Update request, so a server that applies it as a transaction (Oxigraph does)
+    never holds half a graph, and pushing the same build again changes nothing. With
+    --staged the upload takes many small requests and only the switch is one.
 
     \b
     Example:
@@ -395,7 +412,7 @@ def push(ctx: Context, replace: bool, build_dir: Path | None, server: Server) ->
     remote = server.remote()
     local = open_store(paths.build_dir)
     with local:
-        result = run_push(local, remote, replace=replace)
+        result = run_push(local, remote, replace=replace, staged=staged)
     click.echo(result.summary(), err=True)
 
 

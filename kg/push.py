@@ -7,23 +7,34 @@ and rolls back on any failure) therefore never holds half a graph: if the push f
 or the server dies during it, the previous graphs are still there. Pushing the same build
 again leaves the server as it was (idempotent).
 
-- ``replace=False``: the build's graphs replace the server's graphs of the same names; other
-  named graphs on the server stay.
-- ``replace=True``: the server ends up holding exactly the build (``DROP ALL`` first, in the
-  same transaction).
+- ``replace=False``: the build's graphs (and the default graph) replace the server's graphs of
+  the same names; other graphs stay.
+- ``replace=True``: kg graphs on the server that the build no longer has (names under
+  ``https://w3id.org/kg-sociaal/``) are dropped too, so the server's kg data is exactly the
+  build. Graphs of other owners, and a server's own system graphs, are never touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.errors import KgError
 from kg.remote import RemoteStore, public_url
 from kg.store import LocalStore
 
+#: Graph names kg owns on a server: the build's source graphs live under this.
+KG_GRAPHS = "https://w3id.org/kg-sociaal/"
+#: Statements per INSERT DATA operation (all of them still go in one request).
+INSERT_SLICE = 500
+#: Where staged pushes put their graphs until the switch.
+STAGING = "urn:x-kg-push:"
 #: Seconds a push may take before kg gives up waiting (the server may still finish it).
 PUSH_TIMEOUT = 1800.0
 
@@ -34,42 +45,133 @@ class PushResult:
     graphs: int  # named graphs pushed
     quads: int
     replaced_all: bool
+    staged: bool
     seconds: float
 
     def summary(self) -> str:
-        how = "replaced everything on" if self.replaced_all else "pushed to"
+        how = "replaced kg's graphs on" if self.replaced_all else "pushed to"
+        way = "staged, then switched in one request" if self.staged else "in one transaction"
         return (
             f"{how} {self.endpoint}: {self.quads} statements in {self.graphs} named graph(s) "
-            f"and the default graph, in one transaction ({self.seconds:.1f} s)."
+            f"and the default graph, {way} ({self.seconds:.1f} s)."
         )
 
 
-def update_text(local: LocalStore, *, replace: bool = False) -> tuple[str, int, int]:
-    """The one SPARQL Update that pushes ``local``: ``(text, named graphs, quads)``. Graphs and
-    statements are sorted, so the same build gives the same request."""
+def _statements(
+    local: LocalStore, default_graph: str | None
+) -> tuple[dict[str | None, list[str]], int]:
+    """The build's statements as N-Triples lines per graph (None: the default graph), sorted."""
     by_graph: dict[str | None, list[str]] = defaultdict(list)
     count = 0
     for quad in local.quads():
         graph = quad.graph_name
-        key = graph.value if isinstance(graph, ox.NamedNode) else None
+        key = graph.value if isinstance(graph, ox.NamedNode) else default_graph
         by_graph[key].append(f"{quad.subject} {quad.predicate} {quad.object} .")
         count += 1
-    named = sorted(g for g in by_graph if g is not None)
-    parts = ["DROP SILENT ALL"] if replace else ["DROP SILENT DEFAULT"]
-    if not replace:
-        parts += [f"DROP SILENT GRAPH <{g}>" for g in named]
-    if by_graph.get(None):
-        parts.append("INSERT DATA {\n" + "\n".join(sorted(by_graph[None])) + "\n}")
-    for g in named:
-        body = "\n".join(sorted(by_graph[g]))
-        parts.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{body}\n}} }}")
-    return " ;\n".join(parts) + "\n", len(named), count
+    for lines in by_graph.values():
+        lines.sort()
+    return by_graph, count
 
 
-def push(local: LocalStore, remote: RemoteStore, *, replace: bool = False) -> PushResult:
-    """Send ``local`` (an opened build) to ``remote`` in one transaction."""
-    text, graphs, quads = update_text(local, replace=replace)
+def _insert(graph: str | None, lines: list[str]) -> str:
+    body = "\n".join(lines)
+    if graph is None:
+        return f"INSERT DATA {{\n{body}\n}}"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+
+
+def _drop(graph: str | None) -> str:
+    return "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>"
+
+
+def update_text(
+    local: LocalStore,
+    *,
+    replace: bool = False,
+    stale: Iterable[str] = (),
+    default_graph: str | None = None,
+) -> tuple[str, int, int]:
+    """The one SPARQL Update that pushes ``local``: ``(text, named graphs, quads)``.
+
+    Each graph of the build is dropped and inserted; with ``replace``, the ``stale`` graphs
+    (kg graphs on the server that the build no longer has) are dropped too. The build's default
+    graph goes to the server's default graph, or to the named graph ``default_graph`` for
+    servers without a plain default graph (Virtuoso). Graphs and statements are sorted, so the
+    same build gives the same request."""
+    by_graph, count = _statements(local, default_graph)
+    targets = sorted(by_graph, key=lambda g: (g is not None, g or ""))
+    drops = set(targets) | (set(stale) if replace else set())
+    if default_graph is None:
+        drops.add(None)
+    parts = [_drop(g) for g in sorted(drops, key=lambda g: (g is not None, g or ""))]
+    # In slices: some servers refuse one INSERT DATA of thousands of statements.
+    for g in targets:
+        lines = by_graph[g]
+        parts += [
+            _insert(g, lines[i : i + INSERT_SLICE]) for i in range(0, len(lines), INSERT_SLICE)
+        ]
+    named = sum(1 for g in targets if g is not None and g != default_graph)
+    return " ;\n".join(parts) + "\n", named, count
+
+
+def stale_graphs(remote: RemoteStore, prefix: str = KG_GRAPHS) -> list[str]:
+    """The server's graphs whose names start with ``prefix`` (kg's, by default)."""
+    rows = remote.select(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}'
+    ).rows
+    return sorted(str(g) for (g,) in rows if g is not None)
+
+
+def push(
+    local: LocalStore, remote: RemoteStore, *, replace: bool = False, staged: bool = False
+) -> PushResult:
+    """Send ``local`` (an opened build) to ``remote``: in one request, or ``staged``."""
     start = time.perf_counter()
-    remote.update(text, timeout=max(remote.timeout, PUSH_TIMEOUT))
+    stale = stale_graphs(remote) if replace else []
+    if staged:
+        graphs, quads = _push_staged(local, remote, replace=replace, stale=stale)
+    else:
+        text, graphs, quads = update_text(
+            local, replace=replace, stale=stale, default_graph=remote.default_graph
+        )
+        remote.update(text, timeout=max(remote.timeout, PUSH_TIMEOUT))
     seconds = time.perf_counter() - start
-    return PushResult(public_url(remote.endpoint), graphs, quads, replace, seconds)
+    return PushResult(public_url(remote.endpoint), graphs, quads, replace, staged, seconds)
+
+
+def _push_staged(
+    local: LocalStore, remote: RemoteStore, *, replace: bool, stale: list[str]
+) -> tuple[int, int]:
+    """For servers that refuse one large request (Virtuoso): upload each graph to a staging
+    graph in requests of INSERT_SLICE statements, then switch them all in one small request
+    (drop, then MOVE staging to the real name). Until the switch the old graphs are served
+    (queries of the union may also see staged statements); if the upload fails, the staging
+    graphs are dropped and nothing else changed."""
+    by_graph, count = _statements(local, remote.default_graph)
+    timeout = max(remote.timeout, PUSH_TIMEOUT)
+    leftovers = stale_graphs(remote, STAGING)
+    if leftovers:  # from an earlier push that did not finish
+        remote.update(" ;\n".join(_drop(g) for g in leftovers), timeout=timeout)
+    targets = sorted(by_graph, key=lambda g: (g is not None, g or ""))
+    token = uuid.uuid4().hex[:12]
+    staging = {g: f"{STAGING}{token}/{i}" for i, g in enumerate(targets)}
+    try:
+        for g in targets:
+            lines = by_graph[g]
+            for i in range(0, len(lines), INSERT_SLICE):
+                remote.update(_insert(staging[g], lines[i : i + INSERT_SLICE]), timeout=timeout)
+    except KgError:
+        with contextlib.suppress(KgError):
+            remote.update(" ;\n".join(_drop(s) for s in staging.values()), timeout=timeout)
+        raise
+    drops = set(targets) | (set(stale) if replace else set())
+    if remote.default_graph is None:
+        drops.add(None)
+    switch = [_drop(g) for g in sorted(drops, key=lambda g: (g is not None, g or ""))]
+    for g in targets:
+        target = "DEFAULT" if g is None else f"GRAPH <{g}>"
+        switch.append(f"MOVE SILENT GRAPH <{staging[g]}> TO {target}")
+    remote.update(" ;\n".join(switch), timeout=timeout)
+    named = sum(1 for g in targets if g is not None and g != remote.default_graph)
+    return named, count

@@ -26,7 +26,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +125,9 @@ class RemoteStore(Store):
     user: str | None = None
     password: str | None = None
     timeout: float = DEFAULT_TIMEOUT
+    #: Where kg's default graph (ontology, code lists) lives on servers without a plain
+    #: default graph (Virtuoso); None: the server's default graph.
+    default_graph: str | None = None
 
     def __post_init__(self) -> None:
         check_url(self.endpoint, "--endpoint")
@@ -137,6 +140,8 @@ class RemoteStore(Store):
             check_url(self.graph_store, "--graph-store")
         if self.timeout <= 0:
             raise UsageError("--timeout must be more than 0 seconds")
+        if self.default_graph is not None:
+            check_url(self.default_graph, "--default-graph")
 
     # --- queries -----------------------------------------------------------------------------
 
@@ -363,6 +368,7 @@ def remote_from_options(
     update_endpoint: str | None = None,
     graph_store: str | None = None,
     timeout: float | None = None,
+    default_graph: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> RemoteStore:
     """A :class:`RemoteStore` from CLI options, with the user name and password from
@@ -378,11 +384,5 @@ def remote_from_options(
         user=env.get("KG_ENDPOINT_USER") or None,
         password=env.get("KG_ENDPOINT_PASSWORD"),
         timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+        default_graph=default_graph,
     )
-
-
-def graphs_of(quads: Iterable[Any]) -> list[str]:
-    """The named graphs in ``quads`` (pyoxigraph quads), sorted."""
-    import pyoxigraph as ox
-
-    return sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})

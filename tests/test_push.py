@@ -3,6 +3,7 @@ package, `oxigraph serve` on a loopback port), compared with the local build."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -20,7 +21,7 @@ from kg.case import find
 from kg.cli import cli
 from kg.errors import KgError
 from kg.network import view
-from kg.push import push, update_text
+from kg.push import STAGING, push, stale_graphs, update_text
 from kg.queries import load_queries, run_query
 from kg.remote import RemoteStore
 from kg.render import render_html
@@ -88,12 +89,36 @@ class Oxigraph:
             self.process.wait()
 
 
-@pytest.fixture(scope="module")
-def pushed(real_build, tmp_path_factory) -> Iterator[tuple[LocalStore, RemoteStore]]:
+SERVERS = [
+    "oxigraph",
+    "oxigraph-staged",
+    pytest.param("virtuoso", marks=pytest.mark.virtuoso),
+]
+
+
+@pytest.fixture(scope="module", params=SERVERS)
+def pushed(request, real_build, tmp_path_factory) -> Iterator[tuple[LocalStore, RemoteStore]]:
+    """The real build pushed to Oxigraph (in one request, or staged) or, when
+    KG_VIRTUOSO_ENDPOINT names one, to Virtuoso (staged, kg's default graph in the named graph
+    KG_VIRTUOSO_DEFAULT_GRAPH)."""
+    local = open_store(real_build.build_dir)
+    if request.param == "virtuoso":
+        endpoint = os.environ.get("KG_VIRTUOSO_ENDPOINT")
+        if not endpoint:
+            pytest.skip("set KG_VIRTUOSO_ENDPOINT to run against Virtuoso (see README)")
+        remote = RemoteStore(
+            endpoint,
+            timeout=300,
+            default_graph=os.environ.get(
+                "KG_VIRTUOSO_DEFAULT_GRAPH", "https://w3id.org/kg-sociaal/id/graph/kg"
+            ),
+        )
+        push(local, remote, replace=True, staged=True)
+        yield local, remote
+        return
     server = Oxigraph(tmp_path_factory.mktemp("oxigraph"))
     remote = RemoteStore(server.endpoint)
-    local = open_store(real_build.build_dir)
-    push(local, remote)
+    push(local, remote, staged=request.param == "oxigraph-staged")
     yield local, remote
     server.stop()
 
@@ -147,8 +172,15 @@ def test_push_is_idempotent_and_replace_removes_the_rest(real_build, tmp_path) -
         remote.load(b'<https://example.org/a> <https://example.org/b> "1" .', "nt", graph=other)
         push(local, remote)  # other graphs stay
         assert total() == count + 1
-        push(local, remote, replace=True)  # exactly the build
-        assert total() == count
+        push(local, remote, replace=True)  # kg's graphs are exactly the build's; others stay
+        assert total() == count + 1
+        stale = "https://w3id.org/kg-sociaal/id/source/withdrawn"
+        remote.load(b'<https://example.org/a> <https://example.org/b> "2" .', "nt", graph=stale)
+        push(local, remote, staged=True)  # without --replace a withdrawn kg graph stays
+        assert total() == count + 2
+        push(local, remote, replace=True, staged=True)
+        assert total() == count + 1
+        assert stale_graphs(remote, STAGING) == []  # no staging graph left behind
     finally:
         server.stop()
 
