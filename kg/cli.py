@@ -827,7 +827,8 @@ def _param_values(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
     default="betweenness",
     show_default=True,
     help="degree: programmes or partners; betweenness: share of shortest paths through a "
-    "node; bridging: number of domains spanned.",
+    "node; bridging: domains a partner connects through different programmes (for a "
+    "programme: the domains it is filed under).",
 )
 @click.option(
     "--by",
@@ -868,7 +869,8 @@ def network(
 
     The partner network links each programme to the organisations and municipalities
     that take part in it. Domains (health, welfare, sport, work and income, ...) are those
-    the programmes are filed under; a partner spans the domains of its programmes.
+    the programmes are filed under. A partner connects two domains when it works in one
+    through one programme (or its own domains) and in the other through another.
 
     
     Example:
