@@ -450,6 +450,15 @@ def _emit(content: str | bytes, output: Path | None) -> None:
         click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
 
 
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="nl",
+    show_default=True,
+    help="Language of the labels.",
+)
+
+
 queries_dir_option = click.option(
     "--queries-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -535,13 +544,7 @@ def query_show(ctx: Context, name: str, queries_dir: Path | None) -> None:
     help="A parameter value; repeat for more. 'kg query show NAME' lists the parameters.",
 )
 @table_format_option
-@click.option(
-    "--lang",
-    type=click.Choice(["nl", "en"]),
-    default="nl",
-    show_default=True,
-    help="Language of the labels in the results.",
-)
+@lang_option
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows.")
 @output_option
 @build_dir_option
@@ -609,9 +612,7 @@ def query_run(
     show_default=True,
     help="table: for reading; json: for tools; md: for a memo.",
 )
-@click.option(
-    "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language."
-)
+@lang_option
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N items per list.")
 @click.option("--list", "list_known", is_flag=True, help="List the target groups and themes.")
 @output_option
@@ -662,15 +663,6 @@ def case(
             raise KgError("--municipality is required (or use --list)")
         answer = find(store, municipality, target_groups, themes, lang=lang, limit=limit)
     _emit(render_answer(answer, fmt), output)
-
-
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["nl", "en"]),
-    default="nl",
-    show_default=True,
-    help="Language of the labels.",
-)
 
 
 @cli.command()
