@@ -32,7 +32,7 @@ from rdflib import URIRef
 from kg.errors import UsageError
 from kg.namespaces import KG, PREFIXES, curie, sparql_prefixes
 from kg.resolve import Candidate, pick, unqualified_names
-from kg.store import LABEL_PROPERTIES, Store, check_language
+from kg.store import LABEL_PROPERTIES, Store, check_language, language_rank
 from kg.tables import Resource
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def _kind_of_class(store: Store) -> dict[str, Kind]:
 
 def _pick_language(values: list[tuple[str, str]], lang: str) -> tuple[str, str]:
     """``(text, language)`` in ``lang``, else without a tag, else Dutch, else any; or empty."""
-    ranked = sorted(values, key=lambda v: ({lang: 0, "": 1, "nl": 2}.get(v[1], 3), v[0]))
+    ranked = sorted(values, key=lambda v: (language_rank(v[1], lang), v[0]))
     return ranked[0] if ranked else ("", "")
 
 

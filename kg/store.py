@@ -54,6 +54,12 @@ def check_language(lang: str) -> None:
         raise UsageError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
 
 
+def language_rank(language: str, lang: str) -> int:
+    """How well a text tagged ``language`` ("" for none) serves a reader of ``lang``: the
+    language asked for first, then untagged, then Dutch, then any other."""
+    return 0 if language == lang else 1 if not language else 2 if language == "nl" else 3
+
+
 # IRIs that can be written between angle brackets in SPARQL as they are (RDF 1.1 IRIREF).
 _SAFE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 _LABEL_BATCH = 400
@@ -123,11 +129,11 @@ class Store(ABC):
             )
             for s, p, label in self.select(sparql):
                 assert isinstance(label, rdflib.Literal)
-                language = label.language or ""
-                rank_lang = (
-                    0 if language == lang else 1 if not language else 2 if language == "nl" else 3
+                key = (
+                    language_rank(label.language or "", lang),
+                    LABEL_PROPERTIES.index(str(p)),
+                    str(label),
                 )
-                key = (rank_lang, LABEL_PROPERTIES.index(str(p)), str(label))
                 if str(s) not in best or key < best[str(s)][0]:
                     best[str(s)] = (key, str(label))
         return {iri: label for iri, (_, label) in best.items()}
