@@ -174,6 +174,7 @@ class RemoteStore(Store):
         return answer
 
     def _fault(self, exc: Exception, where: str) -> RemoteError:
+        """SPARQLWrapper's exceptions for HTTP errors, worded as every other HTTP fault."""
         from SPARQLWrapper.SPARQLExceptions import (
             EndPointInternalError,
             EndPointNotFound,
@@ -181,20 +182,11 @@ class RemoteStore(Store):
             Unauthorized,
         )
 
-        if isinstance(exc, Unauthorized):
-            return RemoteError(
-                f"{where} refused the credentials (HTTP 401); set "
-                "KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD"
-            )
-        if isinstance(exc, EndPointNotFound):
-            return RemoteError(f"{where} has no SPARQL endpoint there (HTTP 404)")
-        if isinstance(exc, EndPointInternalError):
-            return RemoteError(
-                f"{where} failed with a server error (HTTP 500): {_first_line(str(exc))}"
-            )
-        if isinstance(exc, QueryBadFormed):
-            return RemoteError(f"{where} rejected the query (HTTP 400): {_first_line(str(exc))}")
-        return _network_fault(exc, where, self.timeout)
+        codes: dict[type, int] = {Unauthorized: 401, EndPointNotFound: 404, QueryBadFormed: 400}
+        code = codes.get(type(exc), 500 if isinstance(exc, EndPointInternalError) else 0)
+        if not code:
+            return _network_fault(exc, where, self.timeout)
+        return _http_fault(code, where, _first_line(_response_body(str(exc))))
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         answer = self._results(sparql, bindings)
@@ -324,17 +316,37 @@ def _term(value: Any) -> Node | None:
     raise ValueError(f"unknown term type {kind!r}")
 
 
+def _response_body(message: str) -> str:
+    """The server's body from a SPARQLWrapper message ("...\\n\\nResponse:\\nb'<body>'")."""
+    import ast
+
+    body = message.split("Response:", 1)[1].strip() if "Response:" in message else message
+    if body[:2] in ("b'", 'b"'):
+        try:
+            return bytes(ast.literal_eval(body)).decode("utf-8", "replace")
+        except (ValueError, SyntaxError):
+            pass
+    return body
+
+
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return (lines[0][:200] if lines else "no details").rstrip(".")
 
 
 def _http_fault(code: int, where: str, detail: str) -> RemoteError:
-    if code in (401, 403):
+    if code == 401:
         return RemoteError(
-            f"{where} refused the request (HTTP {code}); check KG_ENDPOINT_USER and "
+            f"{where} refused the credentials (HTTP 401); set KG_ENDPOINT_USER and "
             "KG_ENDPOINT_PASSWORD"
         )
+    if code == 403:
+        return RemoteError(
+            f"{where} refused the request (HTTP 403); check KG_ENDPOINT_USER and "
+            "KG_ENDPOINT_PASSWORD"
+        )
+    if code == 404:
+        return RemoteError(f"{where} has no SPARQL endpoint there (HTTP 404)")
     if code >= 500:
         return RemoteError(f"{where} failed with a server error (HTTP {code}): {detail}")
     return RemoteError(f"{where} rejected the request (HTTP {code}): {detail}")

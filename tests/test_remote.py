@@ -137,7 +137,7 @@ FAULTS = [
     # (what the server does: status, body, delay), the message
     ((401, b"", 0), "refused the credentials (HTTP 401)"),
     ((403, b"forbidden", 0), "refused the request (HTTP 403)"),
-    ((500, b"disk full\nmore", 0), "failed with a server error (HTTP 500)"),
+    ((500, b"disk full\nmore", 0), "failed with a server error (HTTP 500): disk full"),
     ((503, b"maintenance", 0), "failed with a server error (HTTP 503): maintenance"),
     ((200, b"<html>not json</html>", 0), "not SPARQL JSON results"),
     ((200, b'{"rows": []}', 0), "JSON that is not SPARQL results"),
