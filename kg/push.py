@@ -84,34 +84,52 @@ def _drop(graph: str | None) -> str:
     return "DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>"
 
 
+def _order(graph: str | None) -> tuple[bool, str]:
+    """The default graph first, then named graphs by name."""
+    return (graph is not None, graph or "")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a push sends: the statements per target graph, and the graphs to drop first."""
+
+    by_graph: dict[str | None, list[str]]
+    count: int
+    targets: list[str | None]  # sorted by _order
+    drops: list[str | None]  # sorted by _order
+    named: int  # named graphs of the build (not counting the default graph's stand-in)
+
+
+def _plan(local: LocalStore, default_graph: str | None, stale: Iterable[str]) -> _Plan:
+    by_graph, count = _statements(local, default_graph)
+    targets = sorted(by_graph, key=_order)
+    drops: set[str | None] = set(targets) | set(stale)
+    if default_graph is None:
+        drops.add(None)
+    named = sum(1 for g in targets if g is not None and g != default_graph)
+    return _Plan(by_graph, count, targets, sorted(drops, key=_order), named)
+
+
+def _slices(lines: list[str]) -> list[list[str]]:
+    """Some servers refuse one INSERT DATA of thousands of statements."""
+    return [lines[i : i + INSERT_SLICE] for i in range(0, len(lines), INSERT_SLICE)]
+
+
 def update_text(
-    local: LocalStore,
-    *,
-    replace: bool = False,
-    stale: Iterable[str] = (),
-    default_graph: str | None = None,
+    local: LocalStore, *, stale: Iterable[str] = (), default_graph: str | None = None
 ) -> tuple[str, int, int]:
     """The one SPARQL Update that pushes ``local``: ``(text, named graphs, quads)``.
 
-    Each graph of the build is dropped and inserted; with ``replace``, the ``stale`` graphs
-    (kg graphs on the server that the build no longer has) are dropped too. The build's default
-    graph goes to the server's default graph, or to the named graph ``default_graph`` for
-    servers without a plain default graph (Virtuoso). Graphs and statements are sorted, so the
-    same build gives the same request."""
-    by_graph, count = _statements(local, default_graph)
-    targets = sorted(by_graph, key=lambda g: (g is not None, g or ""))
-    drops = set(targets) | (set(stale) if replace else set())
-    if default_graph is None:
-        drops.add(None)
-    parts = [_drop(g) for g in sorted(drops, key=lambda g: (g is not None, g or ""))]
-    # In slices: some servers refuse one INSERT DATA of thousands of statements.
-    for g in targets:
-        lines = by_graph[g]
-        parts += [
-            _insert(g, lines[i : i + INSERT_SLICE]) for i in range(0, len(lines), INSERT_SLICE)
-        ]
-    named = sum(1 for g in targets if g is not None and g != default_graph)
-    return " ;\n".join(parts) + "\n", named, count
+    Each graph of the build is dropped and inserted, and so are the ``stale`` graphs (kg
+    graphs on the server that the build no longer has; only with --replace). The build's
+    default graph goes to the server's default graph, or to the named graph ``default_graph``
+    for servers without a plain default graph (Virtuoso). Graphs and statements are sorted, so
+    the same build gives the same request."""
+    plan = _plan(local, default_graph, stale)
+    parts = [_drop(g) for g in plan.drops]
+    for g in plan.targets:
+        parts += [_insert(g, part) for part in _slices(plan.by_graph[g])]
+    return " ;\n".join(parts) + "\n", plan.named, plan.count
 
 
 def stale_graphs(remote: RemoteStore, prefix: str = KG_GRAPHS) -> list[str]:
@@ -129,49 +147,39 @@ def push(
     """Send ``local`` (an opened build) to ``remote``: in one request, or ``staged``."""
     start = time.perf_counter()
     stale = stale_graphs(remote) if replace else []
+    timeout = max(remote.timeout, PUSH_TIMEOUT)
     if staged:
-        graphs, quads = _push_staged(local, remote, replace=replace, stale=stale)
+        plan = _plan(local, remote.default_graph, stale)
+        _push_staged(plan, remote, timeout)
+        graphs, quads = plan.named, plan.count
     else:
-        text, graphs, quads = update_text(
-            local, replace=replace, stale=stale, default_graph=remote.default_graph
-        )
-        remote.update(text, timeout=max(remote.timeout, PUSH_TIMEOUT))
+        text, graphs, quads = update_text(local, stale=stale, default_graph=remote.default_graph)
+        remote.update(text, timeout=timeout)
     seconds = time.perf_counter() - start
     return PushResult(public_url(remote.endpoint), graphs, quads, replace, staged, seconds)
 
 
-def _push_staged(
-    local: LocalStore, remote: RemoteStore, *, replace: bool, stale: list[str]
-) -> tuple[int, int]:
+def _push_staged(plan: _Plan, remote: RemoteStore, timeout: float) -> None:
     """For servers that refuse one large request (Virtuoso): upload each graph to a staging
     graph in requests of INSERT_SLICE statements, then switch them all in one small request
     (drop, then MOVE staging to the real name). Until the switch the old graphs are served
     (queries of the union may also see staged statements); if the upload fails, the staging
     graphs are dropped and nothing else changed."""
-    by_graph, count = _statements(local, remote.default_graph)
-    timeout = max(remote.timeout, PUSH_TIMEOUT)
     leftovers = stale_graphs(remote, STAGING)
     if leftovers:  # from an earlier push that did not finish
         remote.update(" ;\n".join(_drop(g) for g in leftovers), timeout=timeout)
-    targets = sorted(by_graph, key=lambda g: (g is not None, g or ""))
     token = uuid.uuid4().hex[:12]
-    staging = {g: f"{STAGING}{token}/{i}" for i, g in enumerate(targets)}
+    staging = {g: f"{STAGING}{token}/{i}" for i, g in enumerate(plan.targets)}
     try:
-        for g in targets:
-            lines = by_graph[g]
-            for i in range(0, len(lines), INSERT_SLICE):
-                remote.update(_insert(staging[g], lines[i : i + INSERT_SLICE]), timeout=timeout)
+        for g in plan.targets:
+            for part in _slices(plan.by_graph[g]):
+                remote.update(_insert(staging[g], part), timeout=timeout)
     except KgError:
         with contextlib.suppress(KgError):
             remote.update(" ;\n".join(_drop(s) for s in staging.values()), timeout=timeout)
         raise
-    drops = set(targets) | (set(stale) if replace else set())
-    if remote.default_graph is None:
-        drops.add(None)
-    switch = [_drop(g) for g in sorted(drops, key=lambda g: (g is not None, g or ""))]
-    for g in targets:
+    switch = [_drop(g) for g in plan.drops]
+    for g in plan.targets:
         target = "DEFAULT" if g is None else f"GRAPH <{g}>"
         switch.append(f"MOVE SILENT GRAPH <{staging[g]}> TO {target}")
     remote.update(" ;\n".join(switch), timeout=timeout)
-    named = sum(1 for g in targets if g is not None and g != remote.default_graph)
-    return named, count

@@ -210,7 +210,7 @@ def test_a_server_killed_mid_push_keeps_the_old_graph(real_build, tmp_path) -> N
         before = remote.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
 
         big = _big_store()
-        text, _, quads = update_text(big, replace=True)
+        text, _, quads = update_text(big)
         assert quads == 300_000 and len(text) > 20_000_000
         failure: list[BaseException] = []
 
