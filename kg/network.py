@@ -32,7 +32,7 @@ from rdflib import URIRef
 from kg.errors import UsageError
 from kg.namespaces import KG, PREFIXES, curie, sparql_prefixes
 from kg.resolve import Candidate, pick, unqualified_names
-from kg.store import LABEL_PROPERTIES, Store, check_language, language_rank
+from kg.store import LABEL_PROPERTIES, Store, best_labels, check_language, language_rank
 from kg.tables import Resource
 
 if TYPE_CHECKING:
@@ -255,23 +255,31 @@ def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
         key = link(partner, approach, role or CV + "hasParticipant", g)
         if key is not None:
             roles.add(key)
+    schemes: dict[str, set[str]] = defaultdict(set)
+    for concept, scheme in _rows(store, "SELECT ?c ?s WHERE { ?c skos:inScheme ?s }"):
+        schemes[concept].add(scheme)
     # Vocabulary entries nothing links to (partner roles, unused terms) are not actors; the
     # policy domains stay, so that domains nobody connects show as gaps.
     linked = {a for a, _, _ in links} | {b for _, b, _ in links}
-    domains = {c for (c,) in _rows(store, f"SELECT ?c WHERE {{ ?c skos:inScheme <{DOMAINS}> }}")}
     for iri in [i for i, k in kinds.items() if k.key == "concept" and i not in linked]:
-        if iri not in domains:
+        if DOMAINS not in schemes.get(iri, ()):
             del kinds[iri]
 
     # Every name a node goes by (labels in any language, codes, its area's names), for
-    # --focus and for the page's search.
+    # --focus and for the page's search; the node's own labels give its display label.
     names: dict[str, set[str]] = defaultdict(set)
+    own_labels: list[tuple[str, str, str, str]] = []
     properties = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, DCT + "identifier"))
-    name_query = f"SELECT ?r ?name WHERE {{ VALUES ?p {{ {properties} }} ?r ?p ?name }}"
-    for r, name in _rows(store, name_query):
+    name_query = (
+        f"SELECT ?r ?p ?name (LANG(?name) AS ?l) WHERE {{ VALUES ?p {{ {properties} }} "
+        "?r ?p ?name FILTER(isLiteral(?name)) }"
+    )
+    for r, p, name, language in _rows(store, name_query):
         n = fold.get(r, r)
         if n in kinds:
             names[n].add(name)
+            if r in kinds and p in LABEL_PROPERTIES:
+                own_labels.append((r, p, name, language or ""))
 
     descriptions: dict[str, list[tuple[str, str]]] = defaultdict(list)
     description_query = (
@@ -282,15 +290,11 @@ def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
             descriptions[x].append((text, language or ""))
 
     sources = {g for gs in links.values() for g in gs} | {s for ss in derived.values() for s in ss}
-    labels = store.labels(set(kinds) | {p for (_, _, p) in links} | sources, lang)
+    labels = store.labels({p for (_, _, p) in links} | sources, lang)
+    labels.update(best_labels(own_labels, lang))
     pages = {
         s: page for s, page in _rows(store, "SELECT ?s ?p WHERE { ?s a kg:Source ; foaf:page ?p }")
     }
-    schemes: dict[str, set[str]] = defaultdict(set)
-    for concept, scheme in _rows(store, "SELECT ?c ?s WHERE { ?c skos:inScheme ?s }"):
-        if concept in kinds:
-            schemes[concept].add(scheme)
-
     graph = nx.MultiDiGraph(lang=lang)
     graph.graph["sources"] = {s: (labels.get(s, curie(s)), pages.get(s)) for s in sorted(sources)}
     graph.graph["folded"] = fold

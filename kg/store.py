@@ -60,6 +60,17 @@ def language_rank(language: str, lang: str) -> int:
     return 0 if language == lang else 1 if not language else 2 if language == "nl" else 3
 
 
+def best_labels(rows: Iterable[tuple[str, str, str, str]], lang: str) -> dict[str, str]:
+    """``{resource: label}`` from ``(resource, property, text, language)`` rows whose property
+    is one of LABEL_PROPERTIES, ranked as :meth:`Store.labels` says."""
+    best: dict[str, tuple[tuple[int, int, str], str]] = {}
+    for s, p, text, language in rows:
+        key = (language_rank(language, lang), LABEL_PROPERTIES.index(p), text)
+        if s not in best or key < best[s][0]:
+            best[s] = (key, text)
+    return {iri: label for iri, (_, label) in best.items()}
+
+
 # IRIs that can be written between angle brackets in SPARQL as they are (RDF 1.1 IRIREF).
 _SAFE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 _LABEL_BATCH = 400
@@ -119,7 +130,7 @@ class Store(ABC):
         ``altLabel``). Ties go to the alphabetically first label, so output is stable.
         """
         wanted = sorted({iri for iri in iris if _SAFE_IRI.fullmatch(iri)})
-        best: dict[str, tuple[tuple[int, int, str], str]] = {}
+        rows: list[tuple[str, str, str, str]] = []
         for start in range(0, len(wanted), _LABEL_BATCH):
             values = " ".join(f"<{iri}>" for iri in wanted[start : start + _LABEL_BATCH])
             sparql = (
@@ -129,14 +140,8 @@ class Store(ABC):
             )
             for s, p, label in self.select(sparql):
                 assert isinstance(label, rdflib.Literal)
-                key = (
-                    language_rank(label.language or "", lang),
-                    LABEL_PROPERTIES.index(str(p)),
-                    str(label),
-                )
-                if str(s) not in best or key < best[str(s)][0]:
-                    best[str(s)] = (key, str(label))
-        return {iri: label for iri, (_, label) in best.items()}
+                rows.append((str(s), str(p), str(label), label.language or ""))
+        return best_labels(rows, lang)
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store (no-op where nothing is held)."""
