@@ -113,7 +113,6 @@ class Server:
 
     endpoint: str | None
     update_endpoint: str | None
-    graph_store: str | None
     timeout: float | None
     default_graph: str | None = None
 
@@ -124,69 +123,76 @@ class Server:
         return remote_from_options(
             self.endpoint,
             update_endpoint=self.update_endpoint,
-            graph_store=self.graph_store,
             timeout=self.timeout,
             default_graph=self.default_graph,
         )
 
 
-def server_options(func: F) -> F:
-    """--endpoint and friends (each also from the environment); passes ``server``."""
+def _server_options(*, write: bool) -> Callable[[F], F]:
+    """--endpoint and --timeout (each also from the environment), and for ``write`` (kg push)
+    --update-endpoint and --default-graph; passes ``server``."""
     options = [
         click.option(
             "--endpoint",
             envvar="KG_ENDPOINT",
             metavar="URL",
-            help="Read the graph from this SPARQL endpoint instead of the local build "
-            "(env KG_ENDPOINT; user and password from KG_ENDPOINT_USER and "
+            help=(
+                "The SPARQL endpoint of the server to publish to"
+                if write
+                else "Read the graph from this SPARQL endpoint instead of the local build"
+            )
+            + " (env KG_ENDPOINT; user and password from KG_ENDPOINT_USER and "
             "KG_ENDPOINT_PASSWORD).",
-        ),
-        click.option(
-            "--update-endpoint",
-            envvar="KG_UPDATE_ENDPOINT",
-            metavar="URL",
-            help="The server's SPARQL Update URL (env KG_UPDATE_ENDPOINT; default: .../update "
-            "beside a .../query endpoint, else the endpoint itself).",
-        ),
-        click.option(
-            "--graph-store",
-            envvar="KG_GRAPH_STORE",
-            metavar="URL",
-            help="The server's Graph Store Protocol URL (env KG_GRAPH_STORE; default: "
-            ".../store beside a .../query endpoint).",
         ),
         click.option(
             "--timeout",
             envvar="KG_TIMEOUT",
             type=click.FloatRange(min=0, min_open=True),
             default=None,
-            help="Seconds to wait for the server (env KG_TIMEOUT; default 60).",
-        ),
-        click.option(
-            "--default-graph",
-            envvar="KG_DEFAULT_GRAPH",
-            metavar="IRI",
-            help="For servers without a plain default graph (Virtuoso): the named graph that "
-            "holds kg's ontology and code lists (env KG_DEFAULT_GRAPH).",
+            help="Seconds to wait for the server (env KG_TIMEOUT; default "
+            + ("60, and at least 30 minutes for the push itself)." if write else "60)."),
         ),
     ]
+    if write:
+        options += [
+            click.option(
+                "--update-endpoint",
+                envvar="KG_UPDATE_ENDPOINT",
+                metavar="URL",
+                help="The server's SPARQL Update URL (env KG_UPDATE_ENDPOINT; default: "
+                ".../update beside a .../query endpoint, else the endpoint itself).",
+            ),
+            click.option(
+                "--default-graph",
+                envvar="KG_DEFAULT_GRAPH",
+                metavar="IRI",
+                help="For servers without a plain default graph (Virtuoso): the named graph "
+                "for kg's ontology and code lists (env KG_DEFAULT_GRAPH).",
+            ),
+        ]
 
-    @functools.wraps(func)
-    def wrapper(
-        *args: Any,
-        endpoint: str | None,
-        update_endpoint: str | None,
-        graph_store: str | None,
-        timeout: float | None,
-        default_graph: str | None,
-        **kwargs: Any,
-    ) -> Any:
-        server = Server(endpoint or None, update_endpoint, graph_store, timeout, default_graph)
-        return func(*args, server=server, **kwargs)
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(
+            *args: Any,
+            endpoint: str | None,
+            timeout: float | None,
+            update_endpoint: str | None = None,
+            default_graph: str | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            server = Server(endpoint or None, update_endpoint, timeout, default_graph)
+            return func(*args, server=server, **kwargs)
 
-    for option in reversed(options):
-        wrapper = option(wrapper)
-    return wrapper  # type: ignore[return-value]
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+server_options = _server_options(write=False)
+push_server_options = _server_options(write=True)
 
 
 @contextlib.contextmanager
@@ -385,7 +391,7 @@ def export(
     "small requests, then switch in one.",
 )
 @build_dir_option
-@server_options
+@push_server_options
 @pass_ctx
 @handle_errors
 def push(ctx: Context, replace: bool, staged: bool, build_dir: Path | None, server: Server) -> None:

@@ -137,7 +137,7 @@ class RemoteStore(Store):
         if self.graph_store is None and self.endpoint.rstrip("/").endswith("/query"):
             self.graph_store = _sibling(self.endpoint, "store")
         if self.graph_store is not None:
-            check_url(self.graph_store, "--graph-store")
+            check_url(self.graph_store, "graph_store")
         if self.timeout <= 0:
             raise UsageError("--timeout must be more than 0 seconds")
         if self.default_graph is not None:
@@ -239,7 +239,7 @@ class RemoteStore(Store):
     def load(self, data: bytes, fmt: str, graph: str | None = None) -> None:
         """Add RDF to ``graph`` (or the default graph) with a Graph Store Protocol POST."""
         if self.graph_store is None:
-            raise UsageError("loading needs --graph-store (the server's Graph Store URL)")
+            raise UsageError("loading needs graph_store, the server's Graph Store Protocol URL")
         if fmt not in RDF_FORMATS:
             raise UsageError(f"unknown RDF format {fmt!r}")
         target = "graph=" + urllib.parse.quote(graph, safe="") if graph else "default"
@@ -378,7 +378,6 @@ def remote_from_options(
     endpoint: str,
     *,
     update_endpoint: str | None = None,
-    graph_store: str | None = None,
     timeout: float | None = None,
     default_graph: str | None = None,
     environ: Mapping[str, str] | None = None,
@@ -392,7 +391,6 @@ def remote_from_options(
     return RemoteStore(
         endpoint,
         update_endpoint=update_endpoint,
-        graph_store=graph_store,
         user=env.get("KG_ENDPOINT_USER") or None,
         password=env.get("KG_ENDPOINT_PASSWORD"),
         timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
