@@ -10,7 +10,7 @@ documentation cannot drift from the code.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,15 +135,19 @@ SELECT ?approach ?level ?where ?source ?municipality WHERE {
   ?approach a/rdfs:subClassOf* kg:Approach .
 }"""
 
-# Approaches that share a concept (target group or theme) with the case, directly or through
-# skos:broader in either direction.
+# What each approach is for (target groups, themes). Which of these concepts match a case's
+# (the same, or broader or narrower along skos:broader) is worked out in Python from _BROADER:
+# the code lists are small, and servers disagree on "skos:broader*" between bound ends
+# (Virtuoso 7.2 drops matches).
 _SHARES = """
-SELECT ?approach ?property ?concept ?source ?asked WHERE {
+SELECT ?approach ?property ?concept ?source WHERE {
   VALUES ?property { dct:audience cv:thematicArea }
   GRAPH ?source { ?approach ?property ?concept }
-  { ?concept skos:broader* ?asked } UNION { ?asked skos:broader+ ?concept }
   ?approach a/rdfs:subClassOf* kg:Approach .
 }"""
+
+_BROADER = """
+SELECT ?narrower ?broader WHERE { ?narrower skos:broader ?broader }"""
 
 # Where each approach runs: its places, or else the municipalities that take part.
 _PLACES = """
@@ -177,9 +181,8 @@ SELECT ?approach ?relation ?via ?instrument ?source WHERE {
 }"""
 
 _INSTRUMENT_CONCEPTS = """
-SELECT ?instrument ?concept ?source ?asked WHERE {
+SELECT ?instrument ?concept ?source WHERE {
   GRAPH ?source { ?instrument cv:thematicArea|dct:audience ?concept }
-  { ?concept skos:broader* ?asked } UNION { ?asked skos:broader+ ?concept }
   ?instrument a/rdfs:subClassOf* kg:PolicyInstrument .
 }"""
 
@@ -203,8 +206,14 @@ SELECT ?source ?title WHERE { ?source a kg:Source ; dct:title ?title }"""
 
 
 def _rows(store: Store, sparql: str, **bindings: URIRef) -> list[dict[str, str]]:
+    """The rows as dicts, distinct and sorted: reasons are added in row order, and servers
+    return rows in different orders (and some, such as Virtuoso, repeat them)."""
     result = store.select(sparql_prefixes() + sparql, bindings or None)
-    return [{k: str(v) for k, v in row.items() if v is not None} for row in result.dicts()]
+    rows = {
+        tuple(sorted((k, str(v)) for k, v in row.items() if v is not None))
+        for row in result.dicts()
+    }
+    return [dict(row) for row in sorted(rows)]
 
 
 # --- wording ---------------------------------------------------------------------------------
@@ -332,12 +341,19 @@ class _Facts:
                 self.level[a], self.where[a] = level, row["where"]
         self.shares: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
         self.instrument_concepts: list[dict[str, str]] = []
-        for concept in asked:
-            for row in _rows(store, _SHARES, asked=URIRef(concept)):
-                fact = (row["property"], row["concept"], concept, row["source"])
-                self.shares[row["approach"]].append(fact)
-            for row in _rows(store, _INSTRUMENT_CONCEPTS, asked=URIRef(concept)):
-                self.instrument_concepts.append({**row, "asked": concept})
+        if asked:
+            related = _related_concepts(_rows(store, _BROADER))
+            shares = _rows(store, _SHARES)
+            named = _rows(store, _INSTRUMENT_CONCEPTS)
+            for concept in asked:
+                near = related(concept)
+                for row in shares:
+                    if row["concept"] in near:
+                        fact = (row["property"], row["concept"], concept, row["source"])
+                        self.shares[row["approach"]].append(fact)
+                for row in named:
+                    if row["concept"] in near:
+                        self.instrument_concepts.append({**row, "asked": concept})
         self.places: dict[str, set[str]] = defaultdict(set)
         for row in _rows(store, _PLACES):
             self.places[row["approach"]].add(row["place"])
@@ -349,6 +365,27 @@ class _Facts:
         wanted |= {r[k] for r in self.partners for k in ("partner", "role") if k in r}
         wanted |= {r[k] for r in self.links for k in ("instrument", "via")}
         self.labels = _Labels(store, lang, wanted)
+
+
+def _related_concepts(links: list[dict[str, str]]) -> Callable[[str], set[str]]:
+    """``related(concept)``: the concept, every narrower one and every broader one (following
+    skos:broader any number of steps either way)."""
+    up: dict[str, set[str]] = defaultdict(set)
+    down: dict[str, set[str]] = defaultdict(set)
+    for row in links:
+        up[row["narrower"]].add(row["broader"])
+        down[row["broader"]].add(row["narrower"])
+
+    def reach(start: str, step: dict[str, set[str]]) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for nxt in step[todo.pop()] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        return seen
+
+    return lambda concept: {concept} | reach(concept, up) | reach(concept, down)
 
 
 def _score_programmes(facts: _Facts, candidates: set[str]) -> list[Item]:

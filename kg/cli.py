@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from kg import __version__
-from kg.errors import KgError, ValidationFailed
+from kg.errors import KgError, UsageError, ValidationFailed
 from kg.paths import Paths
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -115,6 +115,7 @@ class Server:
     update_endpoint: str | None
     timeout: float | None
     default_graph: str | None = None
+    graph_store: str | None = None
 
     def remote(self) -> Any:
         from kg.remote import remote_from_options
@@ -125,12 +126,13 @@ class Server:
             update_endpoint=self.update_endpoint,
             timeout=self.timeout,
             default_graph=self.default_graph,
+            graph_store=self.graph_store,
         )
 
 
 def _server_options(*, write: bool) -> Callable[[F], F]:
     """--endpoint and --timeout (each also from the environment), and for ``write`` (kg push)
-    --update-endpoint and --default-graph; passes ``server``."""
+    --update-endpoint, --graph-store and --default-graph; passes ``server``."""
     options = [
         click.option(
             "--endpoint",
@@ -163,6 +165,14 @@ def _server_options(*, write: bool) -> Callable[[F], F]:
                 ".../update beside a .../query endpoint, else the endpoint itself).",
             ),
             click.option(
+                "--graph-store",
+                envvar="KG_GRAPH_STORE",
+                metavar="URL",
+                help="The server's Graph Store Protocol URL, used by --staged to upload each "
+                "graph in one HTTP PUT (env KG_GRAPH_STORE; default: .../store beside a "
+                ".../query endpoint, else uploads go through --update-endpoint).",
+            ),
+            click.option(
                 "--default-graph",
                 envvar="KG_DEFAULT_GRAPH",
                 metavar="IRI",
@@ -179,9 +189,12 @@ def _server_options(*, write: bool) -> Callable[[F], F]:
             timeout: float | None,
             update_endpoint: str | None = None,
             default_graph: str | None = None,
+            graph_store: str | None = None,
             **kwargs: Any,
         ) -> Any:
-            server = Server(endpoint or None, update_endpoint, timeout, default_graph)
+            server = Server(
+                endpoint or None, update_endpoint, timeout, default_graph, graph_store or None
+            )
             return func(*args, server=server, **kwargs)
 
         for option in reversed(options):
@@ -387,8 +400,8 @@ def export(
 @click.option(
     "--staged",
     is_flag=True,
-    help="For servers that refuse one large request (Virtuoso): upload to staging graphs in "
-    "small requests, then switch in one.",
+    help="For servers that refuse one large request (Virtuoso): upload to staging graphs "
+    "(one Graph Store PUT per graph, or else small updates), then switch in one request.",
 )
 @build_dir_option
 @push_server_options
@@ -402,18 +415,27 @@ def push(ctx: Context, replace: bool, staged: bool, build_dir: Path | None, serv
     stay. With --replace, kg graphs the build no longer has are removed too. The push is
     one SPARQL Update request, so a server that applies it as a transaction (Oxigraph does)
     never holds half a graph, and pushing the same build again changes nothing. With
-    --staged the upload takes many small requests and only the switch is one.
+    --staged each graph is uploaded to a staging graph first (through the Graph Store
+    Protocol when the server has one), and only the switch is one request.
 
     \b
-    Example:
+    Examples:
       kg push --endpoint http://127.0.0.1:7878/query
       KG_ENDPOINT=http://127.0.0.1:7878/query kg push --replace
+      kg push --staged --replace --endpoint http://127.0.0.1:8890/sparql \\
+        --graph-store http://127.0.0.1:8890/sparql-graph-crud \\
+        --default-graph https://w3id.org/kg-sociaal/id/graph/kg      # Virtuoso
     """
     from kg.push import push as run_push
     from kg.store import open_store
 
     if not server.endpoint:
         raise KgError("kg push needs --endpoint (or KG_ENDPOINT)")
+    source = click.get_current_context().get_parameter_source("graph_store")
+    if not staged and source == click.core.ParameterSource.COMMANDLINE:
+        raise UsageError(
+            "--graph-store is used only with --staged (a one-request push is an update)"
+        )
     paths = ctx.paths(build_dir)
     remote = server.remote()
     local = open_store(paths.build_dir)

@@ -179,14 +179,28 @@ def _rows(store: Store, sparql: str) -> list[tuple[str, ...]]:
 
 
 def _kind_of_class(store: Store) -> dict[str, Kind]:
-    """Every class (the kinds' classes and their subclasses) mapped to its kind."""
-    below: dict[str, set[str]] = defaultdict(set)
-    for sub, sup in _rows(store, "SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf+ ?sup }"):
-        below[sup].add(sub)
+    """Every class (the kinds' classes and their subclasses) mapped to its kind.
+
+    The direct subclass links are read and followed here, not with ``rdfs:subClassOf+``
+    between two variables, which some servers refuse (Virtuoso: "transitive start not
+    given")."""
+    direct: dict[str, set[str]] = defaultdict(set)
+    for sub, sup in _rows(store, "SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf ?sup }"):
+        direct[sup].add(sub)
+
+    def below(cls: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [cls]
+        while todo:
+            for sub in direct[todo.pop()] - seen:
+                seen.add(sub)
+                todo.append(sub)
+        return seen - {cls}
+
     mapping: dict[str, Kind] = {}
     for kind in KINDS:
         for cls in kind.classes:
-            for c in (cls, *sorted(below[cls])):
+            for c in (cls, *sorted(below(cls))):
                 mapping.setdefault(c, kind)
     return mapping
 

@@ -161,7 +161,8 @@ def push(
 
 def _push_staged(plan: _Plan, remote: RemoteStore, timeout: float) -> None:
     """For servers that refuse one large request (Virtuoso): upload each graph to a staging
-    graph in requests of INSERT_SLICE statements, then switch them all in one small request
+    graph (one Graph Store Protocol PUT per graph when the server has a graph store, else
+    SPARQL updates of INSERT_SLICE statements), then switch them all in one small request
     (drop, then MOVE staging to the real name). Until the switch the old graphs are served
     (queries of the union may also see staged statements); if the upload fails, the staging
     graphs are dropped and nothing else changed."""
@@ -172,6 +173,10 @@ def _push_staged(plan: _Plan, remote: RemoteStore, timeout: float) -> None:
     staging = {g: f"{STAGING}{token}/{i}" for i, g in enumerate(plan.targets)}
     try:
         for g in plan.targets:
+            if remote.graph_store is not None:
+                data = ("\n".join(plan.by_graph[g]) + "\n").encode("utf-8")
+                remote.load(data, "nt", staging[g], replace=True, timeout=timeout)
+                continue
             for part in _slices(plan.by_graph[g]):
                 remote.update(_insert(staging[g], part), timeout=timeout)
     except KgError:

@@ -137,7 +137,7 @@ class RemoteStore(Store):
         if self.graph_store is None and self.endpoint.rstrip("/").endswith("/query"):
             self.graph_store = _sibling(self.endpoint, "store")
         if self.graph_store is not None:
-            check_url(self.graph_store, "graph_store")
+            check_url(self.graph_store, "--graph-store")
         if self.timeout <= 0:
             raise UsageError("--timeout must be more than 0 seconds")
         if self.default_graph is not None:
@@ -236,8 +236,17 @@ class RemoteStore(Store):
             timeout=timeout,
         )
 
-    def load(self, data: bytes, fmt: str, graph: str | None = None) -> None:
-        """Add RDF to ``graph`` (or the default graph) with a Graph Store Protocol POST."""
+    def load(
+        self,
+        data: bytes,
+        fmt: str,
+        graph: str | None = None,
+        *,
+        replace: bool = False,
+        timeout: float | None = None,
+    ) -> None:
+        """Add RDF to ``graph`` (or the default graph) with a Graph Store Protocol POST, or
+        with ``replace`` make it the graph's whole content with a PUT."""
         if self.graph_store is None:
             raise UsageError("loading needs graph_store, the server's Graph Store Protocol URL")
         if fmt not in RDF_FORMATS:
@@ -247,7 +256,8 @@ class RemoteStore(Store):
             url = self.graph_store  # a whole dataset
         else:
             url = f"{self.graph_store}?{target}"
-        self._request(url, data, _MEDIA_TYPES[fmt])
+        method = "PUT" if replace else "POST"
+        self._request(url, data, _MEDIA_TYPES[fmt], method=method, timeout=timeout)
 
     def dump(self, fmt: str = "nq") -> bytes:
         raise UsageError("a remote store is not exported by kg; export the build (kg export)")
@@ -276,6 +286,7 @@ class RemoteStore(Store):
         *,
         accept: str | None = None,
         timeout: float | None = None,
+        method: str = "POST",
     ) -> bytes:
         headers = {"Content-Type": content_type}
         if accept:
@@ -283,7 +294,7 @@ class RemoteStore(Store):
         if self.user is not None:
             token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
             headers["Authorization"] = f"Basic {token}"
-        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
         where = public_url(url)
         seconds = timeout if timeout is not None else self.timeout
         try:
@@ -380,6 +391,7 @@ def remote_from_options(
     update_endpoint: str | None = None,
     timeout: float | None = None,
     default_graph: str | None = None,
+    graph_store: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> RemoteStore:
     """A :class:`RemoteStore` from CLI options, with the user name and password from
@@ -395,4 +407,5 @@ def remote_from_options(
         password=env.get("KG_ENDPOINT_PASSWORD"),
         timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
         default_graph=default_graph,
+        graph_store=graph_store,
     )

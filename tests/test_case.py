@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kg.case import find
+from kg.case import _related_concepts, find
 from kg.cli import cli
 from kg.errors import UsageError
 from kg.namespaces import ID
@@ -283,3 +283,25 @@ def test_every_point_has_a_reason(store) -> None:
         for item in answer[name]:
             assert item["reasons"] and len(item["reasons"]) == len(set(item["reasons"]))
             assert item["score"] <= 3 * len(item["reasons"])
+
+
+@pytest.mark.parametrize(
+    ("concept", "related"),
+    [
+        ("ouderen", {"ouderen", "kwetsbaren", "inwoners", "kwetsbare-ouderen"}),
+        ("kwetsbaren", {"kwetsbaren", "inwoners", "ouderen", "kwetsbare-ouderen", "jongeren"}),
+        ("jongeren", {"jongeren", "kwetsbaren", "inwoners"}),  # not the sibling ouderen
+        ("inwoners", {"inwoners", "kwetsbaren", "ouderen", "kwetsbare-ouderen", "jongeren"}),
+        ("los", {"los"}),  # in no hierarchy: only itself
+    ],
+)
+def test_related_concepts_follow_broader_both_ways_any_depth(concept, related) -> None:
+    """The case finder's concept matching (done in Python, not with skos:broader*): the
+    concept, everything narrower and everything broader, never a sibling."""
+    links = [
+        {"narrower": "kwetsbaren", "broader": "inwoners"},
+        {"narrower": "ouderen", "broader": "kwetsbaren"},
+        {"narrower": "jongeren", "broader": "kwetsbaren"},
+        {"narrower": "kwetsbare-ouderen", "broader": "ouderen"},
+    ]
+    assert _related_concepts(links)(concept) == related

@@ -91,7 +91,8 @@ class Oxigraph:
 
 SERVERS = [
     "oxigraph",
-    "oxigraph-staged",
+    "oxigraph-staged",  # staging graphs uploaded through the Graph Store Protocol
+    "oxigraph-staged-updates",  # ... or, with no graph store, through SPARQL updates
     pytest.param("virtuoso", marks=pytest.mark.virtuoso),
 ]
 
@@ -99,8 +100,8 @@ SERVERS = [
 @pytest.fixture(scope="module", params=SERVERS)
 def pushed(request, real_build, tmp_path_factory) -> Iterator[tuple[LocalStore, RemoteStore]]:
     """The real build pushed to Oxigraph (in one request, or staged) or, when
-    KG_VIRTUOSO_ENDPOINT names one, to Virtuoso (staged, kg's default graph in the named graph
-    KG_VIRTUOSO_DEFAULT_GRAPH)."""
+    KG_VIRTUOSO_ENDPOINT names one, to Virtuoso (staged through its graph store, kg's default
+    graph in the named graph KG_VIRTUOSO_DEFAULT_GRAPH)."""
     local = open_store(real_build.build_dir)
     if request.param == "virtuoso":
         endpoint = os.environ.get("KG_VIRTUOSO_ENDPOINT")
@@ -112,13 +113,17 @@ def pushed(request, real_build, tmp_path_factory) -> Iterator[tuple[LocalStore, 
             default_graph=os.environ.get(
                 "KG_VIRTUOSO_DEFAULT_GRAPH", "https://w3id.org/kg-sociaal/id/graph/kg"
             ),
+            graph_store=endpoint.rstrip("/") + "-graph-crud",
         )
         push(local, remote, replace=True, staged=True)
         yield local, remote
         return
     server = Oxigraph(tmp_path_factory.mktemp("oxigraph"))
     remote = RemoteStore(server.endpoint)
-    push(local, remote, staged=request.param == "oxigraph-staged")
+    assert remote.graph_store is not None  # .../store beside .../query
+    if request.param == "oxigraph-staged-updates":
+        remote.graph_store = None
+    push(local, remote, staged=request.param != "oxigraph")
     yield local, remote
     server.stop()
 
@@ -285,3 +290,61 @@ def test_a_server_without_the_union_default_graph_is_explained(real_build, tmp_p
     finally:
         process.terminate()
         process.wait()
+
+
+def test_a_staged_upload_that_fails_leaves_the_old_graphs_and_no_staging(
+    runner, real_build, tmp_path
+) -> None:
+    server = Oxigraph(tmp_path / "db")
+    try:
+        remote = RemoteStore(server.endpoint)
+        local = open_store(real_build.build_dir)
+        push(local, remote)
+        count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        before = remote.select(count).rows
+        # A graph store URL that answers 404: the first upload fails.
+        broken = RemoteStore(server.endpoint, graph_store=server.endpoint + "-missing")
+        with pytest.raises(KgError, match=r"-missing\?graph=.* \(HTTP 404\)|HTTP 404"):
+            push(_big_store(graphs=2, per_graph=100), broken, replace=True, staged=True)
+        assert remote.select(count).rows == before
+        assert stale_graphs(remote, STAGING) == []
+
+        build = ["--build-dir", str(real_build.build_dir)]
+        store_url = server.endpoint.replace("/query", "/store")
+        result = runner.invoke(
+            cli,
+            [
+                "--root",
+                str(ROOT),
+                "push",
+                "--staged",
+                "--replace",
+                "--graph-store",
+                store_url,
+                *build,
+            ],
+            env={"KG_ENDPOINT": server.endpoint},
+        )
+        assert result.exit_code == 0, result.output
+        assert "staged, then switched in one request" in result.output
+        assert remote.select(count).rows == before
+    finally:
+        server.stop()
+
+
+def test_graph_store_without_staged_is_a_usage_error(runner, real_build) -> None:
+    result = runner.invoke(
+        cli,
+        [
+            *("--root", str(ROOT), "push", "--build-dir", str(real_build.build_dir)),
+            *(
+                "--endpoint",
+                "http://127.0.0.1:9/query",
+                "--graph-store",
+                "http://127.0.0.1:9/store",
+            ),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--graph-store is used only with --staged" in result.output
+    assert "Traceback" not in result.output
