@@ -419,7 +419,7 @@ def push(ctx: Context, replace: bool, staged: bool, build_dir: Path | None, serv
     Protocol when the server has one), and only the switch is one request.
 
     \b
-    Examples:
+    Example:
       kg push --endpoint http://127.0.0.1:7878/query
       KG_ENDPOINT=http://127.0.0.1:7878/query kg push --replace
       kg push --staged --replace --endpoint http://127.0.0.1:8890/sparql \\
