@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.remote import RemoteStore, public_url
+from kg.remote import RemoteError, RemoteStore, public_url
 from kg.store import LocalStore
 
 #: Graph names kg owns on a server: the build's source graphs live under this.
@@ -148,15 +148,33 @@ def push(
     start = time.perf_counter()
     stale = stale_graphs(remote) if replace else []
     timeout = max(remote.timeout, PUSH_TIMEOUT)
-    if staged:
-        plan = _plan(local, remote.default_graph, stale)
-        _push_staged(plan, remote, timeout)
-        graphs, quads = plan.named, plan.count
-    else:
-        text, graphs, quads = update_text(local, stale=stale, default_graph=remote.default_graph)
-        remote.update(text, timeout=timeout)
+    try:
+        if staged:
+            plan = _plan(local, remote.default_graph, stale)
+            _push_staged(plan, remote, timeout)
+            graphs, quads = plan.named, plan.count
+        else:
+            text, graphs, quads = update_text(
+                local, stale=stale, default_graph=remote.default_graph
+            )
+            remote.update(text, timeout=timeout)
+    except RemoteError as exc:
+        raise RemoteError(exc.message + _hint(exc.message, remote, staged)) from None
     seconds = time.perf_counter() - start
     return PushResult(public_url(remote.endpoint), graphs, quads, replace, staged, seconds)
+
+
+def _hint(message: str, remote: RemoteStore, staged: bool) -> str:
+    """What to try when a server refuses a push (Virtuoso says it in its own words)."""
+    text = message.lower()
+    if remote.default_graph is None and "default graph" in text:
+        return (
+            "; this server has no plain default graph: name a graph for kg's ontology and "
+            "code lists with --default-graph IRI"
+        )
+    if not staged and ("http 413" in text or "http 500" in text or "too large" in text):
+        return "; if the server refuses one large request, push with --staged"
+    return ""
 
 
 def _push_staged(plan: _Plan, remote: RemoteStore, timeout: float) -> None:

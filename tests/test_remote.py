@@ -202,3 +202,62 @@ def test_push_needs_an_endpoint(runner, monkeypatch) -> None:
     result = runner.invoke(cli, ["--root", str(ROOT), "push"])
     assert result.exit_code == 2
     assert result.output.strip() == "Error: kg push needs --endpoint (or KG_ENDPOINT)"
+
+
+PUSH_HINTS = [
+    # (server reply to the push, --staged, --default-graph, the hint expected or None)
+    (
+        (500, b"Error SQ199: Maximum size (32767) of a code vector exceeded", 0),
+        False,
+        None,
+        "push with --staged",
+    ),
+    ((413, b"Request Entity Too Large", 0), False, None, "push with --staged"),
+    (
+        (400, b"CLEAR DEFAULT operator requires declaration of a plain default graph", 0),
+        True,
+        None,
+        "with --default-graph IRI",
+    ),
+    ((403, b"no", 0), False, None, None),  # nothing to suggest: the credentials
+    ((500, b"disk full", 0), True, "https://example.org/g", None),  # staged already
+]
+
+
+@pytest.mark.parametrize(("reply", "staged", "default_graph", "hint"), PUSH_HINTS)
+def test_a_refused_push_suggests_the_option_that_helps(
+    fake, tiny_store, reply, staged, default_graph, hint
+) -> None:
+    from kg.push import push
+
+    fake.behaviour = reply
+    remote = RemoteStore(_url(fake), timeout=5, default_graph=default_graph)
+    remote.graph_store = None
+    with pytest.raises(RemoteError) as failed:
+        push(tiny_store, remote, staged=staged)
+    text = str(failed.value)
+    assert "\n" not in text and text.startswith(_url(fake).removesuffix("query"))
+    if hint is None:
+        assert "--staged" not in text and "--default-graph" not in text
+    else:
+        assert text.endswith(hint)
+
+
+@pytest.fixture
+def tiny_store():
+    import pyoxigraph as ox
+
+    from kg.store import LocalStore
+
+    store = LocalStore.in_memory()
+    store.extend(
+        [
+            ox.Quad(
+                ox.NamedNode("https://example.org/a"),
+                ox.NamedNode("https://example.org/b"),
+                ox.Literal("c"),
+                ox.NamedNode("https://w3id.org/kg-sociaal/id/source/x"),
+            )
+        ]
+    )
+    return store
