@@ -1,0 +1,451 @@
+"""kg's benchmark suite: how long each command takes and how much memory it needs, at the
+seed size and on synthetic national graphs (bench/generate.py), against the targets of K7.
+
+For every size it measures, each as the median of ``--runs`` runs:
+
+- **commands as processes** (``python -m kg ...``, wall time and peak memory of the process):
+  ``kg build`` (parse, validate, write the store), ``kg query run`` (opening an existing build
+  and answering one query), ``kg case``, ``kg viz`` of the whole graph and of a focus view,
+  ``kg export`` in each format, and ``kg --help``;
+- **queries in one process**: every canned query with its example parameters and five cases
+  through kg's library, against the same SPARQL run directly on pyoxigraph (the floor; for a
+  case, every query the case finder sends) and on rdflib's in-memory engine (the common
+  alternative; once per query, with a time limit, in a separate process), as ratios.
+
+Results go to ``bench/results/run.json`` and ``bench/results/run.md`` (the README links the
+table). Sizes: ``seed`` (kg's own data) or a scale factor for bench/generate.py.
+
+Usage:  python bench/run.py [--scale seed --scale 0.1 --scale 1] [--runs 5] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+CPSV = ROOT.parent / "shared" / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
+
+CASES = [
+    ("Kampen", ("ouderen",), ("bewegen",)),
+    ("Zwolle", (), ()),
+    ("Gouda", ("kwetsbare inwoners",), ()),
+    ("Rotterdam", ("mensen met afstand tot de arbeidsmarkt",), ("participatie",)),
+    ("Groningen", ("jongeren",), ()),
+]
+EXPORTS = ["ttl", "trig", "jsonld", "nt", "nq", "graphml", "gexf"]
+
+# Targets (K7); ratios hold on any machine, absolute times are for a 2-core machine.
+MAX_FLOOR_RATIO = 1.3
+MIN_RDFLIB_SPEEDUP = 10.0
+MAX_QUERY_PROCESS_S = 1.0
+MAX_HELP_S = 0.3
+MAX_BUILD_S = 60.0
+MAX_VIZ_S = 10.0
+MAX_PEAK_MB = 2048.0
+
+
+@dataclass
+class Measure:
+    """One thing measured: seconds (median and all runs) and peak memory in MB."""
+
+    name: str
+    seconds: float
+    runs: list[float]
+    peak_mb: float | None = None
+    floor_s: float | None = None  # the same SPARQL directly on pyoxigraph
+    rdflib_s: float | None = None  # ... on rdflib's engine (None: not measured)
+    rdflib_timed_out: bool = False
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+    @property
+    def floor_ratio(self) -> float | None:
+        return self.seconds / self.floor_s if self.floor_s else None
+
+    @property
+    def rdflib_speedup(self) -> float | None:
+        return self.rdflib_s / self.seconds if self.rdflib_s and self.seconds else None
+
+
+@dataclass
+class Size:
+    name: str
+    statements: int = 0
+    measures: list[Measure] = field(default_factory=list)
+
+
+# --- processes ---------------------------------------------------------------------------
+
+
+def run_process(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one process, which must succeed."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise RuntimeError(f"{' '.join(argv)} failed ({process.returncode}): {error[-500:]}")
+    if process.stderr:
+        process.stderr.close()
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure_process(
+    name: str, argv: Sequence[str], cwd: Path, env: dict[str, str], runs: int
+) -> Measure:
+    times, peaks = [], []
+    for _ in range(runs):
+        seconds, peak = run_process(argv, cwd, env)
+        times.append(seconds)
+        peaks.append(peak)
+    return Measure(name, statistics.median(times), times, max(peaks))
+
+
+# --- queries in one process --------------------------------------------------------------
+
+
+def _median_time(work: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+class Recorder:
+    """Wraps a LocalStore and records every SELECT kg sends (SPARQL and bindings)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.calls: list[tuple[str, dict[str, Any] | None]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def select(self, sparql: str, bindings: Any = None) -> Any:
+        self.calls.append((sparql, dict(bindings) if bindings else None))
+        return self.store.select(sparql, bindings)
+
+
+def raw_pyoxigraph(oxstore: Any, calls: list[tuple[str, dict[str, Any] | None]]) -> None:
+    """Run the recorded SELECTs straight on pyoxigraph and read every row."""
+    import pyoxigraph as ox
+
+    from kg.store import to_oxigraph
+
+    for sparql, bindings in calls:
+        subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()} or None
+        for solution in oxstore.query(sparql, use_default_graph_as_union=True, substitutions=subs):
+            for _ in solution:
+                pass
+
+
+def engine_measures(build_dir: Path, runs: int) -> tuple[list[Measure], list[dict[str, Any]]]:
+    """Every canned query and the cases through kg, and the same SPARQL raw on pyoxigraph.
+    Returns the measures and, for the rdflib worker, the SPARQL of each."""
+    from kg.case import find
+    from kg.queries import load_queries, run_query
+    from kg.store import open_store
+
+    store = open_store(build_dir)
+    measures: list[Measure] = []
+    workloads: list[dict[str, Any]] = []
+    queries = load_queries(ROOT / "queries")
+
+    def one(name: str, work: Callable[[Any], object]) -> None:
+        recorder = Recorder(store)
+        work(recorder)  # warm-up, and the SPARQL it sends
+        seconds, times = _median_time(lambda: work(store), runs)
+        floor, _ = _median_time(lambda: raw_pyoxigraph(store.oxigraph, recorder.calls), runs)
+        measures.append(Measure(name, seconds, times, floor_s=floor))
+        workloads.append({"name": name, "calls": _plain(recorder.calls)})
+
+    for qname in sorted(queries):
+        query = queries[qname]
+        values = {n: p.example for n, p in query.params.items() if p.example}
+        one(f"query {qname}", lambda s, q=query, v=values: run_query(s, q, v))
+    for municipality, groups, themes in CASES:
+        label = f"case {municipality}" + "".join(f" +{x}" for x in (*groups, *themes))
+        one(label, lambda s, m=municipality, g=groups, t=themes: find(s, m, g, t))
+    return measures, workloads
+
+
+def _plain(calls: list[tuple[str, dict[str, Any] | None]]) -> list[list[Any]]:
+    return [[sparql, {k: str(v) for k, v in (b or {}).items()}] for sparql, b in calls]
+
+
+RDFLIB_WORKER = r"""
+import json, signal, sys, time
+import rdflib
+from rdflib import URIRef
+nq, workloads, limit = sys.argv[1], json.load(open(sys.argv[2])), float(sys.argv[3])
+dataset = rdflib.Dataset(default_union=True)
+dataset.parse(nq, format="nquads")
+class Late(BaseException): pass  # rdflib catches Exception inside FILTERs
+def late(*_): raise Late()
+signal.signal(signal.SIGALRM, late)
+out = {}
+for work in workloads:
+    start = time.perf_counter()
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        for sparql, bindings in work["calls"]:
+            init = {k: URIRef(v) for k, v in bindings.items()}
+            for _ in dataset.query(sparql, initBindings=init):
+                pass
+        out[work["name"]] = [time.perf_counter() - start, False]
+    except Late:
+        out[work["name"]] = [limit, True]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+print(json.dumps(out))
+"""
+
+
+def rdflib_times(
+    build_dir: Path, workloads: list[dict[str, Any]], limit: float
+) -> dict[str, tuple[float, bool]]:
+    """Each workload once on rdflib's in-memory engine (a separate process, so its memory
+    and time limit stay apart): ``name -> (seconds, timed out)``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        nq = Path(tmp) / "kg.nq"
+        from kg.store import open_store
+
+        nq.write_bytes(open_store(build_dir).dump("nq"))
+        spec = Path(tmp) / "work.json"
+        spec.write_text(json.dumps(workloads))
+        done = subprocess.run(
+            [sys.executable, "-c", RDFLIB_WORKER, str(nq), str(spec), str(limit)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return {k: (v[0], v[1]) for k, v in json.loads(done.stdout).items()}
+
+
+# --- one size ------------------------------------------------------------------------------
+
+
+def prepare(size: str, work: Path) -> Path:
+    """The project folder for ``size``: kg's own (seed) or a generated one."""
+    if size == "seed":
+        return ROOT
+    from generate import generate
+
+    folder = work / f"scale-{size}"
+    generate(folder, float(size))
+    return folder
+
+
+def bench_size(size: str, work: Path, runs: int, rdflib_limit: float, quick: bool) -> Size:
+    project = prepare(size, work)
+    build_dir = work / f"build-{size}"
+    env = {**os.environ, "KG_CPSV_SHAPES": str(CPSV), "PYTHONHASHSEED": "0"}
+    kg = [sys.executable, "-m", "kg", "--root", str(project)]
+    bd = ["--build-dir", str(build_dir)]
+    result = Size(size)
+    say = lambda text: print(f"[{size}] {text}", file=sys.stderr, flush=True)  # noqa: E731
+
+    say("kg build")
+    build_runs = 1 if quick else runs
+    result.measures.append(
+        measure_process("kg build", [*kg, "build", "-q", *bd], work, env, build_runs)
+    )
+    from kg.build import read_manifest
+
+    result.statements = int(read_manifest(build_dir)["quads"])  # type: ignore[call-overload]
+
+    say("kg --help, kg query run, kg case, kg viz, kg export (processes)")
+    result.measures.append(
+        measure_process("kg --help", [sys.executable, "-m", "kg", "--help"], work, env, runs)
+    )
+    query = [*kg, "query", "run", "programmes-in-municipality", "-p", "municipality", "Kampen", *bd]
+    result.measures.append(measure_process("kg query run (whole process)", query, work, env, runs))
+    case = [*kg, "case", "-m", "Kampen", "-t", "ouderen", *bd]
+    result.measures.append(measure_process("kg case (whole process)", case, work, env, runs))
+    out = work / "out"
+    out.mkdir(exist_ok=True)
+    viz = [*kg, "viz", "-o", str(out / "all.html"), *bd]
+    result.measures.append(measure_process("kg viz (whole graph)", viz, work, env, runs))
+    focus = [*kg, "viz", "--focus", "Kampen", "-o", str(out / "focus.html"), *bd]
+    result.measures.append(measure_process("kg viz --focus Kampen", focus, work, env, runs))
+    for fmt in EXPORTS:
+        argv = [*kg, "export", "--format", fmt, "-o", str(out / f"kg.{fmt}"), *bd]
+        result.measures.append(measure_process(f"kg export {fmt}", argv, work, env, runs))
+
+    say("canned queries and cases in one process, and on raw pyoxigraph")
+    engine, workloads = engine_measures(build_dir, runs)
+    say(f"the same SPARQL on rdflib (limit {rdflib_limit:g} s each)")
+    slow = rdflib_times(build_dir, workloads, rdflib_limit)
+    for m in engine:
+        m.rdflib_s, m.rdflib_timed_out = slow[m.name]
+    result.measures += engine
+    judge(result)
+    return result
+
+
+def judge(size: Size) -> None:
+    """Set each measure's target and whether it is met (targets are for scale 1; smaller
+    sizes are judged by the same numbers)."""
+    for m in size.measures:
+        if m.floor_s is not None:
+            m.target = f"<= {MAX_FLOOR_RATIO}x pyoxigraph, >= {MIN_RDFLIB_SPEEDUP:g}x rdflib"
+            fast = m.rdflib_speedup is not None and m.rdflib_speedup >= MIN_RDFLIB_SPEEDUP
+            m.met = (m.floor_ratio or 0) <= MAX_FLOOR_RATIO and fast
+        elif m.name == "kg build":
+            m.target = f"< {MAX_BUILD_S:g} s"
+            m.met = m.seconds < MAX_BUILD_S
+        elif m.name == "kg --help":
+            m.target = f"< {MAX_HELP_S} s"
+            m.met = m.seconds < MAX_HELP_S
+        elif m.name == "kg query run (whole process)":
+            m.target = f"< {MAX_QUERY_PROCESS_S:g} s"
+            m.met = m.seconds < MAX_QUERY_PROCESS_S
+        elif m.name == "kg viz (whole graph)":
+            m.target = f"< {MAX_VIZ_S:g} s"
+            m.met = m.seconds < MAX_VIZ_S
+        if m.peak_mb is not None:
+            memory_ok = m.peak_mb < MAX_PEAK_MB
+            m.target = (m.target + "; " if m.target else "") + f"peak < {MAX_PEAK_MB:g} MB"
+            m.met = memory_ok if m.met is None else (m.met and memory_ok)
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def _fmt_s(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def markdown(sizes: list[Size], meta: dict[str, Any]) -> str:
+    lines = [
+        "# kg benchmarks",
+        "",
+        f"Measured {meta['date']} on {meta['machine']} ({meta['cpus']} CPUs), Python "
+        f"{meta['python']}, pyoxigraph {meta['pyoxigraph']}, rdflib {meta['rdflib']}; "
+        f"median of {meta['runs']} runs. Made by `python bench/run.py` "
+        "(see its docstring); sizes are kg's own data (`seed`) and synthetic national graphs "
+        "from `bench/generate.py` at a scale factor.",
+        "",
+    ]
+    for size in sizes:
+        lines += [
+            f"## {size.name} ({size.statements:,} statements)",
+            "",
+            "| what | median | peak memory | pyoxigraph | x floor | rdflib | x faster "
+            "| target | met |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        ]
+        for m in size.measures:
+            rd = _fmt_s(m.rdflib_s) + (" (limit)" if m.rdflib_timed_out else "")
+            speed = m.rdflib_speedup
+            faster = "" if speed is None else (">" if m.rdflib_timed_out else "") + f"{speed:.0f}"
+            lines.append(
+                f"| {m.name} | {_fmt_s(m.seconds)} | "
+                f"{'' if m.peak_mb is None else f'{m.peak_mb:.0f} MB'} | {_fmt_s(m.floor_s)} | "
+                f"{'' if m.floor_ratio is None else f'{m.floor_ratio:.2f}'} | {rd} | "
+                f"{faster} | "
+                f"{m.target} | {'' if m.met is None else ('yes' if m.met else '**no**')} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale",
+        action="append",
+        help="seed or a scale factor (repeatable; default: seed, 0.1 and 1)",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="runs per measure (default 5)")
+    parser.add_argument(
+        "--rdflib-limit",
+        type=float,
+        default=120.0,
+        help="seconds rdflib may take per query or case (default 120)",
+    )
+    parser.add_argument("--quick", action="store_true", help="build once per size")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "results",
+        help="where run.json and run.md go (default bench/results)",
+    )
+    parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    sizes = args.scale or ["seed", "0.1", "1"]
+    for size in sizes:
+        if size != "seed":
+            try:
+                float(size)
+            except ValueError:
+                parser.error(f"--scale: {size!r} is neither 'seed' nor a number")
+    import pyoxigraph
+    import rdflib
+
+    meta = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "runs": args.runs,
+    }
+    work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        results = [bench_size(s, work, args.runs, args.rdflib_limit, args.quick) for s in sizes]
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    data = {
+        "meta": meta,
+        "sizes": [
+            {
+                "name": s.name,
+                "statements": s.statements,
+                "measures": [
+                    asdict(m) | {"floor_ratio": m.floor_ratio, "rdflib_speedup": m.rdflib_speedup}
+                    for m in s.measures
+                ],
+            }
+            for s in results
+        ],
+    }
+    (args.out / "run.json").write_text(json.dumps(data, indent=2) + "\n")
+    table = markdown(results, meta)
+    (args.out / "run.md").write_text(table + "\n")
+    print(table)
+    missed = [f"{s.name}: {m.name}" for s in results for m in s.measures if m.met is False]
+    if missed:
+        print(f"\n{len(missed)} target(s) not met: " + "; ".join(missed), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
