@@ -71,7 +71,8 @@ class Measure:
     rdflib_timed_out: bool = False
     target: str = ""
     met: bool | None = None
-    note: str = ""
+    rows: int | None = None  # rows kg returned (canned queries)
+    floor_rows: int | None = None  # rows pyoxigraph returned for the query's own SPARQL
 
     @property
     def floor_ratio(self) -> float | None:
@@ -147,17 +148,22 @@ class Recorder:
         return self.store.select(sparql, bindings)
 
 
-def raw_pyoxigraph(oxstore: Any, calls: list[tuple[str, dict[str, Any] | None]]) -> None:
-    """Run the recorded SELECTs straight on pyoxigraph and read every row."""
+def raw_pyoxigraph(oxstore: Any, calls: list[tuple[str, dict[str, Any] | None]]) -> list[int]:
+    """Run the recorded SELECTs straight on pyoxigraph, read every row; the row counts."""
     import pyoxigraph as ox
 
     from kg.store import to_oxigraph
 
+    counts = []
     for sparql, bindings in calls:
         subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()} or None
+        n = 0
         for solution in oxstore.query(sparql, use_default_graph_as_union=True, substitutions=subs):
             for _ in solution:
                 pass
+            n += 1
+        counts.append(n)
+    return counts
 
 
 def engine_measures(build_dir: Path, runs: int) -> tuple[list[Measure], list[dict[str, Any]]]:
@@ -172,18 +178,25 @@ def engine_measures(build_dir: Path, runs: int) -> tuple[list[Measure], list[dic
     workloads: list[dict[str, Any]] = []
     queries = load_queries(ROOT / "queries")
 
-    def one(name: str, work: Callable[[Any], object]) -> None:
+    def one(name: str, work: Callable[[Any], Any], main: str | None = None) -> None:
         recorder = Recorder(store)
-        work(recorder)  # warm-up, and the SPARQL it sends
+        answer = work(recorder)  # warm-up, and the SPARQL it sends
         seconds, times = _median_time(lambda: work(store), runs)
         floor, _ = _median_time(lambda: raw_pyoxigraph(store.oxigraph, recorder.calls), runs)
-        measures.append(Measure(name, seconds, times, floor_s=floor))
+        measure = Measure(name, seconds, times, floor_s=floor)
+        if main is not None:  # a canned query: its rows, and the raw engine's for its SPARQL
+            measure.rows = len(answer.rows)
+            counts = raw_pyoxigraph(store.oxigraph, recorder.calls)
+            measure.floor_rows = next(
+                n for (sparql, _), n in zip(recorder.calls, counts, strict=True) if sparql == main
+            )
+        measures.append(measure)
         workloads.append({"name": name, "calls": _plain(recorder.calls)})
 
     for qname in sorted(queries):
         query = queries[qname]
         values = {n: p.example for n, p in query.params.items() if p.example}
-        one(f"query {qname}", lambda s, q=query, v=values: run_query(s, q, v))
+        one(f"query {qname}", lambda s, q=query, v=values: run_query(s, q, v), query.sparql)
     for municipality, groups, themes in CASES:
         label = f"case {municipality}" + "".join(f" +{x}" for x in (*groups, *themes))
         one(label, lambda s, m=municipality, g=groups, t=themes: find(s, m, g, t))

@@ -1,0 +1,91 @@
+"""The benchmark suite's smoke run (K7): the synthetic national graph at scale 0.01 is
+deterministic and valid, and bench/run.py measures everything it promises on it. Correctness,
+not speed: timings are printed by the benchmark, never asserted here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.paths import Paths
+from kg.queries import load_queries
+from kg.store import open_store
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import generate
+from run import CASES, EXPORTS
+from run import main as run_bench
+
+CPSV = ROOT.parent / "shared" / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((folder / "data" / "synthetic").iterdir())}
+
+
+def test_the_synthetic_graph_is_deterministic_and_valid(tmp_path) -> None:
+    counts = generate(tmp_path / "a", 0.01, seed=7)
+    generate(tmp_path / "b", 0.01, seed=7)
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    generate(tmp_path / "c", 0.01, seed=8)
+    assert _files(tmp_path / "c") != _files(tmp_path / "a")
+    assert counts["programmes"] == 50 and counts["organisations"] == 30
+
+    paths = Paths.from_root(tmp_path / "a", cpsv_shapes=CPSV)
+    result = build(paths)  # raises ValidationFailed if the generated data does not conform
+    store = open_store(paths.build_dir)
+    synthetic = store.select(
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p <http://purl.org/dc/terms/identifier> ?id "
+        'FILTER(STRSTARTS(STR(?p), "https://w3id.org/kg-sociaal/id/programme/synthetisch-")) }'
+    ).rows[0][0]
+    assert int(synthetic) == 50
+    # Every programme runs in 1 to 6 municipalities and has 2 to 8 partners.
+    per_programme = store.select(
+        "PREFIX cv: <http://data.europa.eu/m8g/> PREFIX dct: <http://purl.org/dc/terms/> "
+        "SELECT ?p (COUNT(DISTINCT ?place) AS ?places) WHERE { ?p dct:spatial ?place "
+        'FILTER(STRSTARTS(STR(?p), "https://w3id.org/kg-sociaal/id/programme/synthetisch-")) } '
+        "GROUP BY ?p"
+    ).rows
+    assert len(per_programme) == 50 and all(1 <= int(n) <= 6 for _, n in per_programme)
+    assert result.triples > 10_000  # kg's own graph plus the synthetic sources
+
+
+@pytest.mark.parametrize("scale", [0, -1, 11])
+def test_a_scale_out_of_range_is_refused(tmp_path, scale) -> None:
+    with pytest.raises(ValueError, match="--scale"):
+        generate(tmp_path / "x", scale)
+
+
+def test_the_benchmark_runs_and_reports_every_measure(tmp_path) -> None:
+    out = tmp_path / "results"
+    code = run_bench(
+        [
+            *("--scale", "0.01", "--runs", "1", "--quick", "--rdflib-limit", "2"),
+            *("--out", str(out), "--work", str(tmp_path / "work")),
+        ]
+    )
+    assert code == 0
+    data = json.loads((out / "run.json").read_text())
+    (size,) = data["sizes"]
+    assert size["name"] == "0.01" and size["statements"] > 10_000
+    names = {m["name"] for m in size["measures"]}
+    expected = {"kg build", "kg --help", "kg query run (whole process)", "kg viz (whole graph)"}
+    expected |= {f"kg export {fmt}" for fmt in EXPORTS}
+    expected |= {f"query {q}" for q in load_queries(ROOT / "queries")}
+    assert expected <= names
+    assert sum(name.startswith("case ") for name in names) == len(CASES)
+    for m in size["measures"]:
+        assert m["seconds"] > 0 and len(m["runs"]) == 1
+        if m["name"].startswith("query "):
+            # kg's table has one row per row of the query's own SPARQL on raw pyoxigraph.
+            assert m["rows"] == m["floor_rows"], m["name"]
+            assert m["floor_s"] > 0 and m["rdflib_s"] is not None
+    table = (out / "run.md").read_text()
+    assert "## 0.01" in table and "| kg build |" in table
