@@ -41,8 +41,9 @@ _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")  # "Bergen (NH.)" -> "Bergen"
 
 def normalise(text: str) -> str:
     """Case-, accent- and space-insensitive form: ``" Fryslân "`` -> ``"fryslan"``."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(folded.casefold().split())
+    if not text.isascii():  # (most names are: skip the Unicode work for them)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(text.casefold().split())
 
 
 def as_iri(text: str) -> str | None:
@@ -59,10 +60,18 @@ def as_iri(text: str) -> str | None:
 
 
 def pick(
-    text: str, candidates: list[Candidate], kind: str, *, extra: dict[str, list[str]] | None = None
+    text: str,
+    candidates: list[Candidate],
+    kind: str,
+    *,
+    extra: dict[str, list[str]] | None = None,
+    store: Store | None = None,
 ) -> URIRef:
-    """The one candidate ``text`` names; errors list the closest names."""
+    """The one candidate ``text`` names; errors list the closest names. Candidates without a
+    label (``""``) get theirs from ``store`` when a message shows them."""
     by_iri = {c.iri: c for c in candidates}
+    if store is not None:
+        by_iri = _Labelled(by_iri, store)
     iri = as_iri(text)
     if iri is not None:
         if iri in by_iri:
@@ -88,6 +97,23 @@ def pick(
     raise ResolveError(f"no {kind} named {text!r}{_closest(key, index, by_iri)}")
 
 
+class _Labelled(dict[str, Candidate]):
+    """``by_iri`` that fills in a candidate's label from the store when it is looked up (only
+    messages look candidates up, and they show a handful)."""
+
+    def __init__(self, by_iri: dict[str, Candidate], store: Store) -> None:
+        super().__init__(by_iri)
+        self._store = store
+
+    def __getitem__(self, iri: str) -> Candidate:
+        c: Candidate = super().__getitem__(iri)
+        if not c.label:
+            label = self._store.labels([iri], "nl").get(iri, curie(iri))
+            c = Candidate(c.iri, label, c.names)
+            self[iri] = c
+        return c
+
+
 def _show(c: Candidate) -> str:
     return f"{c.label} ({curie(c.iri)})"
 
@@ -109,16 +135,14 @@ def _closest(key: str, index: dict[str, set[str]], by_iri: dict[str, Candidate])
 def _candidates(
     store: Store, sparql: str, bindings: dict[str, URIRef] | None = None
 ) -> list[Candidate]:
-    """Candidates from a query projecting ``?r ?name`` (one row per name); each is shown
-    by its Dutch label."""
+    """Candidates from a query projecting ``?r ?name`` (one row per name). Their labels are
+    left for :func:`pick` to fetch when a message shows them: on a national graph there are
+    a hundred thousand candidates and a message names five."""
     names: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(sparql_prefixes() + sparql, bindings).dicts():
-        names[str(row["r"])].add(str(row["name"]))
-    labels = store.labels(names, "nl")
-    return [
-        Candidate(iri, labels.get(iri, curie(iri)), tuple(sorted(ns)))
-        for iri, ns in sorted(names.items())
-    ]
+    for r, name in store.select_values(sparql_prefixes() + sparql, ("r", "name"), bindings):
+        if r is not None and name is not None:
+            names[r].add(name)
+    return [Candidate(iri, "", tuple(sorted(ns))) for iri, ns in sorted(names.items())]
 
 
 # Whatever names a resource for display also names it for lookup.
@@ -140,7 +164,9 @@ def resolve_municipality(store: Store, text: str) -> URIRef:
         if not any(text in c.names for c in candidates):
             # Nearby numbers are not nearby places: no suggestions for an unknown code.
             raise ResolveError(f"no municipality has CBS code {text}")
-    return pick(text, candidates, "municipality", extra=unqualified_names(candidates))
+    return pick(
+        text, candidates, "municipality", extra=unqualified_names(candidates), store=store
+    )
 
 
 def unqualified_names(candidates: Sequence[Candidate]) -> dict[str, list[str]]:
@@ -163,7 +189,7 @@ def resolve_concept(store: Store, text: str, scheme: str | None = None) -> URIRe
         bindings = {"scheme": URIRef(scheme)}
     candidates = _candidates(store, f"SELECT ?r ?name ?scheme WHERE {{ {where} }}", bindings)
     kind = "concept" if scheme is None else f"concept in {curie(scheme)}"
-    return pick(text, candidates, kind)
+    return pick(text, candidates, kind, store=store)
 
 
 def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> URIRef:
@@ -184,7 +210,7 @@ def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> UR
         candidates = sorted(merged.values(), key=lambda c: c.iri)
     names = store.labels(classes, "en")
     kind = " or ".join(names.get(c, curie(c)) for c in classes) or "resource"
-    return pick(text, candidates, kind)
+    return pick(text, candidates, kind, store=store)
 
 
 def _exists(store: Store, iri: str) -> bool:

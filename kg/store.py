@@ -16,7 +16,7 @@ import logging
 import re
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,20 @@ class Store(ABC):
     @abstractmethod
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
         """Run a SELECT query; ``bindings`` binds variables to terms (never text pasting)."""
+
+    def select_values(
+        self,
+        sparql: str,
+        columns: Sequence[str],
+        bindings: Mapping[str, Node] | None = None,
+    ) -> list[tuple[str | None, ...]]:
+        """The ``columns`` of a SELECT as plain strings (an IRI, a literal's lexical form;
+        None when unbound): for code that reads many rows and needs no terms."""
+        result = self.select(sparql, bindings)
+        index = [result.variables.index(c) for c in columns]
+        return [
+            tuple(None if row[i] is None else str(row[i]) for i in index) for row in result.rows
+        ]
 
     @abstractmethod
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
@@ -274,6 +288,21 @@ class LocalStore(Store):
                 for sol in result
             ]
         return SelectResult(variables, rows)
+
+    def select_values(
+        self,
+        sparql: str,
+        columns: Sequence[str],
+        bindings: Mapping[str, Node] | None = None,
+    ) -> list[tuple[str | None, ...]]:
+        result = self._query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise UsageError("expected a SELECT query")
+        out = []
+        for solution in result:
+            terms = [solution[c] for c in columns]
+            out.append(tuple(None if t is None else t.value for t in terms))
+        return out
 
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
         result = self._query(sparql, bindings)

@@ -90,3 +90,20 @@ def test_unknown_format_is_a_usage_error(store: LocalStore) -> None:
 def test_open_store_without_build(tmp_path) -> None:
     with pytest.raises(BuildNotFoundError, match="kg build"):
         open_store(tmp_path / "build")
+
+
+def test_select_values_are_the_plain_strings_of_select(store: LocalStore) -> None:
+    """The fast path (raw pyoxigraph values) gives what the generic one (rdflib terms made
+    strings) gives: IRIs, lexical forms of tagged and typed literals, None when unbound."""
+    from kg.store import Store
+
+    query = (
+        f"SELECT ?s ?o ?missing WHERE {{ ?s ?p ?o OPTIONAL {{ ?s <{EX}none> ?missing }} }} "
+        "ORDER BY ?s ?o"
+    )
+    fast = store.select_values(query, ("o", "s", "missing"))
+    generic = Store.select_values(store, query, ("o", "s", "missing"))
+    assert fast == generic
+    assert ("één", EX + "a", None) in fast and ("7", EX + "a", None) in fast
+    bound = store.select_values(query, ("o",), {"s": URIRef(EX + "b")})
+    assert bound == [("two",)]
