@@ -53,6 +53,7 @@ _SCAN = re.compile(
                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<where>(?<![\w:?$-])WHERE(?![\w:-]))
+    | (?P<select>(?<![\w:?$-])SELECT(?![\w:-]))
     | (?P<brace>\{)
     """,
     re.VERBOSE | re.IGNORECASE,
@@ -75,12 +76,25 @@ def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
     tokens = [(m.lastgroup, m.end()) for m in _SCAN.finditer(sparql)]
     kinds = [kind for kind, _ in tokens]
-    # The group opens at the first brace after WHERE, or at the first brace ("SELECT * {").
-    start = kinds.index("where") if "where" in kinds else 0
-    for kind, end in tokens[start:]:
-        if kind == "brace":
-            return sparql[:end] + block + sparql[end:]
-    raise UsageError("cannot bind parameters: the query has no WHERE group")
+
+    def group_after(start: int) -> int | None:
+        """Where the first group at or after token ``start`` opens (after its brace)."""
+        return next((end for kind, end in tokens[start:] if kind == "brace"), None)
+
+    # The query's group opens at the first brace after WHERE, or at the first brace
+    # ("SELECT * {"). Each sub-select gets the block too: a parameter is one value throughout
+    # the query, as pyoxigraph's substitutions make it locally, and a VALUES outside a
+    # sub-select does not reach inside it.
+    outer = group_after(kinds.index("where") if "where" in kinds else 0)
+    if outer is None:
+        raise UsageError("cannot bind parameters: the query has no WHERE group")
+    first_select = kinds.index("select") if "select" in kinds else len(kinds)
+    inner = {
+        group_after(i) for i, kind in enumerate(kinds) if kind == "select" and i > first_select
+    }
+    for at in sorted({outer, *(at for at in inner if at is not None)}, reverse=True):
+        sparql = sparql[:at] + block + sparql[at:]
+    return sparql
 
 
 def public_url(url: str) -> str:

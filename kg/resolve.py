@@ -164,9 +164,7 @@ def resolve_municipality(store: Store, text: str) -> URIRef:
         if not any(text in c.names for c in candidates):
             # Nearby numbers are not nearby places: no suggestions for an unknown code.
             raise ResolveError(f"no municipality has CBS code {text}")
-    return pick(
-        text, candidates, "municipality", extra=unqualified_names(candidates), store=store
-    )
+    return pick(text, candidates, "municipality", extra=unqualified_names(candidates), store=store)
 
 
 def unqualified_names(candidates: Sequence[Candidate]) -> dict[str, list[str]]:

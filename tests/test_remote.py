@@ -43,6 +43,21 @@ def test_values_open_the_where_group(query, expected_start) -> None:
     assert "(<http://example.org/a>)" in bound
 
 
+def test_values_reach_into_every_sub_select() -> None:
+    """A parameter is one value throughout the query (as pyoxigraph's substitutions make it
+    locally); a VALUES block outside a sub-select would not reach inside it."""
+    query = (
+        "SELECT ?m ?n WHERE { { SELECT ?m ?x WHERE { ?m <http://p> ?x } } "
+        'OPTIONAL { SELECT ?m (COUNT(*) AS ?n) WHERE { ?m ?p "SELECT {" } GROUP BY ?m } }'
+    )
+    bound = with_values(query, {"x": URIRef("http://example.org/a")})
+    block = "VALUES (?x) { (<http://example.org/a>) }"
+    assert bound.count(block) == 3
+    assert bound.startswith("SELECT ?m ?n WHERE { " + block)
+    assert "{ SELECT ?m ?x WHERE { " + block in bound
+    assert '"SELECT {"' in bound  # a string is not a sub-select
+
+
 def test_a_hostile_value_stays_one_literal() -> None:
     """Run the bound query on an empty engine: the value comes back whole, nothing else ran."""
     bound = with_values("SELECT ?x WHERE { }", {"x": HOSTILE})
