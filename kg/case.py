@@ -150,14 +150,18 @@ _BROADER = """
 SELECT ?narrower ?broader WHERE { ?narrower skos:broader ?broader }"""
 
 # Where each approach runs: its places, or else the municipalities that take part.
+# (The class test sits in each branch: before the UNION, pyoxigraph 0.5 joins it with the
+# branches row by row, which grows with the square of the graph.)
 _PLACES = """
 SELECT ?approach ?place WHERE {
-  ?approach a/rdfs:subClassOf* kg:Approach .
-  { ?approach dct:spatial ?place }
-  UNION {
+  {
+    ?approach dct:spatial ?place .
+    ?approach a/rdfs:subClassOf* kg:Approach .
+  } UNION {
     ?approach cv:hasParticipation/cv:hasParticipant ?place .
     ?place a kg:Municipality .
     FILTER NOT EXISTS { ?approach dct:spatial [] }
+    ?approach a/rdfs:subClassOf* kg:Approach .
   }
 }"""
 
