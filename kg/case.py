@@ -19,7 +19,7 @@ from rdflib import URIRef
 from kg.errors import UsageError
 from kg.namespaces import ID, sparql_prefixes
 from kg.resolve import resolve_concept, resolve_municipality
-from kg.store import Store, check_language
+from kg.store import _SAFE_IRI, Store, check_language
 
 TARGET_GROUPS = ID + "concept/doelgroep"
 ROLE_PARTNER = ID + "concept/rol-partner"
@@ -116,23 +116,27 @@ class CaseAnswer:
 
 _WHERE = """
 SELECT ?approach ?level ?where ?source ?municipality WHERE {
-  # (Each branch finds ?home itself: a UNION branch does not see bindings made before it.)
+  # (Each branch finds ?home itself: a UNION branch does not see bindings made before it. The
+  # class test sits in each branch before its BINDs: a BIND closes the patterns before it,
+  # and pyoxigraph 0.5 evaluates what follows for the whole graph.)
   {
     ?municipality dct:spatial ?home .
     GRAPH ?source { ?approach dct:spatial ?place }
     ?place geo:sfWithin* ?home .
+    ?approach a/rdfs:subClassOf* kg:Approach .
     BIND(?home AS ?where) BIND(3 AS ?level)
   } UNION {
     ?municipality dct:spatial ?home .
     GRAPH ?source { ?approach cv:hasParticipation/cv:hasParticipant ?municipality }
+    ?approach a/rdfs:subClassOf* kg:Approach .
     BIND(?home AS ?where) BIND(3 AS ?level)
   } UNION {
     ?municipality dct:spatial ?home .
     ?home geo:sfWithin+ ?where .
     GRAPH ?source { ?approach dct:spatial ?where }
+    ?approach a/rdfs:subClassOf* kg:Approach .
     BIND(IF(EXISTS { ?where a kg:Country }, 1, 2) AS ?level)
   }
-  ?approach a/rdfs:subClassOf* kg:Approach .
 }"""
 
 # What each approach is for (target groups, themes). Which of these concepts match a case's
@@ -141,6 +145,7 @@ SELECT ?approach ?level ?where ?source ?municipality WHERE {
 # (Virtuoso 7.2 drops matches).
 _SHARES = """
 SELECT ?approach ?property ?concept ?source WHERE {
+  #VALUES#
   VALUES ?property { dct:audience cv:thematicArea }
   GRAPH ?source { ?approach ?property ?concept }
   ?approach a/rdfs:subClassOf* kg:Approach .
@@ -155,9 +160,11 @@ SELECT ?narrower ?broader WHERE { ?narrower skos:broader ?broader }"""
 _PLACES = """
 SELECT ?approach ?place WHERE {
   {
+    #VALUES#
     ?approach dct:spatial ?place .
     ?approach a/rdfs:subClassOf* kg:Approach .
   } UNION {
+    #VALUES#
     ?approach cv:hasParticipation/cv:hasParticipant ?place .
     ?place a kg:Municipality .
     FILTER NOT EXISTS { ?approach dct:spatial [] }
@@ -170,22 +177,30 @@ SELECT ?approach WHERE { ?approach a kg:Intervention }"""
 
 _PARTNERS = """
 SELECT ?approach ?partner ?role ?source WHERE {
+  #VALUES#
   GRAPH ?source { ?approach cv:hasParticipation ?participation }
   ?participation cv:hasParticipant ?partner .
   OPTIONAL { ?participation cv:role ?role }
 }"""
 
+# What each approach reaches through interventions it applies and parts it has: followed in
+# Python (:func:`_reach`), not with "(kg:appliesIntervention|dct:hasPart)*", which Virtuoso 7.2
+# gets wrong from bound starts and which pyoxigraph walks slowly for thousands of them.
+_PARTS = """
+SELECT ?whole ?part WHERE { ?whole kg:appliesIntervention|dct:hasPart ?part }"""
+
+# The instruments an approach (or what it reaches) names directly, and how.
 _INSTRUMENTS = """
-SELECT ?approach ?relation ?via ?instrument ?source WHERE {
-  ?approach (kg:appliesIntervention|dct:hasPart)* ?via .
+SELECT ?via ?relation ?instrument ?source WHERE {
+  #VALUES#
   VALUES ?relation { cv:hasLegalResource kg:implements kg:underAccord kg:fundedBy dct:relation }
   GRAPH ?source { ?via ?relation ?instrument }
   ?instrument a/rdfs:subClassOf* kg:PolicyInstrument .
-  ?approach a/rdfs:subClassOf* kg:Approach .
 }"""
 
 _INSTRUMENT_CONCEPTS = """
 SELECT ?instrument ?concept ?source WHERE {
+  #VALUES#
   GRAPH ?source { ?instrument cv:thematicArea|dct:audience ?concept }
   ?instrument a/rdfs:subClassOf* kg:PolicyInstrument .
 }"""
@@ -207,6 +222,29 @@ SELECT ?ggd ?region ?source ?municipality WHERE {
 
 _TITLES = """
 SELECT ?source ?title WHERE { ?source a kg:Source ; dct:title ?title }"""
+
+
+#: IRIs per VALUES block in :func:`_rows_for`, and above how many it reads everything.
+_BATCH = 400
+_ALL_ABOVE = 1200
+
+
+def _rows_for(
+    store: Store, sparql: str, variable: str, iris: Iterable[str]
+) -> list[dict[str, str]]:
+    """:func:`_rows` of ``sparql`` with ``variable`` limited to ``iris`` (a VALUES block at
+    its ``#VALUES#`` marker, in batches): on a national graph the case finder reads the
+    facts of its candidates, not of every programme in the country."""
+    wanted = sorted({i for i in iris if _SAFE_IRI.fullmatch(i)})
+    if len(wanted) > _ALL_ABOVE:  # many: one query for all, then keep the wanted rows
+        keep = set(wanted)
+        everything = _rows(store, sparql.replace("#VALUES#", ""))
+        return [row for row in everything if row.get(variable) in keep]
+    rows: list[dict[str, str]] = []
+    for start in range(0, len(wanted), _BATCH):
+        values = " ".join(f"<{i}>" for i in wanted[start : start + _BATCH])
+        rows += _rows(store, sparql.replace("#VALUES#", f"VALUES ?{variable} {{ {values} }}"))
+    return sorted(rows, key=lambda row: sorted(row.items()))
 
 
 def _rows(store: Store, sparql: str, **bindings: URIRef) -> list[dict[str, str]]:
@@ -298,20 +336,14 @@ def find(
         raise UsageError(f"--municipality: {exc.message}") from None
     groups = _resolve_all(store, target_groups, TARGET_GROUPS, "--target-group")
     topics = _resolve_all(store, themes, THEMES, "--theme")
-    facts = _Facts(store, str(place), [*map(str, groups), *map(str, topics)], lang)
+    needed = {p for p, asked in ((AUDIENCE, groups), (THEME, topics)) if asked}
+    facts = _Facts(store, str(place), [*map(str, groups), *map(str, topics)], needed, lang)
     case = {
         "municipality": {"iri": str(place), "label": facts.labels(str(place))},
         "target_groups": [{"iri": str(g), "label": facts.labels(str(g))} for g in groups],
         "themes": [{"iri": str(t), "label": facts.labels(str(t))} for t in topics],
     }
-    # A candidate shares a target group with the case (if it names any) and a theme (if it
-    # names any); a case with neither gets what reaches the municipality.
-    needed = {p for p, asked in ((AUDIENCE, groups), (THEME, topics)) if asked}
-    if needed:
-        candidates = {a for a, shared in facts.shares.items() if needed <= {p for p, *_ in shared}}
-    else:
-        candidates = set(facts.level)
-    programmes = _score_programmes(facts, candidates)
+    programmes = _score_programmes(facts, facts.candidates)
     available = {p.iri for p in programmes if p.available}
     instruments = _score_instruments(facts, available)
     partners = _score_partners(facts, available, {i.iri for i in instruments})
@@ -331,7 +363,9 @@ THEME = "http://data.europa.eu/m8g/thematicArea"
 class _Facts:
     """Everything the scoring needs, each fact fetched once."""
 
-    def __init__(self, store: Store, place: str, asked: list[str], lang: str) -> None:
+    def __init__(
+        self, store: Store, place: str, asked: list[str], needed: set[str], lang: str
+    ) -> None:
         self.store = store
         self.place = place
         self.words = _WORDS[lang]
@@ -347,28 +381,61 @@ class _Facts:
         self.instrument_concepts: list[dict[str, str]] = []
         if asked:
             related = _related_concepts(_rows(store, _BROADER))
-            shares = _rows(store, _SHARES)
-            named = _rows(store, _INSTRUMENT_CONCEPTS)
+            near = {concept: related(concept) for concept in asked}
+            every = set().union(*near.values())
+            shares = _rows_for(store, _SHARES, "concept", every)
+            named = _rows_for(store, _INSTRUMENT_CONCEPTS, "concept", every)
             for concept in asked:
-                near = related(concept)
                 for row in shares:
-                    if row["concept"] in near:
+                    if row["concept"] in near[concept]:
                         fact = (row["property"], row["concept"], concept, row["source"])
                         self.shares[row["approach"]].append(fact)
                 for row in named:
-                    if row["concept"] in near:
+                    if row["concept"] in near[concept]:
                         self.instrument_concepts.append({**row, "asked": concept})
+        # A candidate shares a target group with the case (if it names any) and a theme (if
+        # it names any); a case with neither gets what reaches the municipality.
+        if needed:
+            self.candidates = {
+                a for a, shared in self.shares.items() if needed <= {p for p, *_ in shared}
+            }
+        else:
+            self.candidates = set(self.level)
         self.places: dict[str, set[str]] = defaultdict(set)
-        for row in _rows(store, _PLACES):
+        for row in _rows_for(store, _PLACES, "approach", self.candidates):
             self.places[row["approach"]].add(row["place"])
         self.methods = {r["approach"] for r in _rows(store, _METHODS)}
-        self.partners = _rows(store, _PARTNERS)
-        self.links = _rows(store, _INSTRUMENTS)
+        self.partners = _rows_for(store, _PARTNERS, "approach", self.candidates)
+        reach = _reach(_rows(store, _PARTS), self.candidates)
+        by_via: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for row in _rows_for(store, _INSTRUMENTS, "via", set().union(*reach.values())):
+            by_via[row["via"]].append(row)
+        self.links = sorted(
+            ({**row, "approach": a} for a in reach for via in reach[a] for row in by_via[via]),
+            key=lambda row: sorted(row.items()),
+        )
         wanted = {place, *asked, *self.where.values(), *self.shares}
         wanted |= {p for ps in self.places.values() for p in ps}
         wanted |= {r[k] for r in self.partners for k in ("partner", "role") if k in r}
         wanted |= {r[k] for r in self.links for k in ("instrument", "via")}
         self.labels = _Labels(store, lang, wanted)
+
+
+def _reach(links: list[dict[str, str]], starts: Iterable[str]) -> dict[str, set[str]]:
+    """For each start, itself and everything it reaches along ``whole -> part`` links."""
+    parts: dict[str, set[str]] = defaultdict(set)
+    for row in links:
+        parts[row["whole"]].add(row["part"])
+    reached: dict[str, set[str]] = {}
+    for start in starts:
+        seen = {start}
+        todo = [start]
+        while todo:
+            for nxt in parts[todo.pop()] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        reached[start] = seen
+    return reached
 
 
 def _related_concepts(links: list[dict[str, str]]) -> Callable[[str], set[str]]:
