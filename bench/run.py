@@ -147,6 +147,15 @@ class Recorder:
         self.calls.append((sparql, dict(bindings) if bindings else None))
         return self.store.select(sparql, bindings)
 
+    def labels(self, iris: Any, lang: str = "nl") -> Any:
+        from kg.store import Store
+
+        return Store.labels(self, iris, lang)  # its SELECTs go through self.select
+
+    def select_values(self, sparql: str, columns: Any, bindings: Any = None) -> Any:
+        self.calls.append((sparql, dict(bindings) if bindings else None))
+        return self.store.select_values(sparql, columns, bindings)
+
 
 def raw_pyoxigraph(oxstore: Any, calls: list[tuple[str, dict[str, Any] | None]]) -> list[int]:
     """Run the recorded SELECTs straight on pyoxigraph, read every row; the row counts."""
