@@ -56,6 +56,12 @@ MAX_HELP_S = 0.3
 MAX_BUILD_S = 60.0
 MAX_VIZ_S = 10.0
 MAX_PEAK_MB = 2048.0
+PROCESS_LIMITS = {
+    "kg build": MAX_BUILD_S,
+    "kg --help": MAX_HELP_S,
+    "kg query run (whole process)": MAX_QUERY_PROCESS_S,
+    "kg viz (whole graph)": MAX_VIZ_S,
+}
 
 
 @dataclass
@@ -334,18 +340,9 @@ def judge(size: Size) -> None:
             m.target = f"<= {MAX_FLOOR_RATIO}x pyoxigraph, >= {MIN_RDFLIB_SPEEDUP:g}x rdflib"
             fast = m.rdflib_speedup is not None and m.rdflib_speedup >= MIN_RDFLIB_SPEEDUP
             m.met = (m.floor_ratio or 0) <= MAX_FLOOR_RATIO and fast
-        elif m.name == "kg build":
-            m.target = f"< {MAX_BUILD_S:g} s"
-            m.met = m.seconds < MAX_BUILD_S
-        elif m.name == "kg --help":
-            m.target = f"< {MAX_HELP_S} s"
-            m.met = m.seconds < MAX_HELP_S
-        elif m.name == "kg query run (whole process)":
-            m.target = f"< {MAX_QUERY_PROCESS_S:g} s"
-            m.met = m.seconds < MAX_QUERY_PROCESS_S
-        elif m.name == "kg viz (whole graph)":
-            m.target = f"< {MAX_VIZ_S:g} s"
-            m.met = m.seconds < MAX_VIZ_S
+        elif m.name in PROCESS_LIMITS:
+            m.target = f"< {PROCESS_LIMITS[m.name]:g} s"
+            m.met = m.seconds < PROCESS_LIMITS[m.name]
         if m.peak_mb is not None:
             memory_ok = m.peak_mb < MAX_PEAK_MB
             m.target = (m.target + "; " if m.target else "") + f"peak < {MAX_PEAK_MB:g} MB"

@@ -16,6 +16,7 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg.closure import reachable
 from kg.errors import UsageError
 from kg.namespaces import ID, sparql_prefixes
 from kg.resolve import resolve_concept, resolve_municipality
@@ -426,16 +427,7 @@ def _reach(links: list[dict[str, str]], starts: Iterable[str]) -> dict[str, set[
     parts: dict[str, set[str]] = defaultdict(set)
     for row in links:
         parts[row["whole"]].add(row["part"])
-    reached: dict[str, set[str]] = {}
-    for start in starts:
-        seen = {start}
-        todo = [start]
-        while todo:
-            for nxt in parts[todo.pop()] - seen:
-                seen.add(nxt)
-                todo.append(nxt)
-        reached[start] = seen
-    return reached
+    return {start: {start} | reachable(parts, start) for start in starts}
 
 
 def _related_concepts(links: list[dict[str, str]]) -> Callable[[str], set[str]]:
@@ -447,16 +439,7 @@ def _related_concepts(links: list[dict[str, str]]) -> Callable[[str], set[str]]:
         up[row["narrower"]].add(row["broader"])
         down[row["broader"]].add(row["narrower"])
 
-    def reach(start: str, step: dict[str, set[str]]) -> set[str]:
-        seen: set[str] = set()
-        todo = [start]
-        while todo:
-            for nxt in step[todo.pop()] - seen:
-                seen.add(nxt)
-                todo.append(nxt)
-        return seen
-
-    return lambda concept: {concept} | reach(concept, up) | reach(concept, down)
+    return lambda concept: {concept} | reachable(up, concept) | reachable(down, concept)
 
 
 def _score_programmes(facts: _Facts, candidates: set[str]) -> list[Item]:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
+from kg.closure import reachable
 from kg.errors import UsageError
 from kg.namespaces import KG, PREFIXES, curie, sparql_prefixes
 from kg.resolve import Candidate, pick, unqualified_names
@@ -188,19 +189,10 @@ def _kind_of_class(store: Store) -> dict[str, Kind]:
     for sub, sup in _rows(store, "SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf ?sup }"):
         direct[sup].add(sub)
 
-    def below(cls: str) -> set[str]:
-        seen: set[str] = set()
-        todo = [cls]
-        while todo:
-            for sub in direct[todo.pop()] - seen:
-                seen.add(sub)
-                todo.append(sub)
-        return seen - {cls}
-
     mapping: dict[str, Kind] = {}
     for kind in KINDS:
         for cls in kind.classes:
-            for c in (cls, *sorted(below(cls))):
+            for c in (cls, *sorted(reachable(direct, cls) - {cls})):
                 mapping.setdefault(c, kind)
     return mapping
 
