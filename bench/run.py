@@ -101,18 +101,19 @@ class Size:
 
 def run_process(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of one process, which must succeed."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise RuntimeError(f"{' '.join(argv)} failed ({process.returncode}): {error[-500:]}")
-    if process.stderr:
-        process.stderr.close()
+    # Standard error goes to a file, not a pipe: waiting on a process that fills a pipe
+    # nobody reads would never end.
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        process.returncode = code  # reaped by wait4: keep Popen from waiting again
+        if code != 0:
+            errors.seek(0)
+            error = errors.read().decode("utf-8", "replace")
+            raise RuntimeError(f"{' '.join(argv)} failed ({code}): {error[-500:]}")
     return seconds, usage.ru_maxrss / 1024
 
 
