@@ -175,8 +175,7 @@ def parse_kinds(values: Iterable[str]) -> tuple[str, ...]:
 
 def _rows(store: Store, sparql: str) -> list[tuple[str, ...]]:
     """Rows as strings (None stays None) of a query written without PREFIX lines."""
-    result = store.select(sparql_prefixes() + sparql)
-    return [tuple(None if t is None else str(t) for t in row) for row in result.rows]  # type: ignore[misc]
+    return store.select_values(sparql_prefixes() + sparql)  # type: ignore[return-value]
 
 
 def _kind_of_class(store: Store) -> dict[str, Kind]:

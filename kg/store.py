@@ -108,13 +108,14 @@ class Store(ABC):
     def select_values(
         self,
         sparql: str,
-        columns: Sequence[str],
+        columns: Sequence[str] | None = None,
         bindings: Mapping[str, Node] | None = None,
     ) -> list[tuple[str | None, ...]]:
-        """The ``columns`` of a SELECT as plain strings (an IRI, a literal's lexical form;
-        None when unbound): for code that reads many rows and needs no terms."""
+        """The ``columns`` (default: all, in order) of a SELECT as plain strings (an IRI, a
+        literal's lexical form; None when unbound): for code that reads many rows and needs
+        no terms."""
         result = self.select(sparql, bindings)
-        index = [result.variables.index(c) for c in columns]
+        index = [result.variables.index(c) for c in columns or result.variables]
         return [
             tuple(None if row[i] is None else str(row[i]) for i in index) for row in result.rows
         ]
@@ -283,10 +284,14 @@ class LocalStore(Store):
         except SyntaxError as exc:
             raise UsageError(f"SPARQL syntax error: {exc}") from exc
 
-    def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+    def _solutions(self, sparql: str, bindings: Mapping[str, Node] | None) -> Any:
         result = self._query(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise UsageError("expected a SELECT query")
+        return result
+
+    def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> SelectResult:
+        result = self._solutions(sparql, bindings)
         variables = tuple(v.value for v in result.variables)
         with quiet_rdflib():
             rows = [
@@ -295,20 +300,18 @@ class LocalStore(Store):
             ]
         return SelectResult(variables, rows)
 
-    def select_values(
+    def select_values(  # the same, read straight from pyoxigraph's terms
         self,
         sparql: str,
-        columns: Sequence[str],
+        columns: Sequence[str] | None = None,
         bindings: Mapping[str, Node] | None = None,
     ) -> list[tuple[str | None, ...]]:
-        result = self._query(sparql, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise UsageError("expected a SELECT query")
-        out = []
-        for solution in result:
-            terms = [solution[c] for c in columns]
-            out.append(tuple(None if t is None else t.value for t in terms))
-        return out
+        result = self._solutions(sparql, bindings)
+        names = columns or [v.value for v in result.variables]
+        return [
+            tuple(None if (t := solution[c]) is None else t.value for c in names)
+            for solution in result
+        ]
 
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
         result = self._query(sparql, bindings)
