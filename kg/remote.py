@@ -262,7 +262,7 @@ class RemoteStore(Store):
         """Add RDF to ``graph`` (or the default graph) with a Graph Store Protocol POST, or
         with ``replace`` make it the graph's whole content with a PUT."""
         if self.graph_store is None:
-            raise UsageError("loading needs graph_store, the server's Graph Store Protocol URL")
+            raise UsageError("loading needs --graph-store, the server's Graph Store Protocol URL")
         if fmt not in RDF_FORMATS:
             raise UsageError(f"unknown RDF format {fmt!r}")
         target = "graph=" + urllib.parse.quote(graph, safe="") if graph else "default"
