@@ -294,6 +294,9 @@ SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
 }} GROUP BY ?class
 """
 
+#: Statements counted once however many graphs state them (the union graph's size).
+_TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
 _SOURCE_COUNTS = """
 PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?g ?n (SAMPLE(COALESCE(?nl, ?any)) AS ?title) WHERE {
@@ -305,8 +308,8 @@ SELECT ?g ?n (SAMPLE(COALESCE(?nl, ?any)) AS ?title) WHERE {
 
 
 def summarise(store: LocalStore, build_dir: Path, files: int, warnings: int) -> BuildResult:
-    quads = list(store.quads())
-    triples = len({(q.subject, q.predicate, q.object) for q in quads})
+    quads = len(store.oxigraph)
+    triples = int(str(next(iter(store.select(_TRIPLE_COUNT)))[0]))
     classes = sorted(
         (str(label), str(cls), int(str(n))) for cls, label, n in store.select(_CLASS_COUNTS)
     )
@@ -315,7 +318,7 @@ def summarise(store: LocalStore, build_dir: Path, files: int, warnings: int) -> 
         for g, n, title in store.select(_SOURCE_COUNTS)
         if str(g) != ONTOLOGY_IRI
     )
-    return BuildResult(build_dir, triples, len(quads), files, classes, sources, warnings)
+    return BuildResult(build_dir, triples, quads, files, classes, sources, warnings)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -326,7 +329,7 @@ def _relative(path: Path, root: Path) -> str:
 def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
     """Parse, validate and write the build. Raises :class:`ValidationFailed` (nothing written)
     when the data does not conform, :class:`KgError` for unreadable input."""
-    from kg.export import serialise
+    from kg.export import serialise_quads
     from kg.validate import load_shapes, validate_store
 
     protected = (paths.ontology_dir, paths.data_dir)
@@ -341,9 +344,9 @@ def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
         raise ValidationFailed(report)
 
     progress("serialising kg.trig and kg.ttl")
-    nquads = loaded.store.dump("nq")
-    trig = serialise(nquads, "trig")
-    ttl = serialise(nquads, "ttl")
+    quads = list(loaded.store.quads())
+    trig = serialise_quads(quads, "trig")
+    ttl = serialise_quads(quads, "ttl")
     result = summarise(loaded.store, paths.build_dir, len(loaded.files), len(report.warnings))
     root = paths.ontology_dir.parent
     manifest = {

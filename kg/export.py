@@ -64,19 +64,16 @@ def _statement_key(s: Any, p: Any, o: Any) -> tuple[str, int, str, str]:
     return (str(s), 0 if p.value == _TYPE else 1, p.value, str(o))
 
 
-def _used_prefixes(terms: Iterable[Any]) -> dict[str, str]:
-    """The project prefixes that name at least one IRI or datatype among ``terms``."""
-    used = set()
-    for term in terms:
-        iri = None
-        if isinstance(term, ox.NamedNode):
-            iri = term.value
-        elif isinstance(term, ox.Literal):
-            iri = term.datatype.value
-        if iri is not None:
-            prefix, _ = split(iri)
-            if prefix:
-                used.add(prefix)
+def _used_prefixes(quads: Iterable[ox.Quad]) -> dict[str, str]:
+    """The project prefixes that name at least one IRI or datatype in ``quads``."""
+    iris: set[str] = set()
+    for q in quads:
+        for term in (q.subject, q.predicate, q.object, q.graph_name):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    used = {prefix for prefix, _ in map(split, iris) if prefix}
     return {p: PREFIXES[p] for p in sorted(used)}
 
 
@@ -98,23 +95,31 @@ def serialise(nquads: bytes, fmt: str) -> bytes:
         raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt == "nq":
         return _sorted_lines(nquads)
-    quads = _parse(nquads)
+    return serialise_quads(_parse(nquads), fmt)
+
+
+def serialise_quads(quads: list[ox.Quad], fmt: str) -> bytes:
+    """Serialise a dataset given as quads (each once) into ``fmt``."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == "nq":
+        return _sorted_lines(as_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS)))
     if fmt == "nt":
         return _sorted_lines(as_bytes(ox.serialize(_triples(quads), format=ox.RdfFormat.N_TRIPLES)))
     if fmt == "jsonld":
         return _jsonld(quads)
-    terms = [t for q in quads for t in (q.subject, q.predicate, q.object, q.graph_name)]
-    prefixes = _used_prefixes(terms)
+    prefixes = _used_prefixes(quads)
     if fmt == "ttl":
         out = ox.serialize(_triples(quads), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         return _tidy(as_bytes(out), ("\t",))
-    else:
-        ordered = sorted(
-            set(quads),
-            key=lambda q: (_graph_key(q), *_statement_key(q.subject, q.predicate, q.object)),
-        )
-        out = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=prefixes)
-        return _tidy(as_bytes(out), ("\t\t", "}"))
+    if fmt in NETWORK_FORMATS:
+        raise UsageError(f"{fmt} holds the network projection; use export() on a build")
+    ordered = sorted(
+        set(quads),
+        key=lambda q: (_graph_key(q), *_statement_key(q.subject, q.predicate, q.object)),
+    )
+    out = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return _tidy(as_bytes(out), ("\t\t", "}"))
 
 
 def _tidy(data: bytes, continuation: tuple[str, ...]) -> bytes:
@@ -257,7 +262,7 @@ def export(build_dir: str | Path, fmt: str, lang: str = "nl") -> bytes:
     if fmt in ("ttl", "trig"):  # written by the build with the same serialiser
         return built_file(build_dir, f"kg.{fmt}").read_bytes()
     with open_store(build_dir) as store:
-        return serialise(store.dump("nq"), fmt)
+        return serialise_quads(list(store.quads()), fmt)
 
 
 def network_file(graph: Any, fmt: str) -> bytes:
