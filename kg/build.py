@@ -326,20 +326,22 @@ def _relative(path: Path, root: Path) -> str:
     return Path(os.path.relpath(path.absolute(), root.absolute())).as_posix()
 
 
-def build(paths: Paths, progress: Progress = _quiet) -> BuildResult:
+def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> BuildResult:
     """Parse, validate and write the build. Raises :class:`ValidationFailed` (nothing written)
-    when the data does not conform, :class:`KgError` for unreadable input."""
+    when the data does not conform, :class:`KgError` for unreadable input. ``engine`` picks
+    the SHACL engine (see :data:`kg.validate.ENGINES`)."""
     from kg.export import serialise_quads
-    from kg.validate import load_shapes, validate_store
+    from kg.validate import choose_engine, load_shapes, validate_store
 
     protected = (paths.ontology_dir, paths.data_dir)
     atomic.check_claim(paths.build_dir, protected)  # before any work, and writing nothing
     files = input_files(paths)  # missing folders first, with the --root hint
     shapes = load_shapes(paths)  # a missing shapes file should not wait for parsing
+    _, how = choose_engine(shapes, engine)  # nor shapes that the chosen engine cannot run
     loaded = load_sources(paths, progress, files)
     which = "kg shapes and CPSV-AP 3.2.0" if paths.cpsv_shapes else "kg shapes"
-    progress(f"validating ({which})")
-    report = validate_store(loaded.store, shapes)
+    progress(f"validating ({which}) with {how}")
+    report = validate_store(loaded.store, shapes, engine)
     if not report.conforms:
         raise ValidationFailed(report)
 

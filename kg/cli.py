@@ -98,6 +98,15 @@ cpsv_options = [
     click.option(
         "--no-cpsv", is_flag=True, help="Skip the CPSV-AP shapes (kg's own shapes still apply)."
     ),
+    click.option(
+        "--shacl-engine",
+        type=click.Choice(["auto", "kg", "pyshacl"]),
+        default="auto",
+        show_default=True,
+        help="Who checks the shapes: kg's engine on the store (fast at national scale; the "
+        "SHACL Core features kg's shapes use), pySHACL (all of SHACL, slow on big graphs), "
+        "or auto: kg's engine unless the shapes need a feature only pySHACL has.",
+    ),
 ]
 
 
@@ -259,6 +268,7 @@ def build(
     build_dir: Path | None,
     cpsv_shapes: Path | None,
     no_cpsv: bool,
+    shacl_engine: str,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -280,7 +290,7 @@ def build(
     paths = ctx.paths(build_dir, cpsv_shapes, not no_cpsv)
     started = time.perf_counter()
     progress = (lambda _m: None) if quiet or as_json else (lambda m: click.echo(m, err=True))
-    result = run_build(paths, progress=progress)
+    result = run_build(paths, progress=progress, engine=shacl_engine)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:
@@ -315,7 +325,9 @@ def _summary(result: Any, seconds: float | None) -> str:
 )
 @pass_ctx
 @handle_errors
-def validate(ctx: Context, cpsv_shapes: Path | None, no_cpsv: bool, fmt: str) -> None:
+def validate(
+    ctx: Context, cpsv_shapes: Path | None, no_cpsv: bool, shacl_engine: str, fmt: str
+) -> None:
     """Validate ontology/ and data/ without writing anything.
 
     Exit code 0 when the graph conforms, 1 when it does not (each violation is printed
@@ -328,7 +340,7 @@ def validate(ctx: Context, cpsv_shapes: Path | None, no_cpsv: bool, fmt: str) ->
     """
     from kg.validate import validate_sources
 
-    report = validate_sources(ctx.paths(None, cpsv_shapes, not no_cpsv))
+    report = validate_sources(ctx.paths(None, cpsv_shapes, not no_cpsv), shacl_engine)
     if fmt == "json":
         click.echo(report.to_json())
     else:

@@ -261,7 +261,8 @@ def export(build_dir: str | Path, fmt: str, lang: str = "nl") -> bytes:
 
     if fmt in ("ttl", "trig"):  # written by the build with the same serialiser
         return built_file(build_dir, f"kg.{fmt}").read_bytes()
-    with open_store(build_dir) as store:
+    store = open_store(build_dir)
+    with store:
         return serialise_quads(list(store.quads()), fmt)
 
 

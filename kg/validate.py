@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
+from typing import Protocol
 
 import pyoxigraph as ox
 import rdflib
@@ -22,6 +24,8 @@ from kg.build import read_graph
 from kg.errors import KgError
 from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
 from kg.paths import Paths
+from kg.shacl import Result, Unsupported, compile_shapes
+from kg.shacl import validate as run_engine
 from kg.store import LocalStore, quads_to_graph, quiet_rdflib
 
 SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -119,13 +123,82 @@ def _qname(node: Node | None) -> str:
     return str(node)
 
 
-def _label(graph: rdflib.Graph, node: Node) -> str:
-    for prop in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
-        labels = {lit.language: str(lit) for lit in graph.objects(node, prop)}  # type: ignore[attr-defined]
+_LABEL_PROPERTIES = (str(SKOS.prefLabel), str(DCTERMS.title), str(RDFS.label))
+
+
+def _pick_label(found: Iterable[tuple[str, str | None, str]], node: Node) -> str:
+    """The label a curator knows ``node`` by, from (property, language, text) triples:
+    skos:prefLabel, then dct:title, then rdfs:label; Dutch, then English, then untagged
+    (the first in code-point order where a property has several in one language)."""
+    labels: dict[tuple[str, str | None], str] = {}
+    for prop, lang, text in found:
+        key = (prop, lang)
+        if key not in labels or text < labels[key]:
+            labels[key] = text
+    for prop in _LABEL_PROPERTIES:
         for lang in ("nl", "en", None):
-            if lang in labels:
-                return labels[lang]
+            if (prop, lang) in labels:
+                return labels[(prop, lang)]
     return _qname(node)
+
+
+class _Lookup(Protocol):
+    def label(self, node: Node) -> str: ...
+
+    def english(self, prop: URIRef) -> str | None: ...
+
+
+class _GraphLookup:
+    """Labels read from an rdflib graph (the pySHACL path)."""
+
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.graph = graph
+
+    def label(self, node: Node) -> str:
+        found = [
+            (str(p), lit.language or None, str(lit))
+            for p in map(URIRef, _LABEL_PROPERTIES)
+            for lit in self.graph.objects(node, p)
+            if isinstance(lit, Literal)
+        ]
+        return _pick_label(found, node)
+
+    def english(self, prop: URIRef) -> str | None:
+        texts = [
+            str(lit)
+            for lit in self.graph.objects(prop, RDFS.label)
+            if isinstance(lit, Literal) and lit.language == "en"
+        ]
+        return min(texts) if texts else None
+
+
+class _StoreLookup:
+    """Labels read from the store (kg's engine: no rdflib copy of the graph)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def _literals(self, node: Node, prop: str) -> Iterator[ox.Literal]:
+        from kg.store import to_oxigraph
+
+        if isinstance(node, Literal):
+            return
+        subject = to_oxigraph(node)
+        for q in self.store.quads_for_pattern(subject, ox.NamedNode(prop), None, None):
+            if isinstance(q.object, ox.Literal):
+                yield q.object
+
+    def label(self, node: Node) -> str:
+        found = [
+            (p, lit.language or None, lit.value)
+            for p in _LABEL_PROPERTIES
+            for lit in self._literals(node, p)
+        ]
+        return _pick_label(found, node)
+
+    def english(self, prop: URIRef) -> str | None:
+        texts = [lit.value for lit in self._literals(prop, str(RDFS.label)) if lit.language == "en"]
+        return min(texts) if texts else None
 
 
 def _expected(shapes: rdflib.Graph, shape: Node, component: Node) -> str:
@@ -147,8 +220,7 @@ def _expected(shapes: rdflib.Graph, shape: Node, component: Node) -> str:
     return sentences.get(name) or f"fails the {name} constraint"
 
 
-def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
-    """Validate ``data`` against ``shapes`` and explain every result in plain words."""
+def _pyshacl_results(data: rdflib.Graph, shapes: Shapes) -> list[Result]:
     import pyshacl
 
     try:
@@ -167,39 +239,52 @@ def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
             f"the SHACL shapes (ontology/shapes.ttl or the CPSV-AP file) cannot be used: "
             f"{type(exc).__name__}: {exc}"
         ) from exc
-    report = ValidationReport()
-    seen: set[Violation] = set()
+    found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        shape = results.value(result, SH.sourceShape)
         component = results.value(result, SH.sourceConstraintComponent)
-        severity = SEVERITY.get(results.value(result, SH.resultSeverity), "violation")
-        message = shapes.graph.value(shape, SH.message)
-        text = str(message) if message is not None else _expected(shapes.graph, shape, component)
+        assert focus is not None and isinstance(component, URIRef)
+        found.append(
+            Result(
+                focus=focus,
+                path=results.value(result, SH.resultPath),
+                value=results.value(result, SH.value),
+                shape=results.value(result, SH.sourceShape),
+                component=component,
+                severity=results.value(result, SH.resultSeverity) or SH.Violation,
+            )
+        )
+    return found
+
+
+def _explain(results: Iterable[Result], shapes: Shapes, lookup: _Lookup) -> ValidationReport:
+    """Every validation result in plain words, each problem once."""
+    report = ValidationReport()
+    seen: set[Violation] = set()
+    for r in results:
+        severity = SEVERITY.get(r.severity, "violation")  # type: ignore[call-overload]
+        message = shapes.graph.value(r.shape, SH.message)
+        text = (
+            str(message) if message is not None else _expected(shapes.graph, r.shape, r.component)
+        )
         prop = None
-        if isinstance(path, URIRef):
-            english = [
-                str(lit)
-                for lit in data.objects(path, RDFS.label)
-                if getattr(lit, "language", None) == "en"
-            ]
-            prop = _qname(path)
-            local = re.split(r"[/#]", str(path))[-1].lower()
-            if english and english[0].replace(" ", "").lower() != local:
-                prop += f' "{english[0]}"'  # the label helps only when it differs from the name
-        elif path is not None:
+        if isinstance(r.path, URIRef):
+            english = lookup.english(r.path)
+            prop = _qname(r.path)
+            local = re.split(r"[/#]", str(r.path))[-1].lower()
+            if english and english.replace(" ", "").lower() != local:
+                prop += f' "{english}"'  # the label helps only when it differs from the name
+        elif r.path is not None:
             prop = "(a property path)"
         item = Violation(
-            focus_label=_label(data, focus),
-            focus=str(focus),
+            focus_label=lookup.label(r.focus),
+            focus=str(r.focus),
             property=prop,
             message=text,
-            value=None if value is None or value == focus else _qname(value),
+            value=None if r.value is None or r.value == r.focus else _qname(r.value),
             severity=severity,
-            shapes=CPSV if shape in shapes.cpsv_nodes else "kg",
-            constraint=str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
+            shapes=CPSV if r.shape in shapes.cpsv_nodes else "kg",
+            constraint=str(r.component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
         )
         if item in seen:
             continue
@@ -209,6 +294,11 @@ def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
     report.violations.sort(key=Violation.sort_key)
     report.warnings.sort(key=Violation.sort_key)
     return report
+
+
+def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
+    """Validate an rdflib graph with pySHACL and explain every result in plain words."""
+    return _explain(_pyshacl_results(data, shapes), shapes, _GraphLookup(data))
 
 
 def _merge_duplicates(violations: list[Violation]) -> list[Violation]:
@@ -388,17 +478,54 @@ def check_structure(store: LocalStore) -> list[Violation]:
     return found
 
 
-def validate_store(store: LocalStore, shapes: Shapes) -> ValidationReport:
+#: SHACL engines: "kg" (kg.shacl, on the store), "pyshacl", or "auto" (kg's engine when it
+#: implements every feature the shapes use, else pySHACL).
+ENGINES = ("auto", "kg", "pyshacl")
+
+
+def choose_engine(shapes: Shapes, engine: str = "auto") -> tuple[str, str]:
+    """The engine that will run (``"kg"`` or ``"pyshacl"``) and why, in words."""
+    if engine not in ENGINES:
+        raise KgError(f"unknown SHACL engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if engine == "pyshacl":
+        return "pyshacl", "pySHACL"
+    try:
+        compile_shapes(shapes.graph)
+    except Unsupported as exc:
+        if engine == "kg":
+            raise KgError(
+                f"the shapes use {exc}, which kg's SHACL engine does not implement; "
+                "validate with --shacl-engine pyshacl (or auto)"
+            ) from exc
+        return "pyshacl", f"pySHACL, as the shapes use {exc}"
+    return "kg", "kg's SHACL engine"
+
+
+def validate_store(
+    store: LocalStore,
+    shapes: Shapes,
+    engine: str = "auto",
+) -> ValidationReport:
+    """Validate every graph in ``store`` (as one union graph) against ``shapes``.
+
+    ``engine`` is one of :data:`ENGINES`; both engines give the same report for the shapes
+    kg's engine implements (see :mod:`kg.shacl`)."""
+    chosen, _ = choose_engine(shapes, engine)
     with quiet_rdflib():  # ill-typed literals are findings here, not log noise
-        report = validate_graph(data_graph(store), shapes)
+        if chosen == "kg":
+            results = run_engine(store.oxigraph, compile_shapes(shapes.graph))
+            report = _explain(results, shapes, _StoreLookup(store.oxigraph))
+        else:
+            report = validate_graph(data_graph(store), shapes)
         extra = check_structure(store)
     report.violations = sorted(report.violations + extra, key=Violation.sort_key)
     return report
 
 
-def validate_sources(paths: Paths) -> ValidationReport:
+def validate_sources(paths: Paths, engine: str = "auto") -> ValidationReport:
     """Parse ``ontology/`` and ``data/`` and validate them, writing nothing."""
     from kg.build import load_sources
 
     shapes = load_shapes(paths)
-    return validate_store(load_sources(paths).store, shapes)
+    choose_engine(shapes, engine)  # an impossible choice fails before the parsing
+    return validate_store(load_sources(paths).store, shapes, engine)
