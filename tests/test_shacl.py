@@ -66,7 +66,10 @@ def _pyshacl(shapes_ttl: str, data_ttl: str) -> set[tuple[str, str | None, str]]
 
 
 def _shape(constraints: str) -> str:
-    return f"ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; {constraints} ] ."
+    return (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
+        f"sh:property [ sh:path ex:p ; {constraints} ] ."
+    )
 
 
 # (case, constraints on ex:p, data, expected (focus, value, component) results), each worked
@@ -78,7 +81,8 @@ CASES = [
     (
         "class through a subclass",
         "sh:class ex:K",
-        "ex:a a ex:C ; ex:p ex:v, ex:w, 3 . ex:v a ex:L . ex:L rdfs:subClassOf ex:K . ex:w a ex:M .",
+        "ex:a a ex:C ; ex:p ex:v, ex:w, 3 . ex:v a ex:L . "
+        "ex:L rdfs:subClassOf ex:K . ex:w a ex:M .",
         {("a", "w", "Class"), ("a", "3", "Class")},
     ),
     (
@@ -146,7 +150,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "constraints", "data", "expected"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("case", "constraints", "data", "expected"), CASES, ids=[c[0] for c in CASES]
+)
 def test_constraint(case: str, constraints: str, data: str, expected: set) -> None:
     got = _run(_shape(constraints), data)
     assert got == expected
@@ -255,7 +261,9 @@ def _mutate(quads: list[ox.Quad], rng: random.Random) -> list[ox.Quad]:
     elif kind == 2 and isinstance(o, ox.Literal):
         xsd = "http://www.w3.org/2001/XMLSchema#"
         datatype = ox.NamedNode(xsd + rng.choice(["integer", "date", "gYear", "string"]))
-        out[i] = ox.Quad(q.subject, q.predicate, ox.Literal(o.value, datatype=datatype), q.graph_name)
+        out[i] = ox.Quad(
+            q.subject, q.predicate, ox.Literal(o.value, datatype=datatype), q.graph_name
+        )
     elif kind == 3 and isinstance(o, ox.NamedNode):
         out[i] = ox.Quad(q.subject, q.predicate, ox.Literal(o.value), q.graph_name)
     elif kind == 4:
