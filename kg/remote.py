@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import socket
 import urllib.error
 import urllib.parse
@@ -34,7 +33,7 @@ import rdflib
 from rdflib.term import Node
 
 from kg.errors import KgError, UsageError
-from kg.store import RDF_FORMATS, SelectResult, Store, to_oxigraph
+from kg.store import RDF_FORMATS, SelectResult, Store, with_values
 
 #: Seconds to wait for a query's answer unless told otherwise.
 DEFAULT_TIMEOUT = 60.0
@@ -44,57 +43,10 @@ _MEDIA_TYPES = {
     "trig": "application/trig",
     "ttl": "text/turtle",
 }
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# What can hide a "{" from the scan for the WHERE group: comments, strings, IRIs.
-_SCAN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<where>(?<![\w:?$-])WHERE(?![\w:-]))
-    | (?P<select>(?<![\w:?$-])SELECT(?![\w:-]))
-    | (?P<brace>\{)
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
 
 
 class RemoteError(KgError):
     """A SPARQL server that cannot be reached or does not answer as the protocol says."""
-
-
-def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
-    """``sparql`` with ``bindings`` as a ``VALUES`` block opening its WHERE group."""
-    if not bindings:
-        return sparql
-    names = list(bindings)
-    for name in names:
-        if not _VARIABLE.fullmatch(name):
-            raise UsageError(f"not a SPARQL variable name: {name!r}")
-    terms = " ".join(str(to_oxigraph(bindings[name])) for name in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
-    tokens = [(m.lastgroup, m.end()) for m in _SCAN.finditer(sparql)]
-    kinds = [kind for kind, _ in tokens]
-
-    def group_after(start: int) -> int | None:
-        """Where the first group at or after token ``start`` opens (after its brace)."""
-        return next((end for kind, end in tokens[start:] if kind == "brace"), None)
-
-    # The query's group opens at the first brace after WHERE, or at the first brace
-    # ("SELECT * {"). Each sub-select gets the block too: a parameter is one value throughout
-    # the query, as pyoxigraph's substitutions make it locally, and a VALUES outside a
-    # sub-select does not reach inside it.
-    outer = group_after(kinds.index("where") if "where" in kinds else 0)
-    if outer is None:
-        raise UsageError("cannot bind parameters: the query has no WHERE group")
-    first_select = kinds.index("select") if "select" in kinds else len(kinds)
-    inner = {
-        group_after(i) for i, kind in enumerate(kinds) if kind == "select" and i > first_select
-    }
-    for at in sorted({outer, *(at for at in inner if at is not None)}, reverse=True):
-        sparql = sparql[:at] + block + sparql[at:]
-    return sparql
 
 
 def public_url(url: str) -> str:

@@ -20,7 +20,7 @@ from rdflib import URIRef
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, curie, sparql_prefixes
-from kg.store import LABEL_PROPERTIES, Store
+from kg.store import LABEL_PROPERTIES, SAFE_IRI, Store
 
 
 class ResolveError(UsageError):
@@ -196,6 +196,9 @@ def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> UR
     iri = as_iri(text)
     if iri is not None and not classes and _exists(store, iri):
         return URIRef(iri)  # without a class, any IRI with statements about it will do
+    quick = _one_match(store, text, iri, classes)
+    if quick is not None:
+        return quick
     where = f"?r {_NAME_PROPERTIES} ?name ."
     if not classes:
         candidates = _candidates(store, f"SELECT DISTINCT ?r ?name WHERE {{ {where} }}")
@@ -209,6 +212,30 @@ def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> UR
     names = store.labels(classes, "en")
     kind = " or ".join(names.get(c, curie(c)) for c in classes) or "resource"
     return pick(text, candidates, kind, store=store)
+
+
+def _one_match(store: Store, text: str, iri: str | None, classes: Sequence[str]) -> URIRef | None:
+    """The one resource ``text`` names, found through the build's name index, or None when
+    there is no index or not exactly one match (the full path then decides, and words the
+    error). Gives what the full path gives: the index holds the same names, normalised the
+    same way, and the class test is the same pattern."""
+    index = store.name_index
+    if index is None:
+        return None
+    found = [iri] if iri is not None else index.lookup(normalise(text))
+    if not found or len(found) > 8:
+        return None
+    block = " ".join(f"<{i}>" for i in found if SAFE_IRI.fullmatch(i))
+    where = f"VALUES ?r {{ {block} }} ?r {_NAME_PROPERTIES} ?name ."
+    if classes:
+        where += " ?r a/rdfs:subClassOf* ?class ."
+        classes_block = " ".join(f"<{c}>" for c in classes if SAFE_IRI.fullmatch(c))
+        where = f"VALUES ?class {{ {classes_block} }} " + where
+    rows = store.select_values(
+        sparql_prefixes() + f"SELECT DISTINCT ?r WHERE {{ {where} }}", ("r",)
+    )
+    matches = {r for (r,) in rows if r is not None}
+    return URIRef(matches.pop()) if len(matches) == 1 else None
 
 
 def _exists(store: Store, iri: str) -> bool:

@@ -72,7 +72,7 @@ def best_labels(rows: Iterable[tuple[str, str, str, str]], lang: str) -> dict[st
 
 
 # IRIs that can be written between angle brackets in SPARQL as they are (RDF 1.1 IRIREF).
-_SAFE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+SAFE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 _LABEL_BATCH = 400
 
 
@@ -144,7 +144,7 @@ class Store(ABC):
         ``dct:title`` and ``skos:altLabel`` (the vocabularies keep English names as
         ``altLabel``). Ties go to the alphabetically first label, so output is stable.
         """
-        wanted = sorted({iri for iri in iris if _SAFE_IRI.fullmatch(iri)})
+        wanted = sorted({iri for iri in iris if SAFE_IRI.fullmatch(iri)})
         rows: list[tuple[str, str, str, str]] = []
         for start in range(0, len(wanted), _LABEL_BATCH):
             # One VALUES of (subject, property) pairs: with two separate VALUES blocks
@@ -166,6 +166,12 @@ class Store(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store (no-op where nothing is held)."""
+
+    @property
+    def name_index(self) -> Any:
+        """The build's name index (:class:`kg.names.NameIndex`), or None where there is none
+        (a SPARQL server, an in-memory store)."""
+        return None
 
     def __enter__(self) -> Store:
         return self
@@ -244,6 +250,55 @@ def quads_to_graph(
     return graph
 
 
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What can hide a "{" from the scan for the WHERE group: comments, strings, IRIs.
+_SCAN = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<where>(?<![\w:?$-])WHERE(?![\w:-]))
+    | (?P<select>(?<![\w:?$-])SELECT(?![\w:-]))
+    | (?P<brace>\{)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """``sparql`` with ``bindings`` as a ``VALUES`` block opening its WHERE group."""
+    if not bindings:
+        return sparql
+    names = list(bindings)
+    for name in names:
+        if not _VARIABLE.fullmatch(name):
+            raise UsageError(f"not a SPARQL variable name: {name!r}")
+    terms = " ".join(str(to_oxigraph(bindings[name])) for name in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
+    tokens = [(m.lastgroup, m.end()) for m in _SCAN.finditer(sparql)]
+    kinds = [kind for kind, _ in tokens]
+
+    def group_after(start: int) -> int | None:
+        """Where the first group at or after token ``start`` opens (after its brace)."""
+        return next((end for kind, end in tokens[start:] if kind == "brace"), None)
+
+    # The query's group opens at the first brace after WHERE, or at the first brace
+    # ("SELECT * {"). Each sub-select gets the block too: a parameter is one value throughout
+    # the query, as pyoxigraph's substitutions make it locally, and a VALUES outside a
+    # sub-select does not reach inside it.
+    outer = group_after(kinds.index("where") if "where" in kinds else 0)
+    if outer is None:
+        raise UsageError("cannot bind parameters: the query has no WHERE group")
+    first_select = kinds.index("select") if "select" in kinds else len(kinds)
+    inner = {
+        group_after(i) for i, kind in enumerate(kinds) if kind == "select" and i > first_select
+    }
+    for at in sorted({outer, *(at for at in inner if at is not None)}, reverse=True):
+        sparql = sparql[:at] + block + sparql[at:]
+    return sparql
+
+
 def _substitutions(bindings: Mapping[str, Node] | None) -> dict[ox.Variable, Any] | None:
     if not bindings:
         return None
@@ -253,8 +308,10 @@ def _substitutions(bindings: Mapping[str, Node] | None) -> dict[ox.Variable, Any
 class LocalStore(Store):
     """An embedded pyoxigraph store: in memory, or on disk under ``path``."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
         self._store = store
+        self._path = path
+        self._names: Any = None
 
     @classmethod
     def in_memory(cls) -> LocalStore:
@@ -269,7 +326,15 @@ class LocalStore(Store):
             store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except (OSError, RuntimeError) as exc:  # RocksDB refuses: missing, locked, corrupt
             raise KgError(f"cannot open the store: {exc}", file=path) from exc
-        return cls(store)
+        return cls(store, path)
+
+    @property
+    def name_index(self) -> Any:
+        if self._names is None and self._path is not None:
+            from kg.names import open_index
+
+            self._names = open_index(self._path) or False
+        return self._names or None
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -278,8 +343,14 @@ class LocalStore(Store):
 
     def _query(self, sparql: str, bindings: Mapping[str, Node] | None) -> Any:
         try:
+            # Parameters go in twice, with the same meaning: pyoxigraph 0.5 pushes substituted
+            # variables into UNION branches but not into property paths (dct:hasPart* from a
+            # substituted start walks the whole graph), and an inline VALUES block the other
+            # way round. Together they keep every canned query fast (bench/run.py).
             return self._store.query(
-                sparql, use_default_graph_as_union=True, substitutions=_substitutions(bindings)
+                with_values(sparql, bindings),
+                use_default_graph_as_union=True,
+                substitutions=_substitutions(bindings),
             )
         except SyntaxError as exc:
             raise UsageError(f"SPARQL syntax error: {exc}") from exc
@@ -307,9 +378,11 @@ class LocalStore(Store):
         bindings: Mapping[str, Node] | None = None,
     ) -> list[tuple[str | None, ...]]:
         result = self._solutions(sparql, bindings)
-        names = columns or [v.value for v in result.variables]
+        variables = [v.value for v in result.variables]
+        if columns is None or list(columns) == variables:  # each solution in variable order
+            return [tuple(None if t is None else t.value for t in solution) for solution in result]
         return [
-            tuple(None if (t := solution[c]) is None else t.value for c in names)
+            tuple(None if (t := solution[c]) is None else t.value for c in columns)
             for solution in result
         ]
 
@@ -350,6 +423,9 @@ class LocalStore(Store):
     def close(self) -> None:
         """Drop the store: pyoxigraph releases RocksDB when its last reference goes."""
         self._store = None  # type: ignore[assignment]
+        if self._names:
+            self._names.close()
+        self._names = False
 
 
 def as_bytes(data: bytes | None) -> bytes:
