@@ -165,16 +165,19 @@ class Recorder:
 
 
 def raw_pyoxigraph(oxstore: Any, calls: list[tuple[str, dict[str, Any] | None]]) -> list[int]:
-    """Run the recorded SELECTs straight on pyoxigraph, read every row; the row counts."""
+    """Run the recorded SELECTs straight on pyoxigraph, read every row; the row counts. The
+    SPARQL is what kg hands pyoxigraph: parameters inlined as a VALUES block and substituted
+    (see LocalStore._query)."""
     import pyoxigraph as ox
 
-    from kg.store import to_oxigraph
+    from kg.store import to_oxigraph, with_values
 
     counts = []
     for sparql, bindings in calls:
         subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()} or None
+        text = with_values(sparql, bindings)
         n = 0
-        for solution in oxstore.query(sparql, use_default_graph_as_union=True, substitutions=subs):
+        for solution in oxstore.query(text, use_default_graph_as_union=True, substitutions=subs):
             for _ in solution:
                 pass
             n += 1
