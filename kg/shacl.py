@@ -36,6 +36,7 @@ from rdflib import RDF, RDFS, SH, XSD, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from kg.closure import reachable
 from kg.store import to_rdflib
 
 #: Properties a shape may carry that do not constrain anything (documentation, grouping).
@@ -282,13 +283,7 @@ class _Data:
                 for q in self.store.quads_for_pattern(None, _SUBCLASS, None, None):
                     if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
                         self._narrower.setdefault(q.object.value, set()).add(q.subject.value)
-            found, todo = {cls}, [cls]
-            while todo:
-                for sub in self._narrower.get(todo.pop(), ()):
-                    if sub not in found:
-                        found.add(sub)
-                        todo.append(sub)
-            self._subclasses[cls] = found
+            self._subclasses[cls] = {cls} | reachable(self._narrower, cls)
         return self._subclasses[cls]
 
     def instance_of(self, node: Term, cls: str) -> bool:

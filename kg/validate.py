@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Protocol
 
 import pyoxigraph as ox
 import rdflib
@@ -24,9 +23,9 @@ from kg.build import read_graph
 from kg.errors import KgError
 from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
 from kg.paths import Paths
-from kg.shacl import Result, Unsupported, compile_shapes
+from kg.shacl import Result, Shape, Unsupported, compile_shapes
 from kg.shacl import validate as run_engine
-from kg.store import LocalStore, quads_to_graph, quiet_rdflib
+from kg.store import LocalStore, quads_to_graph, quiet_rdflib, to_oxigraph
 
 SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 CPSV = "CPSV-AP 3.2.0"
@@ -81,6 +80,18 @@ class ValidationReport:
 class Shapes:
     graph: rdflib.Graph
     cpsv_nodes: frozenset[Node]  # shape nodes that come from the CPSV-AP file
+    _compiled: list[Shape] | Unsupported | None = field(default=None, repr=False, compare=False)
+
+    def compiled(self) -> list[Shape]:
+        """The shapes in kg's engine's form, compiled once; raises :class:`Unsupported`."""
+        if self._compiled is None:
+            try:
+                self._compiled = compile_shapes(self.graph)
+            except Unsupported as exc:
+                self._compiled = exc
+        if isinstance(self._compiled, Unsupported):
+            raise self._compiled
+        return self._compiled
 
 
 def load_shapes(paths: Paths) -> Shapes:
@@ -121,84 +132,6 @@ def _qname(node: Node | None) -> str:
     if isinstance(node, Literal):
         return repr(str(node)) + (f"@{node.language}" if node.language else "")
     return str(node)
-
-
-_LABEL_PROPERTIES = (str(SKOS.prefLabel), str(DCTERMS.title), str(RDFS.label))
-
-
-def _pick_label(found: Iterable[tuple[str, str | None, str]], node: Node) -> str:
-    """The label a curator knows ``node`` by, from (property, language, text) triples:
-    skos:prefLabel, then dct:title, then rdfs:label; Dutch, then English, then untagged
-    (the first in code-point order where a property has several in one language)."""
-    labels: dict[tuple[str, str | None], str] = {}
-    for prop, lang, text in found:
-        key = (prop, lang)
-        if key not in labels or text < labels[key]:
-            labels[key] = text
-    for prop in _LABEL_PROPERTIES:
-        for lang in ("nl", "en", None):
-            if (prop, lang) in labels:
-                return labels[(prop, lang)]
-    return _qname(node)
-
-
-class _Lookup(Protocol):
-    def label(self, node: Node) -> str: ...
-
-    def english(self, prop: URIRef) -> str | None: ...
-
-
-class _GraphLookup:
-    """Labels read from an rdflib graph (the pySHACL path)."""
-
-    def __init__(self, graph: rdflib.Graph) -> None:
-        self.graph = graph
-
-    def label(self, node: Node) -> str:
-        found = [
-            (str(p), lit.language or None, str(lit))
-            for p in map(URIRef, _LABEL_PROPERTIES)
-            for lit in self.graph.objects(node, p)
-            if isinstance(lit, Literal)
-        ]
-        return _pick_label(found, node)
-
-    def english(self, prop: URIRef) -> str | None:
-        texts = [
-            str(lit)
-            for lit in self.graph.objects(prop, RDFS.label)
-            if isinstance(lit, Literal) and lit.language == "en"
-        ]
-        return min(texts) if texts else None
-
-
-class _StoreLookup:
-    """Labels read from the store (kg's engine: no rdflib copy of the graph)."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-
-    def _literals(self, node: Node, prop: str) -> Iterator[ox.Literal]:
-        from kg.store import to_oxigraph
-
-        if isinstance(node, Literal):
-            return
-        subject = to_oxigraph(node)
-        for q in self.store.quads_for_pattern(subject, ox.NamedNode(prop), None, None):
-            if isinstance(q.object, ox.Literal):
-                yield q.object
-
-    def label(self, node: Node) -> str:
-        found = [
-            (p, lit.language or None, lit.value)
-            for p in _LABEL_PROPERTIES
-            for lit in self._literals(node, p)
-        ]
-        return _pick_label(found, node)
-
-    def english(self, prop: URIRef) -> str | None:
-        texts = [lit.value for lit in self._literals(prop, str(RDFS.label)) if lit.language == "en"]
-        return min(texts) if texts else None
 
 
 def _expected(shapes: rdflib.Graph, shape: Node, component: Node) -> str:
@@ -257,27 +190,35 @@ def _pyshacl_results(data: rdflib.Graph, shapes: Shapes) -> list[Result]:
     return found
 
 
-def _explain(results: Iterable[Result], shapes: Shapes, lookup: _Lookup) -> ValidationReport:
-    """Every validation result in plain words, each problem once."""
+def _explain(results: Iterable[Result], shapes: Shapes, store: LocalStore) -> ValidationReport:
+    """Every validation result in plain words, each problem once. Resources are named by
+    their display label (:meth:`Store.labels`, Dutch first), properties by their English
+    ``rdfs:label`` where it says more than the name."""
+    results = list(results)
+    labels = store.labels({str(r.focus) for r in results if isinstance(r.focus, URIRef)}, "nl")
+    english: dict[Node, str | None] = {}
     report = ValidationReport()
     seen: set[Violation] = set()
     for r in results:
         severity = SEVERITY.get(r.severity, "violation")  # type: ignore[call-overload]
         message = shapes.graph.value(r.shape, SH.message)
-        text = (
-            str(message) if message is not None else _expected(shapes.graph, r.shape, r.component)
-        )
+        if message is not None:
+            text = str(message)
+        else:
+            text = _expected(shapes.graph, r.shape, r.component)
         prop = None
         if isinstance(r.path, URIRef):
-            english = lookup.english(r.path)
+            if r.path not in english:
+                english[r.path] = _english_label(store, r.path)
             prop = _qname(r.path)
             local = re.split(r"[/#]", str(r.path))[-1].lower()
-            if english and english.replace(" ", "").lower() != local:
-                prop += f' "{english}"'  # the label helps only when it differs from the name
+            name = english[r.path]
+            if name and name.replace(" ", "").lower() != local:
+                prop += f' "{name}"'  # the label helps only when it differs from the name
         elif r.path is not None:
             prop = "(a property path)"
         item = Violation(
-            focus_label=lookup.label(r.focus),
+            focus_label=labels.get(str(r.focus), _qname(r.focus)),
             focus=str(r.focus),
             property=prop,
             message=text,
@@ -296,9 +237,23 @@ def _explain(results: Iterable[Result], shapes: Shapes, lookup: _Lookup) -> Vali
     return report
 
 
+def _english_label(store: LocalStore, prop: URIRef) -> str | None:
+    """The first (in code-point order) English ``rdfs:label`` of ``prop``."""
+    texts = [
+        q.object.value
+        for q in store.oxigraph.quads_for_pattern(
+            ox.NamedNode(str(prop)), ox.NamedNode(str(RDFS.label)), None, None
+        )
+        if isinstance(q.object, ox.Literal) and q.object.language == "en"
+    ]
+    return min(texts) if texts else None
+
+
 def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
     """Validate an rdflib graph with pySHACL and explain every result in plain words."""
-    return _explain(_pyshacl_results(data, shapes), shapes, _GraphLookup(data))
+    store = LocalStore.in_memory()
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
+    return _explain(_pyshacl_results(data, shapes), shapes, store)
 
 
 def _merge_duplicates(violations: list[Violation]) -> list[Violation]:
@@ -490,7 +445,7 @@ def choose_engine(shapes: Shapes, engine: str = "auto") -> tuple[str, str]:
     if engine == "pyshacl":
         return "pyshacl", "pySHACL"
     try:
-        compile_shapes(shapes.graph)
+        shapes.compiled()
     except Unsupported as exc:
         if engine == "kg":
             raise KgError(
@@ -513,10 +468,10 @@ def validate_store(
     chosen, _ = choose_engine(shapes, engine)
     with quiet_rdflib():  # ill-typed literals are findings here, not log noise
         if chosen == "kg":
-            results = run_engine(store.oxigraph, compile_shapes(shapes.graph))
-            report = _explain(results, shapes, _StoreLookup(store.oxigraph))
+            results = run_engine(store.oxigraph, shapes.compiled())
         else:
-            report = validate_graph(data_graph(store), shapes)
+            results = _pyshacl_results(data_graph(store), shapes)
+        report = _explain(results, shapes, store)
         extra = check_structure(store)
     report.violations = sorted(report.violations + extra, key=Violation.sort_key)
     return report
