@@ -108,12 +108,12 @@ def serialise_quads(quads: list[ox.Quad], fmt: str) -> bytes:
         return _sorted_lines(as_bytes(ox.serialize(_triples(quads), format=ox.RdfFormat.N_TRIPLES)))
     if fmt == "jsonld":
         return _jsonld(quads)
+    if fmt in NETWORK_FORMATS:
+        raise UsageError(f"{fmt} holds the network projection; use export() on a build")
     prefixes = _used_prefixes(quads)
     if fmt == "ttl":
         out = ox.serialize(_triples(quads), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         return _tidy(as_bytes(out), ("\t",))
-    if fmt in NETWORK_FORMATS:
-        raise UsageError(f"{fmt} holds the network projection; use export() on a build")
     ordered = sorted(
         set(quads),
         key=lambda q: (_graph_key(q), *_statement_key(q.subject, q.predicate, q.object)),

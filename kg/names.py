@@ -19,12 +19,10 @@ from kg.store import LABEL_PROPERTIES, Store
 
 FILE = "names.sqlite"
 
-#: The names :func:`kg.resolve.resolve_resource` matches: every display-name property.
-NAMES_SPARQL = (
-    "SELECT DISTINCT ?r ?name WHERE { ?r "
-    + "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    + " ?name }"
-)
+#: Whatever names a resource for display also names it for lookup (a SPARQL path).
+NAME_PROPERTIES = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
+#: Every (resource, name): what :func:`kg.resolve.resolve_resource` matches, and the index holds.
+NAMES_SPARQL = f"SELECT DISTINCT ?r ?name WHERE {{ ?r {NAME_PROPERTIES} ?name . }}"
 
 
 def write(store: Store, path: Path) -> int:

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from kg.errors import UsageError
+from kg.names import NAME_PROPERTIES, NAMES_SPARQL
 from kg.namespaces import PREFIXES, curie, sparql_prefixes
-from kg.store import LABEL_PROPERTIES, SAFE_IRI, Store
+from kg.store import SAFE_IRI, Store
 
 
 class ResolveError(UsageError):
@@ -145,10 +146,6 @@ def _candidates(
     return [Candidate(iri, "", tuple(sorted(ns))) for iri, ns in sorted(names.items())]
 
 
-# Whatever names a resource for display also names it for lookup.
-_NAME_PROPERTIES = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
-
-
 def resolve_municipality(store: Store, text: str) -> URIRef:
     """A municipality from its name ("Kampen", "Gemeente Kampen"), CBS code ("GM0166", "0166")
     or IRI. A name without its qualifier ("Bergen" for "Bergen (NH.)" and "Bergen (L.)")
@@ -156,7 +153,7 @@ def resolve_municipality(store: Store, text: str) -> URIRef:
     candidates = _candidates(
         store,
         f"SELECT ?r ?name WHERE {{ ?r a kg:Municipality . "
-        f"{{ ?r {_NAME_PROPERTIES} ?name }} UNION {{ ?r dct:identifier ?name }} }}",
+        f"{{ ?r {NAME_PROPERTIES} ?name }} UNION {{ ?r dct:identifier ?name }} }}",
     )
     code = _CBS_CODE.fullmatch(text.strip())
     if code:
@@ -199,9 +196,9 @@ def resolve_resource(store: Store, text: str, classes: Sequence[str] = ()) -> UR
     quick = _one_match(store, text, iri, classes)
     if quick is not None:
         return quick
-    where = f"?r {_NAME_PROPERTIES} ?name ."
+    where = f"?r {NAME_PROPERTIES} ?name ."
     if not classes:
-        candidates = _candidates(store, f"SELECT DISTINCT ?r ?name WHERE {{ {where} }}")
+        candidates = _candidates(store, NAMES_SPARQL)
     else:
         where += " ?r a/rdfs:subClassOf* ?class ."
         sparql = f"SELECT DISTINCT ?r ?name ?class WHERE {{ {where} }}"
@@ -223,10 +220,10 @@ def _one_match(store: Store, text: str, iri: str | None, classes: Sequence[str])
     if index is None:
         return None
     found = [iri] if iri is not None else index.lookup(normalise(text))
-    if not found or len(found) > 8:
+    if not found:
         return None
     block = " ".join(f"<{i}>" for i in found if SAFE_IRI.fullmatch(i))
-    where = f"VALUES ?r {{ {block} }} ?r {_NAME_PROPERTIES} ?name ."
+    where = f"VALUES ?r {{ {block} }} ?r {NAME_PROPERTIES} ?name ."
     if classes:
         where += " ?r a/rdfs:subClassOf* ?class ."
         classes_block = " ".join(f"<{c}>" for c in classes if SAFE_IRI.fullmatch(c))
