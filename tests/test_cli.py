@@ -411,3 +411,14 @@ def test_network_formats(runner, real_build) -> None:
         "domain,domain_iri,other_domain,other_domain_iri,broker_count,brokers,brokers_iri,"
         "programmes,programmes_iri"
     )
+
+
+def test_the_shacl_engine_choices_are_the_engines_kg_validate_knows() -> None:
+    """The CLI spells the choices out (importing kg.validate would slow every command's
+    start); they must stay the library's."""
+    from kg.validate import ENGINES
+
+    for name in ("build", "validate"):
+        option = next(p for p in cli.commands[name].params if p.name == "shacl_engine")
+        assert isinstance(option.type, click.Choice)
+        assert tuple(option.type.choices) == ENGINES

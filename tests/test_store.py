@@ -107,3 +107,6 @@ def test_select_values_are_the_plain_strings_of_select(store: LocalStore) -> Non
     assert ("één", EX + "a", None) in fast and ("7", EX + "a", None) in fast
     bound = store.select_values(query, ("o",), {"s": URIRef(EX + "b")})
     assert bound == [("two",)]
+    # All columns in the query's order: solutions are read as they come, not by name.
+    assert store.select_values(query) == Store.select_values(store, query)
+    assert store.select_values(query) == [(s, o, m) for o, s, m in fast]
