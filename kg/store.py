@@ -19,13 +19,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
 from kg.errors import BuildNotFoundError, KgError, UsageError
+
+if TYPE_CHECKING:
+    from kg.names import NameIndex
 
 #: Serialisation formats understood by :meth:`Store.load` and :meth:`Store.dump`.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -168,7 +171,7 @@ class Store(ABC):
         """Release the store (no-op where nothing is held)."""
 
     @property
-    def name_index(self) -> Any:
+    def name_index(self) -> NameIndex | None:
         """The build's name index (:class:`kg.names.NameIndex`), or None where there is none
         (a SPARQL server, an in-memory store)."""
         return None
@@ -311,7 +314,8 @@ class LocalStore(Store):
     def __init__(self, store: ox.Store, path: Path | None = None) -> None:
         self._store = store
         self._path = path
-        self._names: Any = None
+        self._names: NameIndex | None = None
+        self._names_looked_for = path is None  # an in-memory store has no index
 
     @classmethod
     def in_memory(cls) -> LocalStore:
@@ -329,12 +333,13 @@ class LocalStore(Store):
         return cls(store, path)
 
     @property
-    def name_index(self) -> Any:
-        if self._names is None and self._path is not None:
+    def name_index(self) -> NameIndex | None:
+        if not self._names_looked_for and self._path is not None:
             from kg.names import open_index
 
-            self._names = open_index(self._path) or False
-        return self._names or None
+            self._names = open_index(self._path)
+            self._names_looked_for = True
+        return self._names
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -423,9 +428,9 @@ class LocalStore(Store):
     def close(self) -> None:
         """Drop the store: pyoxigraph releases RocksDB when its last reference goes."""
         self._store = None  # type: ignore[assignment]
-        if self._names:
+        if self._names is not None:
             self._names.close()
-        self._names = False
+        self._names, self._names_looked_for = None, True
 
 
 def as_bytes(data: bytes | None) -> bytes:
