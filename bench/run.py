@@ -35,6 +35,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.export import FORMATS
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 CPSV = ROOT.parent / "shared" / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
@@ -46,7 +48,7 @@ CASES = [
     ("Rotterdam", ("mensen met afstand tot de arbeidsmarkt",), ("participatie",)),
     ("Groningen", ("jongeren",), ()),
 ]
-EXPORTS = ["ttl", "trig", "jsonld", "nt", "nq", "graphml", "gexf"]
+EXPORTS = list(FORMATS)  # every format kg export writes
 
 # Targets (K7); ratios hold on any machine, absolute times are for a 2-core machine.
 MAX_FLOOR_RATIO = 1.3
