@@ -20,7 +20,7 @@ from kg.closure import reachable
 from kg.errors import UsageError
 from kg.namespaces import ID, sparql_prefixes
 from kg.resolve import resolve_concept, resolve_municipality
-from kg.store import SAFE_IRI, Store, check_language
+from kg.store import Store, check_language, sparql_iris
 
 TARGET_GROUPS = ID + "concept/doelgroep"
 ROLE_PARTNER = ID + "concept/rol-partner"
@@ -236,7 +236,7 @@ def _rows_for(
     """:func:`_rows` of ``sparql`` with ``variable`` limited to ``iris`` (a VALUES block at
     its ``#VALUES#`` marker, in batches): on a national graph the case finder reads the
     facts of its candidates, not of every programme in the country."""
-    wanted = sorted({i for i in iris if SAFE_IRI.fullmatch(i)})
+    wanted = sparql_iris(iris)
     if len(wanted) > _ALL_ABOVE:  # many: one query for all, then keep the wanted rows
         keep = set(wanted)
         everything = _rows(store, sparql.replace("#VALUES#", ""))

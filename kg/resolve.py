@@ -21,7 +21,7 @@ from rdflib import URIRef
 from kg.errors import UsageError
 from kg.names import NAME_PROPERTIES, NAMES_SPARQL
 from kg.namespaces import PREFIXES, curie, sparql_prefixes
-from kg.store import SAFE_IRI, Store
+from kg.store import Store, sparql_iris
 
 
 class ResolveError(UsageError):
@@ -222,11 +222,11 @@ def _one_match(store: Store, text: str, iri: str | None, classes: Sequence[str])
     found = [iri] if iri is not None else index.lookup(normalise(text))
     if not found:
         return None
-    block = " ".join(f"<{i}>" for i in found if SAFE_IRI.fullmatch(i))
+    block = " ".join(f"<{i}>" for i in sparql_iris(found))
     where = f"VALUES ?r {{ {block} }} ?r {NAME_PROPERTIES} ?name ."
     if classes:
         where += " ?r a/rdfs:subClassOf* ?class ."
-        classes_block = " ".join(f"<{c}>" for c in classes if SAFE_IRI.fullmatch(c))
+        classes_block = " ".join(f"<{c}>" for c in sparql_iris(classes))
         where = f"VALUES ?class {{ {classes_block} }} " + where
     rows = store.select_values(
         sparql_prefixes() + f"SELECT DISTINCT ?r WHERE {{ {where} }}", ("r",)

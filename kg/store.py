@@ -75,7 +75,15 @@ def best_labels(rows: Iterable[tuple[str, str, str, str]], lang: str) -> dict[st
 
 
 # IRIs that can be written between angle brackets in SPARQL as they are (RDF 1.1 IRIREF).
-SAFE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+_SAFE_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
+
+
+def sparql_iris(iris: Iterable[str]) -> list[str]:
+    """``iris`` that SPARQL can hold between angle brackets as written, each once, sorted (for
+    VALUES blocks; any other string names nothing a store holds)."""
+    return sorted({iri for iri in iris if _SAFE_IRI.fullmatch(iri)})
+
+
 _LABEL_BATCH = 400
 
 
@@ -147,7 +155,7 @@ class Store(ABC):
         ``dct:title`` and ``skos:altLabel`` (the vocabularies keep English names as
         ``altLabel``). Ties go to the alphabetically first label, so output is stable.
         """
-        wanted = sorted({iri for iri in iris if SAFE_IRI.fullmatch(iri)})
+        wanted = sparql_iris(iris)
         rows: list[tuple[str, str, str, str]] = []
         for start in range(0, len(wanted), _LABEL_BATCH):
             # One VALUES of (subject, property) pairs: with two separate VALUES blocks
