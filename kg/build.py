@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from kg import __version__, atomic
+from kg import __version__, atomic, netfile
 from kg import names as name_index
 from kg.errors import DataSyntaxError, KgError, ValidationFailed
 from kg.namespaces import ONTOLOGY_IRI, STANDARD_PREFIXES
@@ -35,7 +35,7 @@ Progress = Callable[[str], None]
 DATA_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
 #: RDF files kg does not read from data/: refused rather than silently skipped.
 UNSUPPORTED_RDF = {".nt", ".nq", ".rdf", ".owl", ".jsonld", ".n3", ".trix"}
-STABLE_NAMES = ("store", "names.sqlite", "kg.trig", "kg.ttl", "manifest.json")
+STABLE_NAMES = ("store", "names.sqlite", "network.json", "kg.trig", "kg.ttl", "manifest.json")
 HINT = "run kg from the project folder or pass --root"
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -371,6 +371,8 @@ def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> Bu
             disk.flush()
             del disk
             name_index.write(loaded.store, staged / name_index.FILE)
+            progress("collecting the network for kg viz")
+            netfile.write(loaded.store, staged / netfile.FILE)
             (staged / "kg.trig").write_bytes(trig)
             (staged / "kg.ttl").write_bytes(ttl)
             text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -1,9 +1,16 @@
 """Node positions computed in Python, so the browser draws a finished picture instead of
 simulating thousands of nodes.
 
-A Fruchterman-Reingold force layout in numpy: repulsion between every pair of nodes (computed
-in blocks of rows, so memory stays at ``block x n``), attraction along links. A fixed seed and
-rounded coordinates make the same graph give the same picture, byte for byte.
+A Fruchterman-Reingold force layout in numpy: every node pushes every other away, links pull
+their ends together. Up to :data:`EXACT_LIMIT` nodes the push of every pair is summed (in
+blocks of rows, so memory stays at ``block x n``). Above it the push is computed on a mesh, as
+particle-mesh codes compute gravity: the nodes are spread onto a grid, the grid is convolved
+with the push of one node (by FFT), and each node reads the push at its place back off the
+grid; nodes closer than a grid cell also push each other directly, so none end up on top of
+one another. That costs about ``n + G^2 log G`` per pass instead of ``n^2`` and keeps the
+push from far away, which a cut-off at short range loses (a national graph then collapses
+into one dense ball). A fixed seed and rounded coordinates make the same graph give the same
+picture, byte for byte.
 """
 
 from __future__ import annotations
@@ -17,9 +24,10 @@ if TYPE_CHECKING:
 
 SEED = 7
 _BLOCK = 256
-#: Up to this many nodes every pair repels; above it only near ones do.
+#: Up to this many nodes every pair's push is summed; above it the push comes off a mesh.
 EXACT_LIMIT = 2000
-NEAR = 3.0
+#: The mesh has at most this many cells a side, and cells about half an ideal distance wide.
+MESH_CELLS = 256
 
 
 def iterations_for(n: int) -> int:
@@ -108,7 +116,7 @@ def _component_layout(
     cooling = temperature / (steps + 1)
     far = n <= EXACT_LIMIT
     for _ in range(steps):
-        displacement = _repulsion(pos, k) if far else _near_repulsion(pos, k)
+        displacement = _repulsion(pos, k) if far else _mesh_repulsion(pos, k)
         if len(pairs):
             delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
             distance = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01)
@@ -141,20 +149,69 @@ def _repulsion(pos: np.ndarray, k: float) -> np.ndarray:
     return out
 
 
-def _near_repulsion(pos: np.ndarray, k: float) -> np.ndarray:
-    """Repulsion from the nodes within a few ideal distances only (the grid variant of
-    Fruchterman-Reingold): near-linear time for big graphs."""
+def _mesh_repulsion(pos: np.ndarray, k: float) -> np.ndarray:
+    """The push of every node on every other (k^2 / distance, away), approximated on a mesh
+    with cloud-in-cell weights, plus the direct push between nodes less than a cell apart."""
     import numpy as np
-    from scipy.spatial import cKDTree
 
     n = len(pos)
-    pairs = cKDTree(pos).query_pairs(r=NEAR * k, output_type="ndarray")
+    lo = pos.min(axis=0)
+    span = float((pos.max(axis=0) - lo).max()) or 1.0
+    cells = int(min(MESH_CELLS, max(16, math.ceil(2 * span / k))))
+    h = span / (cells - 1)
+    grid = (pos - lo) / h
+    corner = np.minimum(np.floor(grid).astype(np.int64), cells - 2)
+    frac = grid - corner
+    # The four cells around each node and its weight in each (cloud in cell).
+    offsets = ((0, 0), (1, 0), (0, 1), (1, 1))
+    index = [(corner[:, 0] + dx) * cells + corner[:, 1] + dy for dx, dy in offsets]
+    weight = [
+        (frac[:, 0] if dx else 1 - frac[:, 0]) * (frac[:, 1] if dy else 1 - frac[:, 1])
+        for dx, dy in offsets
+    ]
+    density = np.zeros(cells * cells)
+    for i, w in zip(index, weight, strict=True):
+        density += np.bincount(i, w, minlength=cells * cells)
+    size = 2 * cells  # room for every offset between two cells without wrapping round
+    padded = np.zeros((size, size))
+    padded[:cells, :cells] = density.reshape(cells, cells)
+    spectrum = np.fft.rfft2(padded)
+    kx, ky = _unit_push(cells)
+    scale = k * k / h
     out = np.zeros_like(pos)
-    if len(pairs) == 0:
-        return out
-    delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
-    push = delta * ((k * k) / np.maximum((delta**2).sum(axis=1), 1e-4))[:, None]
-    for axis in (0, 1):
-        out[:, axis] += np.bincount(pairs[:, 0], push[:, axis], minlength=n)
-        out[:, axis] -= np.bincount(pairs[:, 1], push[:, axis], minlength=n)
+    for axis, kernel in ((0, kx), (1, ky)):
+        field = np.fft.irfft2(spectrum * kernel, s=(size, size))[:cells, :cells].ravel()
+        out[:, axis] = scale * sum(w * field[i] for i, w in zip(index, weight, strict=True))
+    pairs = _close_pairs(pos, h)
+    if len(pairs):
+        delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
+        push = delta * ((k * k) / np.maximum((delta**2).sum(axis=1), 1e-4))[:, None]
+        for axis in (0, 1):
+            out[:, axis] += np.bincount(pairs[:, 0], push[:, axis], minlength=n)
+            out[:, axis] -= np.bincount(pairs[:, 1], push[:, axis], minlength=n)
     return out
+
+
+_PUSH_CACHE: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _unit_push(cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The Fourier transforms of the push (x and y) of one node on a mesh with cells of width
+    1, at every offset between two of ``cells`` cells (wrapped into ``2 * cells``)."""
+    import numpy as np
+
+    if cells not in _PUSH_CACHE:
+        size = 2 * cells
+        m = np.fft.fftfreq(size, 1 / size)  # 0, 1, ..., cells - 1, -cells, ..., -1
+        dx, dy = np.meshgrid(m, m, indexing="ij")
+        d2 = dx * dx + dy * dy
+        d2[0, 0] = 1.0  # no push on itself
+        _PUSH_CACHE[cells] = (np.fft.rfft2(dx / d2), np.fft.rfft2(dy / d2))
+    return _PUSH_CACHE[cells]
+
+
+def _close_pairs(pos: np.ndarray, radius: float) -> np.ndarray:
+    """The pairs of nodes (i < j) less than ``radius`` apart."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(pos).query_pairs(r=radius, output_type="ndarray")

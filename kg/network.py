@@ -202,11 +202,27 @@ def _pick_language(values: list[tuple[str, str]], lang: str) -> tuple[str, str]:
     return ranked[0] if ranked else ("", "")
 
 
-def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
-    """The whole graph as a network of every kind (filter with :func:`keep_kinds`)."""
-    import networkx as nx
+@dataclass
+class Facts:
+    """What the network is made of, in no particular language: :func:`collect` reads it from
+    a store, :func:`assemble` draws a network from it in one language. ``kg build`` saves it
+    beside the store (:mod:`kg.netfile`), so commands that draw need not read the whole store.
+    """
 
-    check_language(lang)
+    kinds: dict[str, str]  # node IRI -> kind key
+    fold: dict[str, str]  # municipal area -> municipality
+    derived: dict[str, set[str]]  # node -> the sources it derives from
+    links: dict[tuple[str, str, str], set[str]]  # (from, to, property or role) -> graphs
+    roles: set[tuple[str, str, str]]  # the links that are participations
+    schemes: dict[str, set[str]]  # concept -> its concept schemes
+    names: dict[str, set[str]]  # node -> every name it goes by
+    label_rows: list[tuple[str, str, str, str]]  # (resource, property, text, language)
+    descriptions: dict[str, list[tuple[str, str]]]  # node -> (text, language)
+    pages: dict[str, str]  # source -> its web page
+
+
+def collect(store: Store) -> Facts:
+    """Read the network's facts from ``store`` (ten SELECTs over the whole graph)."""
     kind_of_class = _kind_of_class(store)
     order = {k.key: i for i, k in enumerate(KINDS)}
     kinds: dict[str, Kind] = {}
@@ -271,9 +287,11 @@ def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
             del kinds[iri]
 
     # Every name a node goes by (labels in any language, codes, its area's names), for
-    # --focus and for the page's search; the node's own labels give its display label.
+    # --focus and for the page's search; the labels of nodes, link properties and sources
+    # give their display labels.
+    labelled = {p for (_, _, p) in links} | _sources(links, derived)
     names: dict[str, set[str]] = defaultdict(set)
-    own_labels: list[tuple[str, str, str, str]] = []
+    label_rows: list[tuple[str, str, str, str]] = []
     properties = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, DCT + "identifier"))
     name_query = (
         f"SELECT ?r ?p ?name (LANG(?name) AS ?l) WHERE {{ VALUES ?p {{ {properties} }} "
@@ -283,8 +301,8 @@ def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
         n = fold.get(r, r)
         if n in kinds:
             names[n].add(name)
-            if r in kinds and p in LABEL_PROPERTIES:
-                own_labels.append((r, p, name, language or ""))
+        if (r in kinds or r in labelled) and p in LABEL_PROPERTIES:
+            label_rows.append((r, p, name, language or ""))
 
     descriptions: dict[str, list[tuple[str, str]]] = defaultdict(list)
     description_query = (
@@ -293,39 +311,107 @@ def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
     for x, text, language in _rows(store, description_query):
         if x in kinds:
             descriptions[x].append((text, language or ""))
-
-    sources = {g for gs in links.values() for g in gs} | {s for ss in derived.values() for s in ss}
-    labels = store.labels({p for (_, _, p) in links} | sources, lang)
-    labels.update(best_labels(own_labels, lang))
     pages = {
         s: page for s, page in _rows(store, "SELECT ?s ?p WHERE { ?s a kg:Source ; foaf:page ?p }")
     }
+    return Facts(
+        kinds={iri: kind.key for iri, kind in kinds.items()},
+        fold=fold,
+        derived=dict(derived),
+        links=dict(links),
+        roles=roles,
+        schemes=dict(schemes),
+        names=dict(names),
+        label_rows=sorted(label_rows),
+        descriptions={x: sorted(texts) for x, texts in descriptions.items()},
+        pages=pages,
+    )
+
+
+def _sources(
+    links: Mapping[tuple[str, str, str], set[str]], derived: Mapping[str, set[str]]
+) -> set[str]:
+    """Every source a link or node cites."""
+    return {g for gs in links.values() for g in gs} | {s for ss in derived.values() for s in ss}
+
+
+def assemble(
+    facts: Facts, lang: str = "nl", kinds: Iterable[str] | None = None, *, links: bool = True
+) -> nx.MultiDiGraph:
+    """The network in ``lang``: every kind, or only nodes of ``kinds`` and the links between
+    them (as :func:`keep_kinds` gives, without building the rest); ``links=False`` gives
+    the nodes alone."""
+    import networkx as nx
+
+    check_language(lang)
+    shown = facts.kinds
+    drawn = facts.links
+    if kinds is not None:
+        wanted = set(kinds)
+        shown = {n: k for n, k in facts.kinds.items() if k in wanted}
+        drawn = {key: g for key, g in drawn.items() if key[0] in shown and key[1] in shown}
+        ends = {a for a, _, _ in drawn} | {b for _, b, _ in drawn}
+        shown = {n: k for n, k in shown.items() if k != "concept" or n in ends}
+    if not links:
+        drawn = {}
+
+    sources = _sources(facts.links, facts.derived)
+    labels = best_labels(facts.label_rows, lang)
     graph = nx.MultiDiGraph(lang=lang)
-    graph.graph["sources"] = {s: (labels.get(s, curie(s)), pages.get(s)) for s in sorted(sources)}
-    graph.graph["folded"] = fold
-    for iri in sorted(kinds):
-        label = labels.get(iri, curie(iri))
-        description, description_lang = _pick_language(descriptions.get(iri, []), lang)
+    graph.graph["sources"] = {
+        s: (labels[s] if s in labels else curie(s), facts.pages.get(s)) for s in sorted(sources)
+    }
+    graph.graph["folded"] = facts.fold
+    for iri in sorted(shown):
+        label = labels[iri] if iri in labels else curie(iri)
+        description, description_lang = _pick_language(facts.descriptions.get(iri, []), lang)
         graph.add_node(
             iri,
             label=label,
-            kind=kinds[iri].key,
-            names=tuple(sorted(names.get(iri, set()) - {label})),
+            kind=shown[iri],
+            names=tuple(sorted(facts.names.get(iri, set()) - {label})),
             description=description,
             description_lang=description_lang,
-            sources=tuple(sorted(derived.get(iri, ()))),
-            schemes=tuple(sorted(schemes.get(iri, ()))),
+            sources=tuple(sorted(facts.derived.get(iri, ()))),
+            schemes=tuple(sorted(facts.schemes.get(iri, ()))),
         )
-    for (a, b, p), where in sorted(links.items()):
-        if (a, b, p) in roles:
+    words: dict[tuple[str, bool], str] = {}  # one label per property and role
+    for p, role in {(key[2], key in facts.roles) for key in drawn}:
+        if role:
             named = labels.get(p) if p != CV + "hasParticipant" else None
-            label = _PARTICIPATION_WORDS[lang].format(role=named or _PARTICIPANT[lang])
+            words[(p, role)] = _PARTICIPATION_WORDS[lang].format(role=named or _PARTICIPANT[lang])
         else:
-            label = labels.get(p, curie(p))
-        graph.add_edge(
-            a, b, key=p, label=label, prop=p, role=(a, b, p) in roles, sources=tuple(sorted(where))
+            words[(p, role)] = labels[p] if p in labels else curie(p)
+    graph.add_edges_from(
+        (
+            a,
+            b,
+            p,
+            {
+                "label": words[(p, role)],
+                "prop": p,
+                "role": role,
+                "sources": tuple(sorted(where)),
+            },
         )
+        for (a, b, p), where in sorted(drawn.items())
+        for role in ((a, b, p) in facts.roles,)
+    )
     return graph
+
+
+def project(store: Store, lang: str = "nl") -> nx.MultiDiGraph:
+    """The whole graph as a network of every kind (filter with :func:`keep_kinds`)."""
+    check_language(lang)
+    return assemble(facts_of(store), lang)
+
+
+def facts_of(store: Store) -> Facts:
+    """The network's facts: saved by the build where there is one, else read from the store."""
+    from kg import netfile
+
+    saved = netfile.read(store)
+    return saved if saved is not None else collect(store)
 
 
 def keep_kinds(graph: nx.MultiDiGraph, kinds: Iterable[str]) -> nx.MultiDiGraph:
@@ -484,10 +570,12 @@ def view(
         raise UsageError("-p/--param needs --query")
     if depth is not None and not focus:
         raise UsageError("--depth needs --focus")
-    everything = project(store, lang)
-    graph = keep_kinds(everything, kinds)
+    check_language(lang)
+    facts = facts_of(store)
+    graph = assemble(facts, lang, kinds)
     nl = lang == "nl"
     if focus:
+        everything = assemble(facts, lang, links=False)  # every node, for names and kinds
         nodes = resolve_nodes(everything, focus)
         for n in nodes:
             kind = everything.nodes[n]["kind"]

@@ -184,6 +184,11 @@ class Store(ABC):
         (a SPARQL server, an in-memory store)."""
         return None
 
+    def beside(self, name: str) -> Path | None:
+        """A file that ``kg build`` wrote beside this store (``names.sqlite``, ...), or None
+        where there is none (a SPARQL server, an in-memory store, an older build)."""
+        return None
+
     def __enter__(self) -> Store:
         return self
 
@@ -348,6 +353,12 @@ class LocalStore(Store):
             self._names = open_index(self._path)
             self._names_looked_for = True
         return self._names
+
+    def beside(self, name: str) -> Path | None:
+        if self._path is None:
+            return None
+        path = self._path.parent / name
+        return path if path.is_file() else None
 
     @property
     def oxigraph(self) -> ox.Store:

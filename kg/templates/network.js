@@ -8,6 +8,7 @@
   var NO_LABEL = " ";  // vis-network keeps an old label when given "" or null
   var DIM = "rgba(200,200,200,0.35)";
   var selected = null;
+  var labelled = {};  // the links whose words are shown, by id
   var kindLabel = {};
   data.kinds.forEach(function (k) { kindLabel[k.key] = k.label; });
 
@@ -27,9 +28,18 @@
     original[n.id] = n.color;
     n.keys = [fold(n.label)].concat((n.names || []).map(fold));
   });
-  data.edges.forEach(function (e) { e.label = data.labelAllLinks ? e.words : NO_LABEL; });
+  // vis-network gets only what it draws a link with: on a national picture (100,000 links
+  // and more) every extra option, and a blank label on every link, costs seconds.
+  var linkById = {};
+  data.edges.forEach(function (e) { linkById[e.id] = e; });
+  function drawn(e) {
+    var d = { id: e.id, from: e.from, to: e.to, title: e.title };
+    if (e.smooth) d.smooth = e.smooth;
+    if (data.labelAllLinks) d.label = e.words;
+    return d;
+  }
   var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  var edges = new vis.DataSet(data.edges.map(drawn));
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });
   var container = document.getElementById("network");
@@ -114,10 +124,17 @@
       var lit = keep === null || keep[n.id];
       return { id: n.id, color: lit ? original[n.id] : DIM, font: { color: lit ? "#1a1a1a" : "#c4c4c4" } };
     }));
-    if (!data.labelAllLinks) {
-      var connected = {};
-      if (id !== null) network.getConnectedEdges(id).forEach(function (e) { connected[e] = true; });
-      edges.update(data.edges.map(function (e) { return { id: e.id, label: connected[e.id] ? e.words : NO_LABEL }; }));
+    if (!data.labelAllLinks) {  // words on the selected node's links only
+      var connected = id === null ? [] : network.getConnectedEdges(id);
+      var now = {};
+      connected.forEach(function (e) { now[e] = true; });
+      var changes = connected.map(function (e) { return { id: e, label: linkById[e].words }; });
+      Object.keys(labelled).forEach(function (e) {
+        if (!now[e]) changes.push({ id: labelled[e], label: NO_LABEL });
+      });
+      labelled = {};
+      connected.forEach(function (e) { labelled[e] = e; });
+      edges.update(changes);
     }
   }
 
@@ -177,7 +194,7 @@
     }
     var links = document.getElementById("panel-links");
     links.replaceChildren();
-    var own = network.getConnectedEdges(id).map(function (e) { return edges.get(e); });
+    var own = network.getConnectedEdges(id).map(function (e) { return linkById[e]; });
     function other(e) { return byId[e.from === id ? e.to : e.from].label; }
     own.sort(function (a, b) { return (a.words + other(a)).localeCompare(b.words + other(b)); });
     own.forEach(function (e) { links.appendChild(linkItem(e, id)); });
