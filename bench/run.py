@@ -161,9 +161,13 @@ class Recorder:
 
         return Store.labels(self, iris, lang)  # its SELECTs go through self.select
 
-    def select_values(self, sparql: str, columns: Any, bindings: Any = None) -> Any:
+    def select_values(self, sparql: str, columns: Any = None, bindings: Any = None) -> Any:
         self.calls.append((sparql, dict(bindings) if bindings else None))
         return self.store.select_values(sparql, columns, bindings)
+
+    def select_dicts(self, sparql: str, bindings: Any = None) -> Any:
+        self.calls.append((sparql, dict(bindings) if bindings else None))
+        return self.store.select_dicts(sparql, bindings)
 
 
 def raw_pyoxigraph(oxstore: Any, calls: list[tuple[str, dict[str, Any] | None]]) -> list[int]:

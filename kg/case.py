@@ -251,11 +251,8 @@ def _rows_for(
 def _rows(store: Store, sparql: str, **bindings: URIRef) -> list[dict[str, str]]:
     """The rows as dicts, distinct and sorted: reasons are added in row order, and servers
     return rows in different orders (and some, such as Virtuoso, repeat them)."""
-    result = store.select(sparql_prefixes() + sparql, bindings or None)
-    rows = {
-        tuple(sorted((k, str(v)) for k, v in row.items() if v is not None))
-        for row in result.dicts()
-    }
+    result = store.select_dicts(sparql_prefixes() + sparql, bindings or None)
+    rows = {tuple(sorted(row.items())) for row in result}
     return [dict(row) for row in sorted(rows)]
 
 

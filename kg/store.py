@@ -131,6 +131,17 @@ class Store(ABC):
             tuple(None if row[i] is None else str(row[i]) for i in index) for row in result.rows
         ]
 
+    def select_dicts(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> list[dict[str, str]]:
+        """The rows of a SELECT as ``{variable: string}`` (an IRI, a literal's lexical form;
+        unbound variables left out): for code that reads many rows by name and needs no terms."""
+        result = self.select(sparql, bindings)
+        return [
+            {v: str(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
+
     @abstractmethod
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
         """Run an ASK query."""
@@ -167,12 +178,11 @@ class Store(ABC):
                 for p in LABEL_PROPERTIES
             )
             sparql = (
-                f"SELECT ?s ?p ?label WHERE {{ VALUES (?s ?p) {{ {pairs} }} "
+                f"SELECT ?s ?p ?label (LANG(?label) AS ?l) WHERE {{ VALUES (?s ?p) {{ {pairs} }} "
                 "?s ?p ?label FILTER(isLiteral(?label)) }"
             )
-            for s, p, label in self.select(sparql):
-                assert isinstance(label, rdflib.Literal)
-                rows.append((str(s), str(p), str(label), label.language or ""))
+            for s, p, label, language in self.select_values(sparql):
+                rows.append((str(s), str(p), str(label), language or ""))
         return best_labels(rows, lang)
 
     def close(self) -> None:  # noqa: B027 - optional hook
@@ -407,6 +417,16 @@ class LocalStore(Store):
             return [tuple(None if t is None else t.value for t in solution) for solution in result]
         return [
             tuple(None if (t := solution[c]) is None else t.value for c in columns)
+            for solution in result
+        ]
+
+    def select_dicts(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> list[dict[str, str]]:
+        result = self._solutions(sparql, bindings)
+        variables = [v.value for v in result.variables]
+        return [
+            {v: t.value for v, t in zip(variables, solution, strict=True) if t is not None}
             for solution in result
         ]
 

@@ -110,3 +110,16 @@ def test_select_values_are_the_plain_strings_of_select(store: LocalStore) -> Non
     # All columns in the query's order: solutions are read as they come, not by name.
     assert store.select_values(query) == Store.select_values(store, query)
     assert store.select_values(query) == [(s, o, m) for o, s, m in fast]
+
+
+def test_select_dicts_are_the_plain_strings_of_select_by_name(store: LocalStore) -> None:
+    from kg.store import Store
+
+    query = (
+        f"SELECT ?s ?o ?missing WHERE {{ ?s ?p ?o OPTIONAL {{ ?s <{EX}none> ?missing }} }} "
+        "ORDER BY ?s ?o"
+    )
+    fast = store.select_dicts(query)
+    assert fast == Store.select_dicts(store, query)
+    assert {"s": EX + "a", "o": "één"} in fast  # unbound variables are left out
+    assert store.select_dicts(query, {"s": URIRef(EX + "b")}) == [{"s": EX + "b", "o": "two"}]
