@@ -286,50 +286,71 @@ def rdflib_times(
 
 def prepare(size: str, work: Path) -> Path:
     """The project folder for ``size``: kg's own (seed) or a generated one."""
+    folder = project_folder(size, work)
     if size == "seed":
-        return ROOT
+        return folder
     from generate import generate
 
-    folder = work / f"scale-{size}"
     generate(folder, float(size))
     return folder
 
 
+def project_folder(size: str, work: Path) -> Path:
+    return ROOT if size == "seed" else work / f"scale-{size}"
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, "KG_CPSV_SHAPES": str(CPSV), "PYTHONHASHSEED": "0"}
+
+
+def commands(size: str, work: Path) -> dict[str, list[str]]:
+    """Every command measured as a process, by its name in the results (``kg build`` first)."""
+    kg = [sys.executable, "-m", "kg", "--root", str(project_folder(size, work))]
+    bd = ["--build-dir", str(work / f"build-{size}")]
+    out = work / "out"
+    out.mkdir(exist_ok=True)
+    query = ["query", "run", "programmes-in-municipality", "-p", "municipality", "Kampen"]
+    found = {
+        "kg build": [*kg, "build", "-q", *bd],
+        "kg --help": [sys.executable, "-m", "kg", "--help"],
+        "kg query run (whole process)": [*kg, *query, *bd],
+        "kg case (whole process)": [*kg, "case", "-m", "Kampen", "-t", "ouderen", *bd],
+        "kg viz (whole graph)": [*kg, "viz", "-o", str(out / "all.html"), *bd],
+        "kg viz --focus Kampen": [
+            *kg,
+            "viz",
+            "--focus",
+            "Kampen",
+            "-o",
+            str(out / "focus.html"),
+            *bd,
+        ],
+    }
+    for fmt in EXPORTS:
+        argv = [*kg, "export", "--format", fmt, "-o", str(out / f"kg.{fmt}"), *bd]
+        found[f"kg export {fmt}"] = argv
+    return found
+
+
 def bench_size(size: str, work: Path, runs: int, rdflib_limit: float, quick: bool) -> Size:
-    project = prepare(size, work)
+    prepare(size, work)
     build_dir = work / f"build-{size}"
-    env = {**os.environ, "KG_CPSV_SHAPES": str(CPSV), "PYTHONHASHSEED": "0"}
-    kg = [sys.executable, "-m", "kg", "--root", str(project)]
-    bd = ["--build-dir", str(build_dir)]
+    env = environment()
     result = Size(size)
     say = lambda text: print(f"[{size}] {text}", file=sys.stderr, flush=True)  # noqa: E731
 
     say("kg build")
     build_runs = 1 if quick else runs
-    result.measures.append(
-        measure_process("kg build", [*kg, "build", "-q", *bd], work, env, build_runs)
-    )
+    build = commands(size, work)["kg build"]
+    result.measures.append(measure_process("kg build", build, work, env, build_runs))
     from kg.build import read_manifest
 
     result.statements = int(read_manifest(build_dir)["quads"])  # type: ignore[call-overload]
 
     say("kg --help, kg query run, kg case, kg viz, kg export (processes)")
-    result.measures.append(
-        measure_process("kg --help", [sys.executable, "-m", "kg", "--help"], work, env, runs)
-    )
-    query = [*kg, "query", "run", "programmes-in-municipality", "-p", "municipality", "Kampen", *bd]
-    result.measures.append(measure_process("kg query run (whole process)", query, work, env, runs))
-    case = [*kg, "case", "-m", "Kampen", "-t", "ouderen", *bd]
-    result.measures.append(measure_process("kg case (whole process)", case, work, env, runs))
-    out = work / "out"
-    out.mkdir(exist_ok=True)
-    viz = [*kg, "viz", "-o", str(out / "all.html"), *bd]
-    result.measures.append(measure_process("kg viz (whole graph)", viz, work, env, runs))
-    focus = [*kg, "viz", "--focus", "Kampen", "-o", str(out / "focus.html"), *bd]
-    result.measures.append(measure_process("kg viz --focus Kampen", focus, work, env, runs))
-    for fmt in EXPORTS:
-        argv = [*kg, "export", "--format", fmt, "-o", str(out / f"kg.{fmt}"), *bd]
-        result.measures.append(measure_process(f"kg export {fmt}", argv, work, env, runs))
+    for name, argv in commands(size, work).items():
+        if name != "kg build":
+            result.measures.append(measure_process(name, argv, work, env, runs))
 
     say("canned queries and cases in one process, and on raw pyoxigraph")
     engine, workloads = engine_measures(build_dir, runs)
@@ -448,10 +469,22 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     try:
         results = [bench_size(s, work, args.runs, args.rdflib_limit, args.quick) for s in sizes]
+        report(results, meta, args.out)
+        missed = [f"{s.name}: {m.name}" for s in results for m in s.measures if m.met is False]
+        if missed:
+            print(f"\n{len(missed)} target(s) not met: " + "; ".join(missed), file=sys.stderr)
+        from explain import explain
+
+        print(explain(args.out, work))  # profiles of what the largest size misses
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    args.out.mkdir(parents=True, exist_ok=True)
+    return 0
+
+
+def report(results: list[Size], meta: dict[str, Any], out: Path) -> None:
+    """run.json and run.md in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
     data = {
         "meta": meta,
         "sizes": [
@@ -466,14 +499,10 @@ def main(argv: list[str] | None = None) -> int:
             for s in results
         ],
     }
-    (args.out / "run.json").write_text(json.dumps(data, indent=2) + "\n")
+    (out / "run.json").write_text(json.dumps(data, indent=2) + "\n")
     table = markdown(results, meta)
-    (args.out / "run.md").write_text(table + "\n")
+    (out / "run.md").write_text(table + "\n")
     print(table)
-    missed = [f"{s.name}: {m.name}" for s in results for m in s.measures if m.met is False]
-    if missed:
-        print(f"\n{len(missed)} target(s) not met: " + "; ".join(missed), file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":
