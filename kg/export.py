@@ -253,10 +253,10 @@ def export(build_dir: str | Path, fmt: str, lang: str = "nl") -> bytes:
     from kg.store import built_file, open_store
 
     if fmt in NETWORK_FORMATS:
-        from kg.network import DEFAULT_KINDS, keep_kinds, project
+        from kg.network import DEFAULT_KINDS, assemble, facts_of
 
         with open_store(build_dir) as store:
-            graph = keep_kinds(project(store, lang), DEFAULT_KINDS)
+            graph = assemble(facts_of(store), lang, DEFAULT_KINDS)
         return network_file(graph, fmt)
 
     if fmt in ("ttl", "trig"):  # written by the build with the same serialiser
