@@ -133,13 +133,18 @@ def measure_process(
 # --- queries in one process --------------------------------------------------------------
 
 
-def _median_time(work: Callable[[], object], runs: int) -> tuple[float, list[float]]:
-    times = []
+def _paired_times(
+    first: Callable[[], object], second: Callable[[], object], runs: int
+) -> tuple[list[float], list[float]]:
+    """``runs`` timings of each, taken in turns (first, second, first, ...): a slow spell of
+    a shared machine then falls on both, not on one, and their ratio stays fair."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
+        for work, into in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            work()
+            into.append(time.perf_counter() - start)
+    return times
 
 
 class Recorder:
@@ -169,26 +174,30 @@ class Recorder:
         self.calls.append((sparql, dict(bindings) if bindings else None))
         return self.store.select_dicts(sparql, bindings)
 
+    def select_plain(self, sparql: str, bindings: Any = None) -> Any:
+        self.calls.append((sparql, dict(bindings) if bindings else None))
+        return self.store.select_plain(sparql, bindings)
 
-def raw_pyoxigraph(oxstore: Any, calls: list[tuple[str, dict[str, Any] | None]]) -> list[int]:
-    """Run the recorded SELECTs straight on pyoxigraph, read every row; the row counts. The
-    SPARQL is what kg hands pyoxigraph: parameters inlined as a VALUES block and substituted
-    (see LocalStore._query)."""
-    import pyoxigraph as ox
 
-    from kg.store import to_oxigraph, with_values
-
+def raw_pyoxigraph(oxstore: Any, texts: list[str]) -> list[int]:
+    """Run SELECTs straight on pyoxigraph, read every row; the row counts."""
     counts = []
-    for sparql, bindings in calls:
-        subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()} or None
-        text = with_values(sparql, bindings)
+    for text in texts:
         n = 0
-        for solution in oxstore.query(text, use_default_graph_as_union=True, substitutions=subs):
+        for solution in oxstore.query(text, use_default_graph_as_union=True):
             for _ in solution:
                 pass
             n += 1
         counts.append(n)
     return counts
+
+
+def bound_texts(calls: list[tuple[str, dict[str, Any] | None]]) -> list[str]:
+    """The SPARQL of each recorded call as kg hands it to pyoxigraph: parameters written in
+    as terms (kg.store.with_terms). The floor and rdflib run exactly these texts."""
+    from kg.store import with_terms
+
+    return [with_terms(sparql, bindings) for sparql, bindings in calls]
 
 
 def engine_measures(build_dir: Path, runs: int) -> tuple[list[Measure], list[dict[str, Any]]]:
@@ -206,17 +215,20 @@ def engine_measures(build_dir: Path, runs: int) -> tuple[list[Measure], list[dic
     def one(name: str, work: Callable[[Any], Any], main: str | None = None) -> None:
         recorder = Recorder(store)
         answer = work(recorder)  # warm-up, and the SPARQL it sends
-        seconds, times = _median_time(lambda: work(store), runs)
-        floor, _ = _median_time(lambda: raw_pyoxigraph(store.oxigraph, recorder.calls), runs)
+        texts = bound_texts(recorder.calls)
+        times, floors = _paired_times(
+            lambda: work(store), lambda: raw_pyoxigraph(store.oxigraph, texts), runs
+        )
+        seconds, floor = statistics.median(times), statistics.median(floors)
         measure = Measure(name, seconds, times, floor_s=floor)
         if main is not None:  # a canned query: its rows, and the raw engine's for its SPARQL
             measure.rows = len(answer.rows)
-            counts = raw_pyoxigraph(store.oxigraph, recorder.calls)
+            counts = raw_pyoxigraph(store.oxigraph, texts)
             measure.floor_rows = next(
                 n for (sparql, _), n in zip(recorder.calls, counts, strict=True) if sparql == main
             )
         measures.append(measure)
-        workloads.append({"name": name, "calls": _plain(recorder.calls)})
+        workloads.append({"name": name, "calls": texts})
 
     for qname in sorted(queries):
         query = queries[qname]
@@ -228,14 +240,9 @@ def engine_measures(build_dir: Path, runs: int) -> tuple[list[Measure], list[dic
     return measures, workloads
 
 
-def _plain(calls: list[tuple[str, dict[str, Any] | None]]) -> list[list[Any]]:
-    return [[sparql, {k: str(v) for k, v in (b or {}).items()}] for sparql, b in calls]
-
-
 RDFLIB_WORKER = r"""
 import json, signal, sys, time
 import rdflib
-from rdflib import URIRef
 nq, workloads, limit = sys.argv[1], json.load(open(sys.argv[2])), float(sys.argv[3])
 dataset = rdflib.Dataset(default_union=True)
 dataset.parse(nq, format="nquads")
@@ -247,9 +254,8 @@ for work in workloads:
     start = time.perf_counter()
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
-        for sparql, bindings in work["calls"]:
-            init = {k: URIRef(v) for k, v in bindings.items()}
-            for _ in dataset.query(sparql, initBindings=init):
+        for sparql in work["calls"]:
+            for _ in dataset.query(sparql):
                 pass
         out[work["name"]] = [time.perf_counter() - start, False]
     except Late:

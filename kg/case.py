@@ -241,19 +241,25 @@ def _rows_for(
         keep = set(wanted)
         everything = _rows(store, sparql.replace("#VALUES#", ""))
         return [row for row in everything if row.get(variable) in keep]
-    rows: list[dict[str, str]] = []
+    rows: set[tuple[tuple[str, str], ...]] = set()
     for start in range(0, len(wanted), _BATCH):
         values = " ".join(f"<{i}>" for i in wanted[start : start + _BATCH])
-        rows += _rows(store, sparql.replace("#VALUES#", f"VALUES ?{variable} {{ {values} }}"))
-    return sorted(rows, key=lambda row: sorted(row.items()))
+        rows |= _row_set(store, sparql.replace("#VALUES#", f"VALUES ?{variable} {{ {values} }}"))
+    return [dict(row) for row in sorted(rows)]
 
 
 def _rows(store: Store, sparql: str, **bindings: URIRef) -> list[dict[str, str]]:
     """The rows as dicts, distinct and sorted: reasons are added in row order, and servers
     return rows in different orders (and some, such as Virtuoso, repeat them)."""
+    return [dict(row) for row in sorted(_row_set(store, sparql, bindings))]
+
+
+def _row_set(
+    store: Store, sparql: str, bindings: dict[str, URIRef] | None = None
+) -> set[tuple[tuple[str, str], ...]]:
+    """The distinct rows, each as its (variable, value) pairs in variable order."""
     result = store.select_dicts(sparql_prefixes() + sparql, bindings or None)
-    rows = {tuple(sorted(row.items())) for row in result}
-    return [dict(row) for row in sorted(rows)]
+    return {tuple(sorted(row.items())) for row in result}
 
 
 # --- wording ---------------------------------------------------------------------------------
@@ -404,13 +410,17 @@ class _Facts:
             self.places[row["approach"]].add(row["place"])
         self.methods = {r["approach"] for r in _rows(store, _METHODS)}
         self.partners = _rows_for(store, _PARTNERS, "approach", self.candidates)
+        self.project_partners: dict[str, list[str]] = defaultdict(list)
+        for row in self.partners:
+            if row.get("role") == ROLE_PARTNER:
+                self.project_partners[row["approach"]].append(row["partner"])
         reach = _reach(_rows(store, _PARTS), self.candidates)
         by_via: dict[str, list[dict[str, str]]] = defaultdict(list)
         for row in _rows_for(store, _INSTRUMENTS, "via", set().union(*reach.values())):
             by_via[row["via"]].append(row)
         self.links = sorted(
             ({**row, "approach": a} for a in reach for via in reach[a] for row in by_via[via]),
-            key=lambda row: sorted(row.items()),
+            key=lambda row: tuple(sorted(row.items())),
         )
         wanted = {place, *asked, *self.where.values(), *self.shares}
         wanted |= {p for ps in self.places.values() for p in ps}
@@ -449,13 +459,7 @@ def _score_programmes(facts: _Facts, candidates: set[str]) -> list[Item]:
             key = {3: "local", 2: "region", 1: "national"}[level]
             text = words[key].format(a=item.label, w=labels(facts.where[a]), m=labels(facts.place))
             # The project's partners (role "partner"), not every participant, and all of them.
-            project_partners = sorted(
-                {
-                    labels(r["partner"])
-                    for r in facts.partners
-                    if r["approach"] == a and r.get("role") == ROLE_PARTNER
-                }
-            )
+            project_partners = sorted({labels(p) for p in facts.project_partners.get(a, ())})
             if level == 3 and project_partners:
                 text += words["with_partners"].format(p=", ".join(project_partners))
             item.add(points(key), text, facts.where_sources[a])

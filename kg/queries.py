@@ -40,13 +40,13 @@ from typing import Any
 
 import rdflib
 import yaml
-from rdflib import XSD, URIRef
+from rdflib import XSD
 from rdflib.term import Node
 
 from kg.errors import KgError, UsageError
 from kg.namespaces import curie
 from kg.resolve import as_iri, resolve_concept, resolve_municipality, resolve_resource
-from kg.store import Store, check_language
+from kg.store import Plain, Store, check_language
 from kg.tables import Cell, Resource, Table
 
 #: Parameter types and what a value of each looks like.
@@ -512,6 +512,7 @@ _INTEGERS = {
     for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
 }
 _NUMBERS = {str(XSD.double), str(XSD.float)}
+_BOOLEAN = str(XSD.boolean)
 
 
 def run_query(
@@ -527,26 +528,31 @@ def run_query(
     if limit is not None and limit < 0:
         raise UsageError("the limit must be 0 or more")
     bindings = bind_parameters(store, query, values or {})
-    result = store.select(query.sparql, bindings)
-    keep = [i for i, v in enumerate(result.variables) if v not in query.params]
-    rows = result.rows if limit is None else result.rows[:limit]
+    variables, all_rows = store.select_plain(query.sparql, bindings)
+    keep = [i for i, v in enumerate(variables) if v not in query.params]
+    rows = all_rows if limit is None else all_rows[:limit]
     raw = [[row[i] for i in keep] for row in rows]
-    columns = tuple(result.variables[i] for i in keep)
+    columns = tuple(variables[i] for i in keep)
     lists = [c in query.list_columns for c in columns]
 
-    def items(i: int, term: Node | None) -> list[str] | None:
+    def items(i: int, term: Plain | None) -> list[str] | None:
         """The IRIs of a list column's cell; None for any other cell."""
-        if lists[i] and isinstance(term, rdflib.Literal) and _all_iris(str(term)):
-            return str(term).split()
+        if lists[i] and term is not None and term.kind == "literal" and _all_iris(term.value):
+            return term.value.split()
         return None
 
     split = [[items(i, term) for i, term in enumerate(row)] for row in raw]
-    iris = {str(c) for row in raw for c in row if isinstance(c, URIRef)}
+    iris = {c.value for row in raw for c in row if c is not None and c.kind == "iri"}
     iris.update(iri for row in split for cell in row if cell for iri in cell)
     labels = store.labels(iris, lang)
+    made: dict[str, Resource] = {}  # one per IRI: list columns repeat them row after row
 
     def resource(iri: str) -> Resource:
-        return Resource(labels.get(iri, curie(iri)), iri)
+        found = made.get(iri)
+        if found is None:
+            label = labels.get(iri)
+            found = made[iri] = Resource(curie(iri) if label is None else label, iri)
+        return found
 
     table_rows: list[tuple[Cell, ...]] = []
     for row, split_row in zip(raw, split, strict=True):
@@ -556,8 +562,8 @@ def run_query(
                 cells.append(() if lists[i] else None)
             elif list_iris is not None:
                 cells.append(tuple(sorted({resource(iri) for iri in list_iris})))
-            elif isinstance(term, URIRef):
-                cells.append(resource(str(term)))
+            elif term.kind == "iri":
+                cells.append(resource(term.value))
             else:
                 cells.append(_literal(term))
         table_rows.append(tuple(cells))
@@ -571,23 +577,22 @@ def _all_iris(text: str) -> bool:
     return all(_IRI.fullmatch(token) for token in text.split())
 
 
-def _literal(term: Node) -> Cell:
-    if not isinstance(term, rdflib.Literal):
-        return str(term)  # a blank node: shown as its id
-    datatype = str(term.datatype) if term.datatype else ""
-    if datatype in _INTEGERS:
+def _literal(term: Plain) -> Cell:
+    if term.kind != "literal":
+        return term.value  # a blank node: shown as its id
+    if term.datatype in _INTEGERS:
         try:
-            return int(str(term))
+            return int(term.value)
         except ValueError:
-            return str(term)
-    if datatype in _NUMBERS:
+            return term.value
+    if term.datatype in _NUMBERS:
         try:
-            return float(str(term))
+            return float(term.value)
         except ValueError:
-            return str(term)
-    if datatype == str(XSD.boolean):
-        return str(term) in ("true", "1")
-    return str(term)
+            return term.value
+    if term.datatype == _BOOLEAN:
+        return term.value in ("true", "1")
+    return term.value
 
 
 # --- describing queries ------------------------------------------------------------------------

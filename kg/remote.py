@@ -33,7 +33,7 @@ import rdflib
 from rdflib.term import Node
 
 from kg.errors import KgError, UsageError
-from kg.store import RDF_FORMATS, SelectResult, Store, with_values
+from kg.store import RDF_FORMATS, SelectResult, Store, with_terms
 
 #: Seconds to wait for a query's answer unless told otherwise.
 DEFAULT_TIMEOUT = 60.0
@@ -115,7 +115,7 @@ class RemoteStore(Store):
         from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
         client = SPARQLWrapper(self.endpoint)
-        client.setQuery(with_values(sparql, bindings))
+        client.setQuery(with_terms(sparql, bindings))
         client.setMethod(POST)  # long queries over GET fail with 414
         client.setReturnFormat(JSON)
         client.setOnlyConneg(True)  # no extra URL parameters some servers reject
@@ -176,7 +176,7 @@ class RemoteStore(Store):
     def construct(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> rdflib.Graph:
         body = self._request(
             self.endpoint,
-            urllib.parse.urlencode({"query": with_values(sparql, bindings)}).encode(),
+            urllib.parse.urlencode({"query": with_terms(sparql, bindings)}).encode(),
             "application/x-www-form-urlencoded",
             accept="application/n-triples",
         )

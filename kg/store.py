@@ -12,6 +12,7 @@ reaches each source's own graph.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 import warnings
@@ -19,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
 import rdflib
@@ -104,6 +105,30 @@ class SelectResult:
         return iter(self.rows)
 
 
+class Plain(NamedTuple):
+    """A term as plain strings: ``kind`` is "iri", "literal" or "bnode"; ``datatype`` is a
+    literal's datatype IRI (``rdf:langString`` with a language), else ""."""
+
+    kind: str
+    value: str
+    datatype: str = ""
+
+
+_LANG_STRING = str(rdflib.RDF.langString)
+_XSD_STRING = str(rdflib.XSD.string)
+
+
+def plain_of(term: Node) -> Plain:
+    """An rdflib term as a :class:`Plain`."""
+    if isinstance(term, rdflib.URIRef):
+        return Plain("iri", str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return Plain("literal", str(term), _LANG_STRING)
+        return Plain("literal", str(term), str(term.datatype) if term.datatype else _XSD_STRING)
+    return Plain("bnode", str(term))
+
+
 class Store(ABC):
     """What kg's commands need from a SPARQL store.
 
@@ -141,6 +166,16 @@ class Store(ABC):
             {v: str(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
             for row in result.rows
         ]
+
+    def select_plain(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[tuple[str, ...], list[tuple[Plain | None, ...]]]:
+        """The variables and rows of a SELECT with each term as a :class:`Plain`: what kind
+        of term, its string, a literal's datatype. For code that shows many rows and needs
+        no rdflib terms (making them is most of the cost of reading a big answer)."""
+        result = self.select(sparql, bindings)
+        rows = [tuple(None if t is None else plain_of(t) for t in row) for row in result.rows]
+        return result.variables, rows
 
     @abstractmethod
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
@@ -277,58 +312,131 @@ def quads_to_graph(
 
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# What can hide a "{" from the scan for the WHERE group: comments, strings, IRIs.
+# The tokens that matter for binding parameters, and what can hide them (comments, strings,
+# IRIs). Keywords are whole words, not part of a name ("ex:where", "?where", "as:Note").
+_KEYWORD = r"(?<![\w:?$-])(?:{})(?![\w:-])"
 _SCAN = re.compile(
     r"""
       (?P<comment>\#[^\n]*)
     | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<where>(?<![\w:?$-])WHERE(?![\w:-]))
-    | (?P<select>(?<![\w:?$-])SELECT(?![\w:-]))
+    | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+)
     | (?P<brace>\{)
-    """,
+    | (?P<close>\})
+    | (?P<paren>\()
+    | (?P<unparen>\))
+    """
+    + "".join(
+        f"| (?P<{group}>{_KEYWORD.format(words)})\n"
+        for group, words in (
+            ("where", "WHERE|ASK|DESCRIBE"),
+            ("select", "SELECT"),
+            ("modifier", "GROUP|ORDER|HAVING|LIMIT|OFFSET"),
+            ("values", "VALUES"),
+            ("as", r"AS|BOUND(?=\s*\()"),
+        )
+    ),
     re.VERBOSE | re.IGNORECASE,
 )
 
 
-def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
-    """``sparql`` with ``bindings`` as a ``VALUES`` block opening its WHERE group."""
+def with_terms(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """``sparql`` with each bound variable written as its term wherever a term may stand,
+    and the bindings as a ``VALUES`` block opening the query's WHERE group for the places
+    where only a variable may: a projection, GROUP BY and ORDER BY keys, a VALUES header,
+    after AS, in BOUND(). (In a sub-select those stay unbound and take the value when the
+    sub-select's answer joins the query's group.) A value is never text in the query:
+    pyoxigraph writes each term (quotes and brackets escaped), so no value can change the
+    query's shape.
+
+    Engines plan with constants. pyoxigraph 0.5 starts a join or a property path from a
+    constant, but not from a variable that a VALUES block or a substitution binds; on a
+    national graph that made some canned queries 25 times slower (bench/run.py)."""
     if not bindings:
         return sparql
-    names = list(bindings)
-    for name in names:
+    terms: dict[str, str] = {}
+    for name, value in bindings.items():
         if not _VARIABLE.fullmatch(name):
             raise UsageError(f"not a SPARQL variable name: {name!r}")
-    terms = " ".join(str(to_oxigraph(bindings[name])) for name in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
-    tokens = [(m.lastgroup, m.end()) for m in _SCAN.finditer(sparql)]
-    kinds = [kind for kind, _ in tokens]
-
-    def group_after(start: int) -> int | None:
-        """Where the first group at or after token ``start`` opens (after its brace)."""
-        return next((end for kind, end in tokens[start:] if kind == "brace"), None)
-
-    # The query's group opens at the first brace after WHERE, or at the first brace
-    # ("SELECT * {"). Each sub-select gets the block too: a parameter is one value throughout
-    # the query, as pyoxigraph's substitutions make it locally, and a VALUES outside a
-    # sub-select does not reach inside it.
-    outer = group_after(kinds.index("where") if "where" in kinds else 0)
-    if outer is None:
+        if isinstance(value, rdflib.BNode):  # "_:b" in a query is a variable, not a node
+            raise UsageError(f"cannot bind ?{name} to a blank node")
+        terms[name] = str(to_oxigraph(value))
+    group, places = _term_places(sparql)
+    if group is None:
         raise UsageError("cannot bind parameters: the query has no WHERE group")
-    first_select = kinds.index("select") if "select" in kinds else len(kinds)
-    inner = {
-        group_after(i) for i, kind in enumerate(kinds) if kind == "select" and i > first_select
-    }
-    for at in sorted({outer, *(at for at in inner if at is not None)}, reverse=True):
-        sparql = sparql[:at] + block + sparql[at:]
-    return sparql
+    block = f" VALUES ({' '.join('?' + n for n in terms)}) {{ ({' '.join(terms.values())}) }}\n"
+    out: list[str] = []
+    done = 0  # how much of sparql is in out
+    for start, end, name in places:  # (the group's place has the name "")
+        if name and name not in terms:
+            continue
+        out.append(sparql[done:start])
+        out.append(terms[name] if name else block)
+        done = end
+    out.append(sparql[done:])
+    return "".join(out)
 
 
-def _substitutions(bindings: Mapping[str, Node] | None) -> dict[ox.Variable, Any] | None:
-    if not bindings:
-        return None
-    return {ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()}
+@functools.lru_cache(maxsize=256)
+def _term_places(sparql: str) -> tuple[int | None, tuple[tuple[int, int, str], ...]]:
+    """Where :func:`with_terms` writes: the offset just inside the query's WHERE group (None
+    if it has none), and each variable that may become a term, as (start, end, name), in
+    order; the group's offset is among them as (offset, offset, ""). Canned queries are
+    bound again and again, so each text is scanned once."""
+    group: int | None = None
+    places: list[tuple[int, int, str]] = []
+    depth = 0
+    # Where a variable must stay one: "projection" (SELECT ... up to its group), "modifier"
+    # (after a query's group), "values" and "data" (a VALUES header and its rows); in the
+    # first two only outside parentheses, where an expression would take the term.
+    clause: str | None = None
+    paren = 0
+    groups: list[int] = []  # the brace depth of each open (sub-)query's WHERE group
+    after_as = False  # the variable just after AS or BOUND( names itself, not a value
+    for match in _SCAN.finditer(sparql):
+        kind = match.lastgroup
+        if kind == "select":
+            clause, paren = "projection", 0
+        elif kind == "where":
+            clause = "projection"  # (ASK, DESCRIBE, CONSTRUCT WHERE: their group follows)
+        elif kind == "modifier":
+            clause, paren = "modifier", 0
+        elif kind == "values":
+            clause = "values"
+        elif kind == "brace":
+            depth += 1
+            if clause == "values":
+                clause = "data"
+            elif clause == "projection":
+                groups.append(depth)
+                clause = None
+                if group is None:
+                    group = match.end()
+                    places.append((group, group, ""))
+        elif kind == "close":
+            if clause == "data":
+                clause = None
+            elif groups and groups[-1] == depth:
+                groups.pop()
+                clause, paren = "modifier", 0
+            elif clause == "modifier":
+                clause = None  # the braces round a sub-select close: its modifiers end
+            depth -= 1
+        elif kind == "paren":
+            paren += 1
+        elif kind == "unparen":
+            paren -= 1
+        elif kind == "variable":
+            keep = (
+                after_as
+                or clause in ("values", "data")
+                or (clause in ("projection", "modifier") and paren == 0)
+            )
+            if not keep:
+                places.append((match.start(), match.end(), match.group()[1:]))
+        after_as = kind == "as" or (after_as and kind == "paren")  # BOUND ( ?x
+    return group, tuple(places)
 
 
 class LocalStore(Store):
@@ -377,15 +485,7 @@ class LocalStore(Store):
 
     def _query(self, sparql: str, bindings: Mapping[str, Node] | None) -> Any:
         try:
-            # Parameters go in twice, with the same meaning: pyoxigraph 0.5 pushes substituted
-            # variables into UNION branches but not into property paths (dct:hasPart* from a
-            # substituted start walks the whole graph), and an inline VALUES block the other
-            # way round. Together they keep every canned query fast (bench/run.py).
-            return self._store.query(
-                with_values(sparql, bindings),
-                use_default_graph_as_union=True,
-                substitutions=_substitutions(bindings),
-            )
+            return self._store.query(with_terms(sparql, bindings), use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise UsageError(f"SPARQL syntax error: {exc}") from exc
 
@@ -429,6 +529,24 @@ class LocalStore(Store):
             {v: t.value for v, t in zip(variables, solution, strict=True) if t is not None}
             for solution in result
         ]
+
+    def select_plain(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[tuple[str, ...], list[tuple[Plain | None, ...]]]:
+        result = self._solutions(sparql, bindings)
+        variables = tuple(v.value for v in result.variables)
+        named, literal = ox.NamedNode, ox.Literal
+
+        def plain(t: Any) -> Plain | None:
+            if t is None:
+                return None
+            if isinstance(t, named):
+                return Plain("iri", t.value)
+            if isinstance(t, literal):
+                return Plain("literal", t.value, t.datatype.value)
+            return Plain("bnode", t.value)
+
+        return variables, [tuple(plain(t) for t in solution) for solution in result]
 
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
         result = self._query(sparql, bindings)

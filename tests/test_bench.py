@@ -20,7 +20,7 @@ from .conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import generate
-from run import CASES, EXPORTS
+from run import CASES, EXPORTS, Recorder
 from run import main as run_bench
 
 CPSV = ROOT.parent / "shared" / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
@@ -61,6 +61,16 @@ def test_the_synthetic_graph_is_deterministic_and_valid(tmp_path) -> None:
 def test_a_scale_out_of_range_is_refused(tmp_path, scale) -> None:
     with pytest.raises(ValueError, match="--scale"):
         generate(tmp_path / "x", scale)
+
+
+def test_the_recorder_sees_every_kind_of_select() -> None:
+    """The raw-engine floor replays what the recorder saw: a kind of SELECT it let through
+    unrecorded would leave that query out of the floor."""
+    from kg.store import Store
+
+    kinds = {name for name in vars(Store) if name.startswith(("select", "ask", "construct"))}
+    assert {"select", "select_values", "select_dicts", "select_plain"} <= kinds
+    assert kinds - {"ask", "construct"} <= set(vars(Recorder))
 
 
 def test_the_benchmark_runs_and_reports_every_measure(tmp_path) -> None:

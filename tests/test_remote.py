@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -13,69 +14,12 @@ from rdflib import Literal, URIRef
 
 from kg.cli import cli
 from kg.errors import UsageError
-from kg.remote import RemoteError, RemoteStore, with_values
+from kg.remote import RemoteError, RemoteStore
+from kg.store import to_oxigraph, with_terms
 
 from .conftest import ROOT
 
-PREFIXED = "PREFIX ex: <http://ex/where/>\n# { WHERE\n"
 HOSTILE = Literal('x" } } ; DROP ALL ; SELECT * { ?s ?p "', lang="nl")
-
-
-# --- binding parameters as an inline VALUES block -----------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("query", "expected_start"),
-    [
-        ("SELECT ?x WHERE { ?x ?p ?o }", "SELECT ?x WHERE { VALUES"),
-        ("SELECT * { ?x ?p ?o }", "SELECT * { VALUES"),  # no WHERE keyword
-        ("SELECT ?x\nwhere\n{ ?x ?p ?o }", "SELECT ?x\nwhere\n{ VALUES"),  # any case
-        # A brace in a comment, a string or an IRI, and WHERE as a name, do not count.
-        (
-            PREFIXED + 'SELECT ("{" AS ?b) ?where WHERE { ?x ex:where ?o }',
-            PREFIXED + 'SELECT ("{" AS ?b) ?where WHERE { VALUES',
-        ),
-    ],
-)
-def test_values_open_the_where_group(query, expected_start) -> None:
-    bound = with_values(query, {"x": URIRef("http://example.org/a")})
-    assert bound.startswith(expected_start)
-    assert "(<http://example.org/a>)" in bound
-
-
-def test_values_reach_into_every_sub_select() -> None:
-    """A parameter is one value throughout the query (as pyoxigraph's substitutions make it
-    locally); a VALUES block outside a sub-select would not reach inside it."""
-    query = (
-        "SELECT ?m ?n WHERE { { SELECT ?m ?x WHERE { ?m <http://p> ?x } } "
-        'OPTIONAL { SELECT ?m (COUNT(*) AS ?n) WHERE { ?m ?p "SELECT {" } GROUP BY ?m } }'
-    )
-    bound = with_values(query, {"x": URIRef("http://example.org/a")})
-    block = "VALUES (?x) { (<http://example.org/a>) }"
-    assert bound.count(block) == 3
-    assert bound.startswith("SELECT ?m ?n WHERE { " + block)
-    assert "{ SELECT ?m ?x WHERE { " + block in bound
-    assert '"SELECT {"' in bound  # a string is not a sub-select
-
-
-def test_a_hostile_value_stays_one_literal() -> None:
-    """Run the bound query on an empty engine: the value comes back whole, nothing else ran."""
-    bound = with_values("SELECT ?x WHERE { }", {"x": HOSTILE})
-    rows = list(ox.Store().query(bound))
-    assert len(rows) == 1
-    assert rows[0]["x"] == ox.Literal(str(HOSTILE), language="nl")
-
-
-@pytest.mark.parametrize(
-    ("bindings", "message"),
-    [
-        ({"x y": URIRef("http://a")}, "not a SPARQL variable name"),
-        ({"x": URIRef("http://a b")}, "Invalid IRI"),  # never written into the query
-    ],
-)
-def test_bad_bindings_are_refused(bindings, message) -> None:
-    with pytest.raises((UsageError, ValueError), match=message):
-        with_values("SELECT ?x WHERE { }", bindings)
 
 
 # --- URLs -------------------------------------------------------------------------------
@@ -190,6 +134,19 @@ def test_good_answers_and_credentials(fake) -> None:
     authorization, body = fake.seen[-1]
     assert authorization == "Basic Ym9iOnMzY3JldA=="  # bob:s3cret
     assert b"query=" in body  # sent by POST, not in the URL
+
+
+def test_parameters_reach_the_server_as_terms(fake) -> None:
+    """The remote store binds parameters as the local one does (kg.store.with_terms): a
+    hostile value arrives as one escaped literal in the query, never as query text."""
+    fake.behaviour = (200, GOOD, 0)
+    RemoteStore(_url(fake)).select("SELECT ?x WHERE { ?x ?p ?label }", {"label": HOSTILE})
+    _, body = fake.seen[-1]
+    sent = urllib.parse.parse_qs(body.decode())["query"][0]
+    assert sent == with_terms("SELECT ?x WHERE { ?x ?p ?label }", {"label": HOSTILE})
+    one = ox.Store()
+    one.add(ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://p"), to_oxigraph(HOSTILE)))
+    assert [row["x"] for row in one.query(sent)] == [ox.NamedNode("http://a")]
 
 
 def test_update_faults_are_one_line_too(fake) -> None:
