@@ -10,7 +10,8 @@ panel are wired, because the page's script runs before the first drawing.
   provinces, programmes, partners and instruments);
 - national, every kind: the same with sources, people, findings and the rest.
 
-Usage:  python bench/viz.py [--runs 5] [--build-dir build] [--screenshot docs/img/viz-focus.png]
+Usage:  python bench/viz.py [--runs 5] [--build-dir build] [--picture NAME] [--results DIR]
+        [--screenshot docs/img/viz-focus.png]
 Needs a built graph (kg build), playwright (pip install -e ".[test]") and /usr/bin/chromium.
 """
 
@@ -52,13 +53,24 @@ def seed_sources() -> set[str]:
     return names
 
 
-def pictures(store) -> dict[str, object]:
-    national = view(store)
-    seeds = seed_sources()
-    stated = [n for n, d in national.nodes(data=True) if seeds & set(d["sources"])]
-    seed = national.subgraph(stated).copy()
-    everything = keep_kinds(project(store), [k.key for k in KINDS])
-    return {"seed graph": seed, "national graph": national, "national, every kind": everything}
+def pictures(store, names: list[str]) -> dict[str, object]:
+    """The pictures called ``names``, each drawn only when asked for."""
+
+    def seed() -> object:
+        national = view(store)
+        seeds = seed_sources()
+        stated = [n for n, d in national.nodes(data=True) if seeds & set(d["sources"])]
+        return national.subgraph(stated).copy()
+
+    draw = {
+        "seed graph": seed,
+        "national graph": lambda: view(store),
+        "national, every kind": lambda: keep_kinds(project(store), [k.key for k in KINDS]),
+    }
+    return {name: draw[name]() for name in names}
+
+
+PICTURES = ["seed graph", "national graph", "national, every kind"]
 
 
 def median_seconds(action, runs: int) -> float:
@@ -114,6 +126,13 @@ def main() -> int:
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
     parser.add_argument("--screenshot", type=Path, help="also write the README screenshot here")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument(
+        "--picture",
+        dest="pictures",
+        action="append",
+        choices=PICTURES,
+        help="measure only this picture (repeatable; default: all three)",
+    )
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -122,7 +141,7 @@ def main() -> int:
     with open_store(args.build_dir) as store, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         folder = Path(tempfile.mkdtemp())
-        for name, graph in pictures(store).items():
+        for name, graph in pictures(store, args.pictures or PICTURES).items():
             html = render_html(graph)
             path = folder / f"{name.replace(' ', '-').replace(',', '')}.html"
             path.write_text(html, "utf-8")

@@ -257,7 +257,7 @@ def _rows(store: Store, sparql: str, **bindings: URIRef) -> list[dict[str, str]]
 def _row_set(
     store: Store, sparql: str, bindings: dict[str, URIRef] | None = None
 ) -> set[tuple[tuple[str, str], ...]]:
-    """The distinct rows, each as its (variable, value) pairs in variable order."""
+    """The distinct rows, each as its (variable, value) pairs sorted by variable."""
     result = store.select_dicts(sparql_prefixes() + sparql, bindings or None)
     return {tuple(sorted(row.items())) for row in result}
 
