@@ -125,6 +125,32 @@ def test_select_dicts_are_the_plain_strings_of_select_by_name(store: LocalStore)
     assert store.select_dicts(query, {"s": URIRef(EX + "b")}) == [{"s": EX + "b", "o": "two"}]
 
 
+def test_select_plain_is_what_the_terms_say(store: LocalStore) -> None:
+    """The fast path (raw pyoxigraph terms) gives what the generic one (rdflib terms) gives:
+    the kind of term, its string and a literal's datatype (rdf:langString when tagged)."""
+    from kg.store import Plain, Store
+
+    store.load(f"<{EX}c> <{EX}p> _:x ; <{EX}n> true .".encode(), "ttl")
+    query = (
+        f"SELECT ?s ?o ?missing WHERE {{ ?s ?p ?o OPTIONAL {{ ?s <{EX}none> ?missing }} }} "
+        "ORDER BY ?s ?o"
+    )
+    fast = store.select_plain(query)
+    assert fast == Store.select_plain(store, query)
+    variables, rows = fast
+    assert variables == ("s", "o", "missing")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    objects = {row[1] for row in rows}
+    lang_string = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+    assert Plain("literal", "één", lang_string) in objects
+    assert Plain("literal", "7", xsd + "integer") in objects
+    assert Plain("literal", "two", xsd + "string") in objects
+    assert Plain("literal", "true", xsd + "boolean") in objects
+    assert {row[0] for row in rows} == {Plain("iri", EX + n) for n in "abc"}
+    assert any(o is not None and o.kind == "bnode" for o in objects)
+    assert all(row[2] is None for row in rows)
+
+
 # --- binding parameters (with_terms) --------------------------------------------------------
 
 A = f"<{EX}a>"
