@@ -611,7 +611,7 @@ def query_run(
     Parameters are typed: a municipality by name, CBS code or IRI; a concept by its
     Dutch or English label; a resource by label, CURIE or IRI. A value that names
     nothing, or more than one thing, is an error that lists the closest matches. Values
-    are bound as RDF terms, never pasted into the query.
+    are bound as RDF terms (written in by pyoxigraph, escaped), never as raw text.
 
     \b
     Example:

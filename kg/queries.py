@@ -15,11 +15,13 @@ A query file is valid SPARQL that starts with a ``#+`` YAML header (the grlc con
 
 ``$name`` marks a parameter and ``?name`` a result column. The loader refuses unknown header
 keys, parameters that are declared but unused or used but undeclared, parameters missing from
-the SELECT clause (the engine binds only projected variables), and SPARQL that does not parse,
+the SELECT clause (so a query also runs with an engine's own binding, which binds only
+projected variables), and SPARQL that does not parse,
 always naming the file and, where it can, the line.
 
 Values are resolved by type (a municipality from its name, code or IRI; a concept from its
-label; ...) and bound as RDF terms by the engine, never pasted into the query text. Results
+label; ...) and bound as RDF terms, written by pyoxigraph (escaped) where the query uses them
+(:func:`kg.store.with_terms`), never as raw text. Results
 come back as a :class:`~kg.tables.Table` with labels in the asked language; parameter columns
 are left out (their value is the same in every row). A column made by ``GROUP_CONCAT``
 (``(GROUP_CONCAT(DISTINCT COALESCE(STR(?x), ""); separator=" ") AS ?xs)``) is a list of
@@ -384,23 +386,25 @@ def _check_variables(
             raise fail(f"parameter {name!r} is declared but the query never uses ${name}")
         if name not in columns:
             raise fail(
-                f"parameter ${name} must be in the SELECT clause: the engine binds only "
-                "projected variables (kg leaves parameter columns out of the results)"
+                f"parameter ${name} must be in the SELECT clause: an engine's own binding "
+                "(pyoxigraph substitutions) binds only projected variables (kg leaves "
+                "parameter columns out of the results)"
             )
 
 
-# Constructs that go wrong when pyoxigraph 0.5 binds a parameter by substitution, with advice.
+# Constructs whose meaning depends on how a parameter is bound (kg writes terms in; an
+# engine's own binding, such as pyoxigraph 0.5's substitutions, differs), with advice.
 _ENGINE_TRAPS = (
     (
         r"\bBOUND\s*\(\s*[?$]([A-Za-z0-9_]+)\s*\)",
-        "BOUND(${p}) is always false for a parameter (pyoxigraph 0.5 binds parameters by "
-        "substitution); to make a condition optional write "
+        "BOUND(${p}) depends on how the engine binds parameters (always false with "
+        "pyoxigraph's substitutions, and inside a sub-select); to make a condition optional write "
         "FILTER(COALESCE(<condition on ${p}>, true))",
     ),
     (
         r"\bBIND\s*\(\s*[?$]([A-Za-z0-9_]+)\s+AS\b",
-        "BIND(${p} AS ...) can leave the new variable unbound (pyoxigraph 0.5 binds parameters "
-        "by substitution); compute the value instead, e.g. BIND(IRI(STR(${p})) AS ...) or "
+        "BIND(${p} AS ...) can leave the new variable unbound (with pyoxigraph's own "
+        "substitutions); compute the value instead, e.g. BIND(IRI(STR(${p})) AS ...) or "
         "BIND(STR(${p}) AS ...)",
     ),
 )
