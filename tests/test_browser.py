@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from kg.network import view
@@ -164,6 +165,71 @@ def test_the_national_picture_works_offline(browser, national_page) -> None:
         assert page.is_hidden("#panel")
         assert visit.errors == []
         assert visit.requests == []
+    finally:
+        visit.close()
+
+
+def _many_links(programmes: int, municipalities: int) -> nx.MultiDiGraph:
+    """Every programme running in every municipality: programmes x municipalities links."""
+    graph = nx.MultiDiGraph(lang="nl", sources={})
+    for m in range(municipalities):
+        graph.add_node(f"urn:m{m}", label=f"Gemeente {m}", kind="municipality", sources=())
+    for p in range(programmes):
+        graph.add_node(f"urn:p{p}", label=f"Programma {p}", kind="programme", sources=())
+        for m in range(municipalities):
+            graph.add_edge(f"urn:p{p}", f"urn:m{m}", key="urn:in", label="loopt in", sources=())
+    return graph
+
+
+ARROWS = (
+    "(() => { const b = kgNetwork.body; return b.edgeIndices.map(i => b.edges[i])"
+    ".filter(e => e.options.arrows.to.enabled).length; })()"
+)
+
+
+def _zoom_until(page, below: bool, scale: float) -> float:
+    """Turn the mouse wheel over the picture until the zoom passes ``scale``."""
+    page.mouse.move(700, 450)
+    for _ in range(60):
+        now = page.evaluate("kgNetwork.getScale()")
+        if (now < scale) if below else (now >= scale):
+            return now
+        page.mouse.wheel(0, 400 if below else -400)
+        page.wait_for_timeout(30)
+    raise AssertionError(f"the wheel did not bring the zoom past {scale} (now {now})")
+
+
+def test_arrow_heads_on_a_large_picture_follow_the_zoom(browser, tmp_path) -> None:
+    """Above 2,000 links, heads are drawn only from a zoom of 0.25 (where they are 3 pixels and
+    more); below that many, always."""
+    path = tmp_path / "large.html"
+    path.write_text(render_html(_many_links(100, 25)), "utf-8")  # 2,500 links
+    visit = Visit(browser, path)
+    page = visit.page
+    try:
+        page.fill("#search", "Programma 7")
+        page.press("#search", "Enter")  # selects and zooms in (to 1, less the panel's width)
+        page.wait_for_selector("#panel:not([hidden])")
+        assert page.evaluate("kgNetwork.getScale()") > 0.5
+        assert page.evaluate(ARROWS) == 2500
+        _zoom_until(page, below=True, scale=0.25)
+        assert page.evaluate(ARROWS) == 0
+        _zoom_until(page, below=False, scale=0.25)
+        assert page.evaluate(ARROWS) == 2500
+        _zoom_until(page, below=True, scale=0.25)
+        page.click("#fit")
+        fitted = page.evaluate("kgNetwork.getScale()")
+        assert page.evaluate(ARROWS) == (2500 if fitted >= 0.25 else 0)
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+    path = tmp_path / "smaller.html"
+    path.write_text(render_html(_many_links(50, 25)), "utf-8")  # 1,250 links
+    visit = Visit(browser, path)
+    try:
+        _zoom_until(visit.page, below=True, scale=0.1)
+        assert visit.page.evaluate(ARROWS) == 1250
     finally:
         visit.close()
 

@@ -5,6 +5,7 @@
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var W = data.words;
   var MAX_RESULTS = 20;
+  var LARGE = 2000;  // links: above this, links hide while dragging and arrows follow the zoom
   var NO_LABEL = " ";  // vis-network keeps an old label when given "" or null
   var DIM = "rgba(200,200,200,0.35)";
   var selected = null;
@@ -42,20 +43,35 @@
   var edges = new vis.DataSet(data.edges.map(drawn));
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });
+  // Arrow heads on a large picture are drawn only when zoomed in far enough to see them: a
+  // head is 10.5 units long (15 x scaleFactor 0.5 + 3 x width 1), under 3 pixels below a zoom
+  // of 0.25, and on a national picture (zoom 0.05 when fitted) drawing 100,000 of them doubles
+  // the time of every drawing. Switching them on or off costs one pass over the links.
+  var ARROW_SCALE = 0.25;
+  var arrowsByZoom = data.edges.length > LARGE;
+  var arrowsShown = !arrowsByZoom;
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, {
     physics: { enabled: false },
     layout: { improvedLayout: false },
-    interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: data.edges.length > 2000, keyboard: { enabled: true, bindToWindow: false } },
+    interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: data.edges.length > LARGE, keyboard: { enabled: true, bindToWindow: false } },
     nodes: { font: { size: 14, strokeWidth: 3, strokeColor: "#ffffff", color: "#1a1a1a" }, borderWidth: 1, scaling: { label: { enabled: false } } },
-    edges: { arrows: { to: { enabled: true, scaleFactor: 0.5 } }, color: { color: "#9aa5b1", highlight: "#333333", hover: "#333333" }, smooth: false, font: { size: 11, align: "middle", strokeWidth: 3, strokeColor: "#ffffff" }, width: 1 }
+    edges: { arrows: { to: { enabled: arrowsShown, scaleFactor: 0.5 } }, color: { color: "#9aa5b1", highlight: "#333333", hover: "#333333" }, smooth: false, font: { size: 11, align: "middle", strokeWidth: 3, strokeColor: "#ffffff" }, width: 1 }
   });
+  function arrowsForZoom() {
+    var wanted = !arrowsByZoom || network.getScale() >= ARROW_SCALE;
+    if (wanted === arrowsShown) return;
+    arrowsShown = wanted;
+    network.setOptions({ edges: { arrows: { to: { enabled: wanted, scaleFactor: 0.5 } } } });
+  }
+  network.on("zoom", arrowsForZoom);
   window.kgNetwork = network;
   window.kgReady = false;
   network.once("afterDrawing", function () {
     window.kgReadyAt = performance.now();  // since navigation started: the time to usable
     window.kgReady = true;
     document.body.setAttribute("data-ready", "true");
+    setTimeout(arrowsForZoom, 0);  // a large picture fitted at a zoom where heads show
   });
 
   // --- legend and filter by kind --------------------------------------------------------
@@ -214,7 +230,10 @@
     network.selectNodes([id]);
     highlight(id);
     showPanel(id);
-    if (move) network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    if (move) {
+      network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+      arrowsForZoom();
+    }
   }
   function clear() {
     selected = null;
@@ -229,7 +248,10 @@
   });
   document.getElementById("close").addEventListener("click", clear);
   document.getElementById("reset").addEventListener("click", clear);
-  document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  document.getElementById("fit").addEventListener("click", function () {
+    network.fit({ animation: false });
+    arrowsForZoom();
+  });
 
   // --- search: labels, other names (abbreviations, codes, other language) -----------------
   var input = document.getElementById("search");
