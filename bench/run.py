@@ -77,6 +77,7 @@ class Measure:
     floor_s: float | None = None  # the same SPARQL directly on pyoxigraph
     rdflib_s: float | None = None  # ... on rdflib's engine (None: not measured)
     rdflib_timed_out: bool = False
+    rdflib_form: str | None = None  # "terms" or "initBindings": rdflib's faster form
     target: str = ""
     met: bool | None = None
     rows: int | None = None  # rows kg returned (canned queries)
@@ -228,7 +229,13 @@ def engine_measures(build_dir: Path, runs: int) -> tuple[list[Measure], list[dic
                 n for (sparql, _), n in zip(recorder.calls, counts, strict=True) if sparql == main
             )
         measures.append(measure)
-        workloads.append({"name": name, "calls": texts})
+        workload: dict[str, Any] = {"name": name, "calls": texts, "kg_s": seconds}
+        if any(bindings for _, bindings in recorder.calls):  # rdflib's own binding, too
+            workload["initial"] = [
+                [sparql, {k: v.n3() for k, v in (bindings or {}).items()}]
+                for sparql, bindings in recorder.calls
+            ]
+        workloads.append(workload)
 
     for qname in sorted(queries):
         query = queries[qname]
@@ -243,34 +250,53 @@ def engine_measures(build_dir: Path, runs: int) -> tuple[list[Measure], list[dic
 RDFLIB_WORKER = r"""
 import json, signal, sys, time
 import rdflib
+from rdflib.util import from_n3
 nq, workloads, limit = sys.argv[1], json.load(open(sys.argv[2])), float(sys.argv[3])
 dataset = rdflib.Dataset(default_union=True)
 dataset.parse(nq, format="nquads")
 class Late(BaseException): pass  # rdflib catches Exception inside FILTERs
 def late(*_): raise Late()
 signal.signal(signal.SIGALRM, late)
-out = {}
-for work in workloads:
+def timed(calls, seconds):  # [seconds, timed out, rows of each call]
     start = time.perf_counter()
-    signal.setitimer(signal.ITIMER_REAL, limit)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    rows = []
     try:
-        for sparql in work["calls"]:
-            for _ in dataset.query(sparql):
-                pass
-        out[work["name"]] = [time.perf_counter() - start, False]
+        for sparql, bindings in calls:
+            rows.append(sum(1 for _ in dataset.query(sparql, initBindings=bindings)))
+        return [time.perf_counter() - start, False, rows]
     except Late:
-        out[work["name"]] = [limit, True]
+        return [seconds, True, None]
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+out = {}
+for work in workloads:
+    # Long enough that a time-out still shows the 10x the target asks for.
+    seconds = max(limit, 11 * work["kg_s"])
+    best = timed([(sparql, None) for sparql in work["calls"]], seconds) + ["terms"]
+    if "initial" in work:  # the query as written, parameters through rdflib's initBindings
+        calls = [(q, {k: from_n3(v) for k, v in b.items()} or None) for q, b in work["initial"]]
+        other = timed(calls, min(seconds, best[0])) + ["initBindings"]
+        # It counts only when faster and, where both finished, with the same rows.
+        same = best[1] or other[2] == best[2]
+        if not other[1] and other[0] < best[0] and same:
+            best = other
+    out[work["name"]] = [best[0], best[1], best[3]]
 print(json.dumps(out))
 """
 
 
 def rdflib_times(
     build_dir: Path, workloads: list[dict[str, Any]], limit: float
-) -> dict[str, tuple[float, bool]]:
+) -> dict[str, tuple[float, bool, str]]:
     """Each workload once on rdflib's in-memory engine (a separate process, so its memory
-    and time limit stay apart): ``name -> (seconds, timed out)``."""
+    and time limit stay apart): ``name -> (seconds, timed out, form)``.
+
+    rdflib gets its better of two forms: the texts kg hands pyoxigraph (parameters written
+    in as terms, ``form`` "terms") and, for queries with parameters, the query as written
+    with the parameters through rdflib's own ``initBindings`` ("initBindings"), which
+    rdflib's engine often runs faster. The limit is ``limit`` seconds, or 11 times kg's
+    time where that is longer, so that a time-out still shows whether kg is 10x faster."""
     with tempfile.TemporaryDirectory() as tmp:
         nq = Path(tmp) / "kg.nq"
         from kg.store import open_store
@@ -284,7 +310,7 @@ def rdflib_times(
             text=True,
             check=True,
         )
-    return {k: (v[0], v[1]) for k, v in json.loads(done.stdout).items()}
+    return {k: (v[0], v[1], v[2]) for k, v in json.loads(done.stdout).items()}
 
 
 # --- one size ------------------------------------------------------------------------------
@@ -363,7 +389,7 @@ def bench_size(size: str, work: Path, runs: int, rdflib_limit: float, quick: boo
     say(f"the same SPARQL on rdflib (limit {rdflib_limit:g} s each)")
     slow = rdflib_times(build_dir, workloads, rdflib_limit)
     for m in engine:
-        m.rdflib_s, m.rdflib_timed_out = slow[m.name]
+        m.rdflib_s, m.rdflib_timed_out, m.rdflib_form = slow[m.name]
     result.measures += engine
     judge(result)
     return result
@@ -416,6 +442,7 @@ def markdown(sizes: list[Size], meta: dict[str, Any]) -> str:
         ]
         for m in size.measures:
             rd = _fmt_s(m.rdflib_s) + (" (limit)" if m.rdflib_timed_out else "")
+            rd += " ¹" if m.rdflib_form == "initBindings" else ""
             speed = m.rdflib_speedup
             faster = "" if speed is None else (">" if m.rdflib_timed_out else "") + f"{speed:.0f}"
             lines.append(
@@ -426,6 +453,13 @@ def markdown(sizes: list[Size], meta: dict[str, Any]) -> str:
                 f"{m.target} | {'' if m.met is None else ('yes' if m.met else '**no**')} |"
             )
         lines.append("")
+    lines += [
+        "rdflib runs the same SPARQL texts as pyoxigraph (parameters written in as terms) and, "
+        "for queries with parameters, the query as written with rdflib's own `initBindings`; "
+        "its faster form counts (¹: `initBindings`). Its limit is `--rdflib-limit` or 11 "
+        "times kg's time, whichever is longer, so a time-out still shows a 10x lead.",
+        "",
+    ]
     return "\n".join(lines)
 
 
