@@ -332,7 +332,7 @@ def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> Bu
     when the data does not conform, :class:`KgError` for unreadable input. ``engine`` picks
     the SHACL engine (see :data:`kg.validate.ENGINES`)."""
     from kg.export import serialise_quads
-    from kg.validate import choose_engine, load_shapes, validate_store
+    from kg.validate import choose_engine, load_shapes, locate, validate_store
 
     protected = (paths.ontology_dir, paths.data_dir)
     atomic.check_claim(paths.build_dir, protected)  # before any work, and writing nothing
@@ -344,7 +344,7 @@ def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> Bu
     progress(f"validating ({which}) with {how}")
     report = validate_store(loaded.store, shapes, engine)
     if not report.conforms:
-        raise ValidationFailed(report)
+        raise ValidationFailed(locate(report, loaded.files))
 
     progress("serialising kg.trig and kg.ttl")
     quads = list(loaded.store.quads())

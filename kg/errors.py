@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from kg.validate import ValidationReport
 
 
+def shown(value: str, limit: int = 60) -> str:
+    """``value`` quoted for a one-line message, cut to ``limit`` characters: a value pasted
+    by mistake (a whole file, 10,000 characters) must not flood the terminal."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}... ({len(value):,} characters)"
+
+
 class KgError(Exception):
     """A problem with the user's input or environment (exit code 2)."""
 

@@ -45,7 +45,7 @@ import yaml
 from rdflib import XSD
 from rdflib.term import Node
 
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, UsageError, shown
 from kg.namespaces import curie
 from kg.resolve import as_iri, resolve_concept, resolve_municipality, resolve_resource
 from kg.store import Plain, Store, check_language
@@ -448,16 +448,17 @@ def find_query(folder: str | Path, name: str) -> Query:
 def _check_form(kind: str, value: str) -> Node | None:
     """The literal for a date, integer or string value; None for types resolved in the store."""
     if kind == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value.strip()):
-            raise ParameterError(f"expected a whole number, got {value!r}")
+        # ASCII digits only (\d would take any script's digits), and few enough for int().
+        if not re.fullmatch(r"[+-]?[0-9]{1,4000}", value.strip()):
+            raise ParameterError(f"expected a whole number, got {shown(value)}")
         return rdflib.Literal(int(value), datatype=XSD.integer)
     if kind == "date":
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ParameterError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ParameterError(f"expected a date as YYYY-MM-DD, got {value!r}")
+            raise ParameterError(f"expected a date as YYYY-MM-DD, got {shown(value)}") from None
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+            raise ParameterError(f"expected a date as YYYY-MM-DD, got {shown(value)}")
         return rdflib.Literal(day.isoformat(), datatype=XSD.date)
     if kind == "string":
         return rdflib.Literal(value)

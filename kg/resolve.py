@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from kg.errors import UsageError
+from kg.errors import UsageError, shown
 from kg.names import NAME_PROPERTIES, NAMES_SPARQL
 from kg.namespaces import PREFIXES, curie, sparql_prefixes
 from kg.store import Store, sparql_iris
@@ -77,7 +77,7 @@ def pick(
     if iri is not None:
         if iri in by_iri:
             return URIRef(iri)
-        raise ResolveError(f"{curie(iri)} is not a known {kind}")
+        raise ResolveError(f"{shown(curie(iri))} is not a known {kind}")
     index: dict[str, set[str]] = defaultdict(set)
     for c in candidates:
         for name in c.names:
@@ -93,9 +93,10 @@ def pick(
     if found:
         listed = ", ".join(_show(by_iri[i]) for i in sorted(found, key=lambda i: by_iri[i].label))
         raise ResolveError(
-            f"{text!r} is ambiguous: it names {listed}; give the CURIE or IRI of the one you mean"
+            f"{shown(text)} is ambiguous: it names {listed}; give the CURIE or IRI of the one you "
+            "mean"
         )
-    raise ResolveError(f"no {kind} named {text!r}{_closest(key, index, by_iri)}")
+    raise ResolveError(f"no {kind} named {shown(text)}{_closest(key, index, by_iri)}")
 
 
 class _Labelled(dict[str, Candidate]):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -19,7 +20,7 @@ from rdflib import RDF, RDFS, SH, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from kg.build import read_graph
+from kg.build import UTF8_BOM, read_graph
 from kg.errors import KgError
 from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
 from kg.paths import Paths
@@ -43,12 +44,17 @@ class Violation:
     severity: str = "violation"
     shapes: str = "kg"  # which shapes found it: "kg", "CPSV-AP 3.2.0" or "kg + CPSV-AP 3.2.0"
     constraint: str = ""  # the SHACL constraint (MinCount, Datatype, ...) or "structure"
+    files: tuple[str, ...] = ()  # the input files that state it (see locate)
+    path: str | None = None  # the property's IRI, where the finding is about one
+    value_term: str | None = None  # the value in N-Triples, where the finding names one
 
     def sort_key(self) -> tuple[str, ...]:
         return (self.focus_label, self.focus, self.property or "", self.message, self.value or "")
 
     def __str__(self) -> str:
         where = f"{self.focus_label} <{self.focus}>"
+        if self.files:
+            where = f"{', '.join(self.files)}: {where}"
         prop = f", {self.property}" if self.property else ""
         value = f" (value: {self.value})" if self.value is not None else ""
         tag = f" [{self.shapes}]" if self.shapes != "kg" else ""
@@ -226,6 +232,8 @@ def _explain(results: Iterable[Result], shapes: Shapes, store: LocalStore) -> Va
             severity=severity,
             shapes=CPSV if r.shape in shapes.cpsv_nodes else "kg",
             constraint=str(r.component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
+            path=str(r.path) if isinstance(r.path, URIRef) else None,
+            value_term=None if r.value is None else str(to_oxigraph(r.value)),
         )
         if item in seen:
             continue
@@ -324,6 +332,7 @@ def _finding(
     labels: dict[str, str],
     prop: str | None = None,
     value: str | None = None,
+    where: tuple[str, str] | None = None,  # (property IRI, value in N-Triples) for locate
 ) -> Violation:
     return Violation(
         focus_label=labels.get(focus, curie(focus)),
@@ -332,6 +341,8 @@ def _finding(
         message=message,
         value=value,
         constraint="structure",
+        path=where[0] if where else None,
+        value_term=where[1] if where else None,
     )
 
 
@@ -359,7 +370,7 @@ def check_structure(store: LocalStore) -> list[Violation]:
     codes: dict[str, set[str]] = {}
     blank: set[str] = set()
     labels: dict[str, str] = {}
-    bad_literals: list[tuple[str, str, str]] = []
+    bad_literals: list[tuple[str, str, str, str]] = []
     for q in store.quads():
         if q.graph_name == onto:
             continue
@@ -382,9 +393,8 @@ def check_structure(store: LocalStore) -> list[Violation]:
         elif q.predicate.value == _PREF_LABEL and getattr(o, "language", None) == "nl":
             labels[subject] = o.value
         if isinstance(o, ox.Literal) and ill_typed(o.value, o.datatype.value):
-            bad_literals.append(
-                (subject, q.predicate.value, f"{o.value!r}^^{curie(o.datatype.value)}")
-            )
+            shown = f"{o.value!r}^^{curie(o.datatype.value)}"
+            bad_literals.append((subject, q.predicate.value, shown, str(o)))
     found = [
         _finding(
             g,
@@ -427,8 +437,8 @@ def check_structure(store: LocalStore) -> list[Violation]:
         and {c.lower() for c in codes.get(s, set())} != {s.removeprefix(TOOI_GEMEENTE)}
     ]
     found += [
-        _finding(s, "this value is not a valid form of its datatype", labels, curie(p), v)
-        for s, p, v in sorted(bad_literals)
+        _finding(s, "this value is not a valid form of its datatype", labels, curie(p), v, (p, t))
+        for s, p, v, t in sorted(bad_literals)
     ]
     return found
 
@@ -483,4 +493,46 @@ def validate_sources(paths: Paths, engine: str = "auto") -> ValidationReport:
 
     shapes = load_shapes(paths)
     choose_engine(shapes, engine)  # an impossible choice fails before the parsing
-    return validate_store(load_sources(paths).store, shapes, engine)
+    loaded = load_sources(paths)
+    return locate(validate_store(loaded.store, shapes, engine), loaded.files)
+
+
+def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
+    """``report`` with each finding's ``files``, so a curator knows where to look: the input
+    files that state the finding's value for its property of its resource, or else those that
+    state that property of it, or else anything about it (as subject). The files are read
+    again, which costs a parse only when there is something to report."""
+    findings = report.violations + report.warnings
+    wanted = {v.focus for v in findings}
+    if not wanted:
+        return report
+    found: dict[tuple[str, str | None, str | None], set[str]] = {}
+    for path in files:
+        try:
+            raw = path.read_bytes().removeprefix(UTF8_BOM)
+            for quad in ox.parse(raw, format=_format_of(path)):
+                subject = quad.subject
+                if isinstance(subject, ox.NamedNode) and subject.value in wanted:
+                    p = quad.predicate.value
+                    for key in ((subject.value, None, None), (subject.value, p, None)):
+                        found.setdefault(key, set()).add(str(path))
+                    found.setdefault((subject.value, p, str(quad.object)), set()).add(str(path))
+        except (OSError, SyntaxError, ValueError):  # it parsed once; a file changed since
+            continue
+
+    def placed(v: Violation) -> Violation:
+        where = (
+            found.get((v.focus, v.path, v.value_term))
+            or found.get((v.focus, v.path, None))
+            or found.get((v.focus, None, None))
+            or ()
+        )
+        return replace(v, files=tuple(sorted(where)))
+
+    return ValidationReport(
+        [placed(v) for v in report.violations], [placed(v) for v in report.warnings]
+    )
+
+
+def _format_of(path: Path) -> ox.RdfFormat:
+    return ox.RdfFormat.TRIG if path.suffix.lower() == ".trig" else ox.RdfFormat.TURTLE

@@ -18,13 +18,16 @@ SH = "http://www.w3.org/ns/shacl#"
 EX = "https://example.org/"
 
 
-def test_violation_names_label_property_expectation_and_value(make_project) -> None:
-    report = validate_sources(make_project(TINY, INVALID / "law-bad-bwb.trig"))
+def test_violation_names_file_label_property_expectation_and_value(make_project) -> None:
+    paths = make_project(TINY, INVALID / "law-bad-bwb.trig")
+    report = validate_sources(paths)
     (hit,) = [
         v for v in report.violations if v.property and v.property.startswith("dct:identifier")
     ]
     text = str(hit)
-    assert text.startswith("Tweede testwet <https://w3id.org/kg-sociaal/id/law/tiny-wet-2>")
+    bad = paths.data_dir / "law-bad-bwb.trig"  # the file that states it, not tiny.trig
+    assert hit.files == (str(bad),)
+    assert text.startswith(f"{bad}: Tweede testwet <https://w3id.org/kg-sociaal/id/law/tiny-wet-2>")
     assert ", dct:identifier: " in text  # its label "identifier" would only repeat the name
     assert "BWBR followed by seven digits" in text
     assert "(value: 'BWBR123')" in text
