@@ -8,11 +8,23 @@ in one line (exit 2) unless ``KG_DEBUG`` asks for the traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kg.validate import ValidationReport
+
+
+#: Characters a terminal acts on rather than shows: C0 and C1 controls (an escape sequence
+#: can recolour, retitle or rewrite the screen) and the bidirectional overrides and isolates
+#: (which reorder what is shown). Tab and line feed are left to the layout.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` for a terminal: each character in _UNSAFE written as ``\\uXXXX``."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -41,8 +53,9 @@ class KgError(Exception):
         if self.file:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
             where += ": "
-        # One line, always: parser messages sometimes carry newlines.
-        return where + " ".join(self.message.split())
+        # One line, always: parser messages sometimes carry newlines; and nothing a terminal
+        # would act on (a name from the data may hold an escape sequence).
+        return printable(where + " ".join(self.message.split()))
 
 
 class UsageError(KgError):

@@ -194,6 +194,8 @@ def _read_header(lines: list[str], fail: Any) -> dict[str, Any]:
         raise fail(
             f"header is not valid YAML: {problem}", mark.line + 1 if mark else None
         ) from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # e.g. a date 2025-02-30
+        raise fail(f"header is not valid YAML: {exc}") from None
     if not isinstance(header, dict):
         raise fail("the '#+' header must be a YAML mapping (title: ..., description: ...)", 1)
     unknown = sorted(set(map(str, header)) - set(HEADER_KEYS))
@@ -232,7 +234,7 @@ def _read_params(raw: Any, fail: Any) -> dict[str, Param]:
                 f"{_did_you_mean(unknown[0], PARAM_KEYS)}; allowed: {', '.join(PARAM_KEYS)}"
             )
         kind = spec.get("type")
-        if kind not in PARAM_TYPES:
+        if not isinstance(kind, str) or kind not in PARAM_TYPES:
             raise fail(
                 f"parameter {name!r}: type must be one of {', '.join(PARAM_TYPES)}, not {kind!r}"
             )

@@ -23,6 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kg.errors import printable
+
 
 @dataclass(frozen=True, order=True)
 class Resource:
@@ -81,7 +83,7 @@ def to_text(table: Table) -> str:
     if not table.rows:
         return "(no rows)\n"
     cells = [
-        [textwrap.wrap(text(c), WRAP, break_on_hyphens=False) or [""] for c in row]
+        [textwrap.wrap(printable(text(c)), WRAP, break_on_hyphens=False) or [""] for c in row]
         for row in table.rows
     ]
     widths = [
@@ -143,7 +145,7 @@ def to_json(table: Table) -> str:
 
 
 def _md(value: str) -> str:
-    return " ".join(value.replace("\\", "\\\\").replace("|", "\\|").split())
+    return " ".join(printable(value).replace("\\", "\\\\").replace("|", "\\|").split())
 
 
 def to_markdown(table: Table) -> str:

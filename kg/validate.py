@@ -21,7 +21,8 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from kg.build import UTF8_BOM, read_graph
-from kg.errors import KgError
+from kg.errors import KgError, printable
+from kg.errors import shown as shown_value
 from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
 from kg.paths import Paths
 from kg.shacl import Result, Shape, Unsupported, compile_shapes
@@ -58,7 +59,7 @@ class Violation:
         prop = f", {self.property}" if self.property else ""
         value = f" (value: {self.value})" if self.value is not None else ""
         tag = f" [{self.shapes}]" if self.shapes != "kg" else ""
-        return f"{where}{prop}: {self.message}{value}{tag}"
+        return printable(f"{where}{prop}: {self.message}{value}{tag}")
 
 
 @dataclass
@@ -318,6 +319,9 @@ def ill_typed(lexical: str, datatype: str) -> bool:
     return False
 
 
+#: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks; U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 _SKOS_CODE_LIST = {str(SKOS.Concept), str(SKOS.ConceptScheme)}
 _PREF_LABEL = str(SKOS.prefLabel)
 _TYPE = str(RDF.type)
@@ -354,7 +358,8 @@ def check_structure(store: LocalStore) -> list[Violation]:
     * no blank nodes (they would make exports depend on parse order);
     * every resource described in the data has a class the ontology declares;
     * a municipality's TOOI IRI ends in its CBS code;
-    * every typed literal is a valid form of its XSD type (``"abc"^^xsd:integer`` is not).
+    * every typed literal is a valid form of its XSD type (``"abc"^^xsd:integer`` is not);
+    * no text holds a character XML cannot carry (C0 controls other than tab and line breaks).
     """
     onto = ox.NamedNode(ONTOLOGY_IRI)
     owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
@@ -371,6 +376,7 @@ def check_structure(store: LocalStore) -> list[Violation]:
     blank: set[str] = set()
     labels: dict[str, str] = {}
     bad_literals: list[tuple[str, str, str, str]] = []
+    unreadable: list[tuple[str, str, str, str, str]] = []
     for q in store.quads():
         if q.graph_name == onto:
             continue
@@ -392,9 +398,13 @@ def check_structure(store: LocalStore) -> list[Violation]:
             codes.setdefault(subject, set()).add(o.value)
         elif q.predicate.value == _PREF_LABEL and getattr(o, "language", None) == "nl":
             labels[subject] = o.value
-        if isinstance(o, ox.Literal) and ill_typed(o.value, o.datatype.value):
-            shown = f"{o.value!r}^^{curie(o.datatype.value)}"
-            bad_literals.append((subject, q.predicate.value, shown, str(o)))
+        if isinstance(o, ox.Literal):
+            if ill_typed(o.value, o.datatype.value):
+                shown = f"{o.value!r}^^{curie(o.datatype.value)}"
+                bad_literals.append((subject, q.predicate.value, shown, str(o)))
+            if (hidden := _NOT_XML.search(o.value)) is not None:
+                code = f"U+{ord(hidden.group()):04X}"
+                unreadable.append((subject, q.predicate.value, code, shown_value(o.value), str(o)))
     found = [
         _finding(
             g,
@@ -439,6 +449,18 @@ def check_structure(store: LocalStore) -> list[Violation]:
     found += [
         _finding(s, "this value is not a valid form of its datatype", labels, curie(p), v, (p, t))
         for s, p, v, t in sorted(bad_literals)
+    ]
+    found += [
+        _finding(
+            s,
+            f"this text holds a control character ({code}): invisible on screen, and XML "
+            "formats (GraphML, GEXF) cannot carry it; remove it",
+            labels,
+            curie(p),
+            v,
+            (p, t),
+        )
+        for s, p, code, v, t in sorted(unreadable)
     ]
     return found
 

@@ -1,0 +1,195 @@
+"""Property-based (hypothesis): a programme's name and description may hold any Unicode text,
+quotes, line breaks, markup, right-to-left marks and emoji; whatever they hold survives the
+build, every export format, a canned query and the network page unchanged, and never becomes
+markup or query text.
+
+Each example builds the tiny data set with the generated texts in it (about half a second);
+``KG_HYPOTHESIS_EXAMPLES`` sets how many examples run (default 25)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kg.build import build
+from kg.errors import ValidationFailed
+from kg.export import FORMATS, export
+from kg.network import view
+from kg.paths import Paths
+from kg.queries import load_queries, run_query
+from kg.render import render_html
+from kg.store import open_store
+
+from .conftest import ROOT, TINY
+
+PROGRAMME = "https://w3id.org/kg-sociaal/id/programme/tiny-programma"
+LABEL = 'skos:prefLabel "Testprogramma"@nl'
+DESCRIPTION = 'dct:description "Een programma voor tests."@nl'
+EXAMPLES = int(os.environ.get("KG_HYPOTHESIS_EXAMPLES", "25"))
+
+#: What people paste: markup, quotes of every kind, line and paragraph breaks, direction
+#: marks, emoji with joiners and skin tones, combining accents, SPARQL and Turtle syntax.
+NASTY = [
+    "<script>alert(1)</script>",
+    "</script><script>window.pwned=1</script>",
+    "<img src=x onerror=alert(1)>",
+    "\"'`´“”‘’«»",
+    "\\",
+    "\\u0022",
+    "a\nb\r\nc\td",
+    "\u2028\u2029\u0085",
+    "\u202e\u200f\u200e\u2066\u2069",
+    "👩🏽‍⚕️🇳🇱",
+    "e\u0301e\u0300",
+    "} UNION { ?s ?p ?o }",
+    '""" . @prefix x: <y> .',
+    "&amp; &lt; &#0;",
+    "\u00a0 \u3000",
+    "Ĳsselmonde Fryslân Zuid-Holland ß",
+]
+
+# Any text at all (but lone surrogates, which UTF-8 cannot encode): control characters
+# included, which the build must refuse (XML 1.0 cannot carry them) rather than pass on.
+_CHARACTERS = st.characters(blacklist_categories=("Cs",))
+TEXT = st.one_of(
+    st.text(_CHARACTERS, min_size=1, max_size=60),
+    st.lists(st.sampled_from(NASTY), min_size=1, max_size=4).map("".join),
+    st.tuples(st.text(_CHARACTERS, max_size=20), st.sampled_from(NASTY)).map("".join),
+).filter(lambda s: s.strip() != "")
+
+
+def _xml_text(text: str) -> bool:
+    """Whether XML 1.0 can hold ``text`` (its Char production), the oracle for the build's
+    refusal."""
+    return all(
+        c in "\t\n\r" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD or ord(c) > 0xFFFF
+        for c in text
+    )
+
+
+def _literal(text: str) -> str:
+    """``text`` as a Dutch Turtle literal, escaped by pyoxigraph."""
+    return str(ox.Literal(text, language="nl"))
+
+
+def _project(root, name: str, description: str) -> Paths:
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    (root / "data").mkdir(parents=True)
+    text = TINY.read_text("utf-8")
+    assert LABEL in text and DESCRIPTION in text
+    text = text.replace(LABEL, f"skos:prefLabel {_literal(name)}", 1)
+    text = text.replace(DESCRIPTION, f"dct:description {_literal(description)}", 1)
+    (root / "data" / TINY.name).write_text(text, "utf-8")
+    from .conftest import cpsv_shapes_path
+
+    return Paths.from_root(root, cpsv_shapes=cpsv_shapes_path())
+
+
+class _Page(HTMLParser):
+    """The page's elements and its JSON data block."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.in_data = False
+        self.data = ""
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append(tag)
+        self.in_data = tag == "script" and ("id", "kg-data") in attrs
+
+    def handle_endtag(self, tag) -> None:
+        self.in_data = False
+
+    def handle_data(self, data) -> None:
+        if self.in_data:
+            self.data += data
+
+
+def _rdf_literals(data: bytes, fmt: str) -> set[str]:
+    formats = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "trig": ox.RdfFormat.TRIG,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "nq": ox.RdfFormat.N_QUADS,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }
+    return {
+        q.object.value
+        for q in ox.parse(data, format=formats[fmt])
+        if q.subject.value == PROGRAMME and isinstance(q.object, ox.Literal)
+    }
+
+
+@pytest.fixture(scope="module")
+def seen_tags(tmp_path_factory) -> list[str]:
+    """The elements of the page for the unchanged tiny data set."""
+    paths = _project(tmp_path_factory.mktemp("plain") / "p", "Testprogramma", "Een programma.")
+    build(paths)
+    with open_store(paths.build_dir) as store:
+        page = _Page()
+        page.feed(render_html(view(store), title="Testprogramma"))
+    return page.tags
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,  # the same examples on every run: a red CI can be replayed
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=TEXT, description=TEXT)
+@example(name="</script><script>window.pwned=1</script>", description="a\u2028b\nc")
+@example(name="\u202eamgorpetseT", description="👩🏽‍⚕️ \"quoted\" 'single' `tick`")
+@example(name="Test\x1b[2J\x07programma", description="a\x00b")
+def test_any_text_survives_build_exports_query_and_page(
+    tmp_path_factory, seen_tags, name: str, description: str
+) -> None:
+    paths = _project(tmp_path_factory.mktemp("prop") / "p", name, description)
+    if not (_xml_text(name) and _xml_text(description)):
+        with pytest.raises(ValidationFailed) as refused:
+            build(paths)
+        assert any("control character" in v.message for v in refused.value.report.violations)
+        assert not paths.build_dir.exists()
+        return
+    build(paths)
+
+    # Every RDF export holds both texts exactly, as literals of the programme.
+    for fmt in sorted(set(FORMATS) - {"graphml", "gexf"}):
+        literals = _rdf_literals(export(paths.build_dir, fmt), fmt)
+        assert {name, description} <= literals, fmt
+
+    # GraphML and GEXF are well-formed XML, and the programme's node carries the name.
+    for fmt in ("graphml", "gexf"):
+        tree = ET.fromstring(export(paths.build_dir, fmt))
+        values = {e.text for e in tree.iter() if e.text} | {
+            v for e in tree.iter() for v in e.attrib.values()
+        }
+        assert name in values and description in values, fmt
+
+    with open_store(paths.build_dir) as store:
+        # A canned query gives the texts back as they are, and the same rows as without them.
+        query = load_queries(ROOT / "queries")["describe-resource"]
+        table = run_query(store, query, {"resource": PROGRAMME})
+        cells = {c for row in table.rows for c in row if isinstance(c, str)}
+        assert {name, description} <= cells
+
+        # The page: the same elements as for plain names (nothing injected), and the texts
+        # arrive intact in the data block.
+        page = _Page()
+        html = render_html(view(store), title=name)
+        page.feed(html)
+    assert page.tags == seen_tags
+    data = json.loads(page.data)
+    node = next(n for n in data["nodes"] if n["iri"] == PROGRAMME)
+    assert node["label"] == name and node["description"] == description
