@@ -29,13 +29,22 @@ CURRENT = "current"
 MARKER = ".kg-build"
 
 
-def write_bytes(path: str | Path, data: bytes) -> None:
+def write_bytes(path: str | Path, data: bytes, *, within: str | Path | None = None) -> None:
     """Write ``data`` to ``path`` atomically.
 
     A symbolic link is followed (its target is replaced, the link kept); an existing file keeps
-    its permissions; anything that is not a regular file (a device, a folder) is refused.
+    its permissions; anything that is not a regular file (a device, a folder) is refused. With
+    ``within`` (a folder kg writes several files into), a path that leads outside that folder,
+    through a link or ``..``, is refused: the output never escapes the chosen folder.
     """
+    asked = path
     path = Path(os.path.realpath(path))
+    if within is not None:
+        folder = Path(os.path.realpath(within))
+        if not path.is_relative_to(folder):
+            raise KgError(
+                f"leads outside {within} (to {path}); refusing to write there", file=asked
+            )
     mode = 0o666 & ~_umask()
     if path.exists():
         info = path.stat()

@@ -370,7 +370,7 @@ def write_docs(paths: Paths, out: Path) -> list[Path]:
     files[CASE_DOC] = case_doc(paths)
     written = []
     for name in (*FILES, QUERIES_DOC, CASE_DOC):
-        atomic.write_bytes(out / name, files[name].encode("utf-8"))
+        atomic.write_bytes(out / name, files[name].encode("utf-8"), within=out)
         written.append(out / name)
     return written
 

@@ -286,7 +286,7 @@ def generate(reference_dir: Path) -> str:
 
 def write_reference(reference_dir: Path, data_dir: Path) -> Path:
     target = data_dir / OUTPUT
-    atomic.write_bytes(target, generate(reference_dir).encode("utf-8"))
+    atomic.write_bytes(target, generate(reference_dir).encode("utf-8"), within=data_dir)
     return target
 
 

@@ -75,3 +75,22 @@ def test_clean_touches_only_kg_generations(tmp_path) -> None:
     atomic.clean(tmp_path, keep="gen-bbbbbbbbbbbb")
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["current", "gen-0123456789ab", "gen-bbbbbbbbbbbb", "gen-photos"]
+
+
+def test_write_bytes_within_a_folder_never_leaves_it(tmp_path) -> None:
+    """A link or ``..`` that leads outside the folder kg writes into is refused, and what it
+    points at stays as it was; a link to another file inside the folder is followed."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    outside = tmp_path / "precious.txt"
+    outside.write_bytes(b"keep me")
+    (folder / "queries.md").symlink_to(outside)
+    with pytest.raises(KgError, match="leads outside"):
+        atomic.write_bytes(folder / "queries.md", b"new", within=folder)
+    with pytest.raises(KgError, match="leads outside"):
+        atomic.write_bytes(folder / ".." / "precious.txt", b"new", within=folder)
+    assert outside.read_bytes() == b"keep me"
+    (folder / "real.md").write_bytes(b"old")
+    (folder / "alias.md").symlink_to(folder / "real.md")
+    atomic.write_bytes(folder / "alias.md", b"new", within=folder)
+    assert (folder / "real.md").read_bytes() == b"new" and (folder / "alias.md").is_symlink()

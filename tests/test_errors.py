@@ -25,3 +25,11 @@ def test_validation_failure_is_exit_1_and_counts() -> None:
     error = ValidationFailed(report)
     assert error.exit_code == 1
     assert str(error) == "the graph does not conform: 2 violations"
+
+
+def test_messages_and_findings_never_hand_a_terminal_control_characters() -> None:
+    label = "Kampen\x1b[31m\u202e"
+    message = str(KgError(f"no municipality named {label}", file="data/x\x1b.ttl"))
+    assert message == "data/x\\u001b.ttl: no municipality named Kampen\\u001b[31m\\u202e"
+    finding = Violation(label, "urn:x", None, "needs a name\x07")
+    assert "\x1b" not in str(finding) and "\x07" not in str(finding)

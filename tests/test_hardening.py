@@ -335,3 +335,33 @@ def test_a_hostile_number_parameter_is_refused(real_build, value) -> None:
     assert "Traceback" not in done.stderr
     (line,) = done.stderr.strip().splitlines()
     assert "min_domains" in line and len(line) < 300, line
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "javascript:alert(1)", "ftp://example.org/sparql", "http://", "kampen"],
+)
+def test_an_endpoint_must_be_an_http_url(url) -> None:
+    done = _kg(ROOT, "query", "run", "describe-resource", "-p", "resource", "x", "--endpoint", url)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert "must be an http:// or https:// URL" in line, line
+
+
+@pytest.mark.parametrize("focus", ["<script>alert(1)</script>", "\x1b[2J", "x" * 5000])
+def test_a_hostile_focus_name_is_one_clean_line(real_build, tmp_path, focus) -> None:
+    out = tmp_path / "page.html"
+    done = _kg(
+        ROOT,
+        "viz",
+        "--focus",
+        focus,
+        "--output",
+        str(out),
+        "--build-dir",
+        str(real_build.build_dir),
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert "\x1b" not in line and len(line) < 400, line
+    assert not out.exists()

@@ -59,3 +59,18 @@ def test_text_table_aligns_and_wraps_long_cells() -> None:
     assert len(lines) > 3  # the long cell wraps onto more lines
     assert max(len(line) for line in lines) < 70
     assert render(Table(("a",), []), "table") == "(no rows)\n"
+
+
+ESCAPE = "Kampen\x1b]0;owned\x07\x1b[2J\u202eneppaK\x9b"
+
+
+def test_text_and_markdown_never_hand_a_terminal_control_characters() -> None:
+    """A label from a shared server may hold escape sequences or a right-to-left override:
+    the terminal formats show them as \\uXXXX; CSV and JSON keep the data exact."""
+    table = Table(("name",), [(Resource(ESCAPE, "urn:x"),), (ESCAPE,)])
+    for fmt in ("table", "md"):
+        out = render(table, fmt)
+        assert not any(c in out for c in "\x1b\x07\u202e\x9b"), fmt
+        assert "\\u001b]0;owned\\u0007" in out.replace("\\\\", "\\")
+    assert json.loads(render(table, "json"))[1]["name"] == ESCAPE
+    assert ESCAPE in render(table, "csv")
