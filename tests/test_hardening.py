@@ -365,3 +365,33 @@ def test_a_hostile_focus_name_is_one_clean_line(real_build, tmp_path, focus) -> 
     (line,) = done.stderr.strip().splitlines()
     assert "\x1b" not in line and len(line) < 400, line
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "option", ["--municipality", "--target-group", "--theme"], ids=lambda o: o.strip("-")
+)
+@pytest.mark.parametrize("value", [*HOSTILE[:4], "x" * 5000], ids=range(5))
+def test_a_hostile_case_value_is_one_clean_line(real_build, option, value) -> None:
+    args = ["case", "--municipality", "Kampen", option, value]
+    if option == "--municipality":
+        args = ["case", option, value]
+    done = _kg(ROOT, *args, "--build-dir", str(real_build.build_dir))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stdout
+    (line,) = done.stderr.strip().splitlines()
+    assert len(line) < 400, line
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "name", ['we\'ird "name".ttl', "-o.ttl", "$(touch pwned).ttl", "new\nline.ttl", "ü ✓.ttl"]
+)
+def test_an_odd_output_file_name_is_written_exactly_there(real_build, tmp_path, name) -> None:
+    """No shell and no parsing of the name: the file lands where asked, nothing else does."""
+    out = tmp_path / name
+    build_dir = str(real_build.build_dir)
+    done = _kg(
+        tmp_path, "export", "--format", "ttl", "--output", str(out), "--build-dir", build_dir
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"@prefix")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
