@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -395,3 +396,17 @@ def test_an_odd_output_file_name_is_written_exactly_there(real_build, tmp_path, 
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"@prefix")
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_the_security_page_lists_every_bad_input_and_only_real_tests() -> None:
+    """docs/security.md's table of bad data files is BAD_DATA, row for row, and every test it
+    names exists."""
+    text = (ROOT / "docs" / "security.md").read_text("utf-8")
+    section = text.split("\n## Bad data files\n", 1)[1].split("\n## ", 1)[0]
+    table = section.split("| bad input | cases | result |\n|---|---:|---|\n", 1)[1]
+    rows = [line.split(" | ") for line in table.split("\n\n", 1)[0].splitlines()]
+    assert [(r[0].removeprefix("| "), int(r[1])) for r in rows] == [(c[0], 1) for c in BAD_DATA]
+    named = re.findall(r"(test_\w+\.py)::(test_\w+)(?![\w*])", text)
+    assert len(named) > 10
+    for module, test in named:
+        assert f"def {test}(" in (ROOT / "tests" / module).read_text("utf-8"), (module, test)
