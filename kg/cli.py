@@ -18,14 +18,15 @@ from typing import Any, TypeVar
 import click
 
 from kg import __version__
-from kg.errors import KgError, UsageError, ValidationFailed
+from kg.errors import KgError, UsageError, ValidationFailed, printable
 from kg.paths import Paths
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"Error: {message}", err=True)
+    # One line, and nothing a terminal would act on, whatever the message quotes.
+    click.echo(f"Error: {printable(message, layout=False)}", err=True)
     sys.exit(code)
 
 
@@ -487,7 +488,7 @@ def _emit(content: str | bytes, output: Path | None) -> None:
         sys.stdout.buffer.flush()
     else:
         atomic.write_bytes(output, data)
-        click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+        click.echo(f"Wrote {printable(str(output), layout=False)} ({len(data)} bytes).", err=True)
 
 
 lang_option = click.option(

@@ -17,14 +17,20 @@ if TYPE_CHECKING:
 
 
 #: Characters a terminal acts on rather than shows: C0 and C1 controls (an escape sequence
-#: can recolour, retitle or rewrite the screen) and the bidirectional overrides and isolates
-#: (which reorder what is shown). Tab and line feed are left to the layout.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: can recolour, retitle or rewrite the screen), and the bidirectional marks, embeddings,
+#: overrides and isolates (which reorder what is shown).
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")  # keeps tab and line feed
+_UNSAFE_IN_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 
-def printable(text: str) -> str:
-    """``text`` for a terminal: each character in _UNSAFE written as ``\\uXXXX``."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def printable(text: str, *, layout: bool = True) -> str:
+    """``text`` for a terminal: each unsafe character written as ``\\uXXXX``. With ``layout``
+    (tables that wrap text themselves), tab and line feed are left as they are; without it
+    (a one-line message, a finding), they are escaped too, so a value cannot start a line
+    of its own."""
+    unsafe = _UNSAFE if layout else _UNSAFE_IN_LINE
+    return unsafe.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -55,7 +61,7 @@ class KgError(Exception):
             where += ": "
         # One line, always: parser messages sometimes carry newlines; and nothing a terminal
         # would act on (a name from the data may hold an escape sequence).
-        return printable(where + " ".join(self.message.split()))
+        return printable(where + " ".join(self.message.split()), layout=False)
 
 
 class UsageError(KgError):

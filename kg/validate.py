@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -27,7 +28,7 @@ from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
 from kg.paths import Paths
 from kg.shacl import Result, Shape, Unsupported, compile_shapes
 from kg.shacl import validate as run_engine
-from kg.store import LocalStore, quads_to_graph, quiet_rdflib, to_oxigraph
+from kg.store import LocalStore, quads_to_graph, quiet_rdflib, to_oxigraph, to_rdflib
 
 SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 CPSV = "CPSV-AP 3.2.0"
@@ -59,7 +60,7 @@ class Violation:
         prop = f", {self.property}" if self.property else ""
         value = f" (value: {self.value})" if self.value is not None else ""
         tag = f" [{self.shapes}]" if self.shapes != "kg" else ""
-        return printable(f"{where}{prop}: {self.message}{value}{tag}")
+        return printable(f"{where}{prop}: {self.message}{value}{tag}", layout=False)
 
 
 @dataclass
@@ -234,7 +235,7 @@ def _explain(results: Iterable[Result], shapes: Shapes, store: LocalStore) -> Va
             shapes=CPSV if r.shape in shapes.cpsv_nodes else "kg",
             constraint=str(r.component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
             path=str(r.path) if isinstance(r.path, URIRef) else None,
-            value_term=None if r.value is None else str(to_oxigraph(r.value)),
+            value_term=None if r.value is None else _term_key(r.value),
         )
         if item in seen:
             continue
@@ -401,10 +402,11 @@ def check_structure(store: LocalStore) -> list[Violation]:
         if isinstance(o, ox.Literal):
             if ill_typed(o.value, o.datatype.value):
                 shown = f"{o.value!r}^^{curie(o.datatype.value)}"
-                bad_literals.append((subject, q.predicate.value, shown, str(o)))
+                bad_literals.append((subject, q.predicate.value, shown, _term_key(o)))
             if (hidden := _NOT_XML.search(o.value)) is not None:
                 code = f"U+{ord(hidden.group()):04X}"
-                unreadable.append((subject, q.predicate.value, code, shown_value(o.value), str(o)))
+                found_value = shown_value(o.value)
+                unreadable.append((subject, q.predicate.value, code, found_value, _term_key(o)))
     found = [
         _finding(
             g,
@@ -529,18 +531,23 @@ def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
     if not wanted:
         return report
     found: dict[tuple[str, str | None, str | None], set[str]] = {}
-    for path in files:
-        try:
-            raw = path.read_bytes().removeprefix(UTF8_BOM)
-            for quad in ox.parse(raw, format=_format_of(path)):
-                subject = quad.subject
-                if isinstance(subject, ox.NamedNode) and subject.value in wanted:
-                    p = quad.predicate.value
-                    for key in ((subject.value, None, None), (subject.value, p, None)):
-                        found.setdefault(key, set()).add(str(path))
-                    found.setdefault((subject.value, p, str(quad.object)), set()).add(str(path))
-        except (OSError, SyntaxError, ValueError):  # it parsed once; a file changed since
-            continue
+    with quiet_rdflib():  # an ill-typed value is what is being located, not log noise
+        for path in files:
+            try:
+                raw = path.read_bytes().removeprefix(UTF8_BOM)
+                for quad in ox.parse(raw, format=_format_of(path)):
+                    subject = quad.subject
+                    if isinstance(subject, ox.NamedNode) and subject.value in wanted:
+                        p = quad.predicate.value
+                        value = _term_key(quad.object)
+                        for key in (
+                            (subject.value, None, None),
+                            (subject.value, p, None),
+                            (subject.value, p, value),
+                        ):
+                            found.setdefault(key, set()).add(str(path))
+            except (OSError, SyntaxError, ValueError):  # it parsed once; a file changed since
+                continue
 
     def placed(v: Violation) -> Violation:
         where = (
@@ -554,6 +561,15 @@ def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
     return ValidationReport(
         [placed(v) for v in report.violations], [placed(v) for v in report.warnings]
     )
+
+
+def _term_key(term: Any) -> str:
+    """A term (pyoxigraph's or rdflib's) as rdflib writes it in N-Triples, after rdflib's
+    normalisation of literals (``"01"^^xsd:integer`` is ``"1"``): the SHACL results pass
+    through rdflib, so the value read from a file must be compared in the same form."""
+    if not isinstance(term, Node):
+        term = to_rdflib(term)
+    return str(term.n3())
 
 
 def _format_of(path: Path) -> ox.RdfFormat:

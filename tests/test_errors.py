@@ -28,8 +28,10 @@ def test_validation_failure_is_exit_1_and_counts() -> None:
 
 
 def test_messages_and_findings_never_hand_a_terminal_control_characters() -> None:
-    label = "Kampen\x1b[31m\u202e"
-    message = str(KgError(f"no municipality named {label}", file="data/x\x1b.ttl"))
-    assert message == "data/x\\u001b.ttl: no municipality named Kampen\\u001b[31m\\u202e"
-    finding = Violation(label, "urn:x", None, "needs a name\x07")
-    assert "\x1b" not in str(finding) and "\x07" not in str(finding)
+    """Nor a line break: a name from the data cannot start a line of its own."""
+    label = "Kampen\x1b[31m\u202e\u200f"
+    message = str(KgError(f"no municipality named {label}", file="data/x\n.ttl"))
+    assert message == ("data/x\\u000a.ttl: no municipality named Kampen\\u001b[31m\\u202e\\u200f")
+    finding = Violation(label + "\n  - fake finding", "urn:x", None, "needs a name\x07")
+    assert len(str(finding).splitlines()) == 1
+    assert not any(c in str(finding) for c in "\x1b\x07\u202e\u200f")

@@ -85,6 +85,14 @@ BAD_DATA: list[tuple[str, str, bytes | str, int, str, int | None]] = [
         "not a valid form of its datatype",
         None,
     ),
+    (
+        "number where a date belongs, written unlike its canonical form",
+        "date-number.trig",
+        _in_source('programme:tiny-programma schema:endDate "007"^^xsd:integer .'),
+        1,
+        "an end date must be one valid xsd:date",
+        None,
+    ),
     ("empty file", "empty.ttl", "", 2, "holds no triples", None),
     ("binary file", "binary.ttl", random.Random(8).randbytes(64 * 1024), 2, "not UTF-8", 1),
     (
@@ -225,18 +233,18 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_build(tmp_path) 
             stderr=subprocess.PIPE,
             text=True,
         )
+        assert process.stderr is not None
         if i % 2:  # any moment of the run
             time.sleep(chance.uniform(0, took))
         else:  # the moments that matter most: while the store and files are written
-            assert process.stderr is not None
-            for line in process.stderr:
-                if line.startswith("writing the store"):
-                    break
+            writing = next((x for x in process.stderr if x.startswith("writing the store")), None)
+            assert writing is not None, "the build no longer says when it writes"
             time.sleep(chance.uniform(0, 0.15))
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert process.stderr is not None
         process.stderr.close()
+        if i % 2 == 0:  # it was still at work when the signal came
+            assert process.returncode == -signal.SIGKILL
         now = _outputs(root / "build")
         assert now in (old, new), "a mixture of two builds"
         seen.add("new" if now == new else "old")
@@ -253,12 +261,12 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_build(tmp_path) 
         assert _outputs(root / "build") == old
         leftovers = [p.name for p in (root / "build").iterdir() if p.name.startswith(".gen-")]
         assert leftovers == []
-    print(f"killed {KILLS} builds; the folder then held: {sorted(seen)}")
+    assert seen == {"old", "new"}, f"every kill left the {seen} build: none hit the switch"
 
 
-def test_an_export_killed_while_writing_leaves_the_old_file(real_build, tmp_path) -> None:
+def test_an_export_killed_at_a_random_moment_leaves_the_old_file(real_build, tmp_path) -> None:
     """`kg export --output` killed at random moments: the file holds the old bytes or the
-    whole new export, never a part, and no temporary file is left visible as the output."""
+    whole new export, never a part."""
     out = tmp_path / "kg.jsonld"
     args = ["export", "--build-dir", str(real_build.build_dir), "--format", "jsonld"]
     start = time.perf_counter()
@@ -280,6 +288,36 @@ def test_an_export_killed_while_writing_leaves_the_old_file(real_build, tmp_path
         assert out.read_bytes() in (b"old", new)
         for left in tmp_path.glob(".kg.jsonld.*.tmp"):  # a killed writer's temporary file
             left.unlink()
+
+
+WRITER = """
+import sys
+from kg import atomic
+data = b"n" * (400 * 1024 * 1024)
+print("writing", flush=True)
+atomic.write_bytes(sys.argv[1], data)
+print("done", flush=True)
+"""
+
+
+def test_an_output_killed_while_being_written_is_the_old_one(tmp_path) -> None:
+    """The writer every output goes through (kg.atomic.write_bytes), killed while it writes
+    400 MB: the file is still the old one, whole."""
+    out = tmp_path / "out.bin"
+    chance = random.Random(5)
+    for _ in range(3):
+        out.write_bytes(b"old")
+        process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(out)], stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        assert process.stdout.readline() == "writing\n"
+        time.sleep(chance.uniform(0.01, 0.1))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        assert process.returncode == -signal.SIGKILL, "the write ended before the kill"
+        assert out.read_bytes() == b"old"
 
 
 # --- hostile parameter values ---------------------------------------------------------------
@@ -309,7 +347,7 @@ def _programmes_in(build_dir: Path, value: str) -> subprocess.CompletedProcess[s
 def test_a_hostile_parameter_is_a_value_never_query_text(real_build, value) -> None:
     """A value either names one municipality, and the answer is exactly that municipality's
     (a name with an invisible mark or a line added still names Kampen), or it is a one-line
-    usage error (exit 2) that quotes at most 60 characters of it."""
+    usage error (exit 2) that quotes a value cut to 60 characters."""
     done = _programmes_in(real_build.build_dir, value)
     assert "Traceback" not in done.stderr
     if done.returncode == 0:
@@ -318,7 +356,9 @@ def test_a_hostile_parameter_is_a_value_never_query_text(real_build, value) -> N
         return
     assert done.returncode == 2, done.stderr
     (line,) = done.stderr.strip().splitlines()
-    assert line.startswith("Error: parameter 'municipality': ") and len(line) < 300, line
+    names_none = ("no municipality named ", "an empty value names no municipality")
+    assert line.startswith(tuple(f"Error: parameter 'municipality': {x}" for x in names_none))
+    assert len(line) < 300, line
     assert done.stdout == ""
 
 
@@ -364,6 +404,7 @@ def test_a_hostile_focus_name_is_one_clean_line(real_build, tmp_path, focus) -> 
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("Error: --focus: no node named "), line  # not a crash
     assert "\x1b" not in line and len(line) < 400, line
     assert not out.exists()
 
@@ -379,7 +420,8 @@ def test_a_hostile_case_value_is_one_clean_line(real_build, option, value) -> No
     done = _kg(ROOT, *args, "--build-dir", str(real_build.build_dir))
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stdout
     (line,) = done.stderr.strip().splitlines()
-    assert len(line) < 400, line
+    assert line.startswith(f"Error: {option}: no "), line  # names nothing: not a crash
+    assert "unexpected" not in line and len(line) < 400, line
     assert done.stdout == ""
 
 

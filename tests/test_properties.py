@@ -8,6 +8,8 @@ Each example builds the tiny data set with the generated texts in it (about half
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -27,6 +29,7 @@ from kg.paths import Paths
 from kg.queries import load_queries, run_query
 from kg.render import render_html
 from kg.store import open_store
+from kg.tables import render
 
 from .conftest import ROOT, TINY
 
@@ -56,23 +59,32 @@ NASTY = [
     "Ĳsselmonde Fryslân Zuid-Holland ß",
 ]
 
-# Any text at all (but lone surrogates, which UTF-8 cannot encode): control characters
-# included, which the build must refuse (XML 1.0 cannot carry them) rather than pass on.
-_CHARACTERS = st.characters(blacklist_categories=("Cs",))
-TEXT = st.one_of(
-    st.text(_CHARACTERS, min_size=1, max_size=60),
-    st.lists(st.sampled_from(NASTY), min_size=1, max_size=4).map("".join),
-    st.tuples(st.text(_CHARACTERS, max_size=20), st.sampled_from(NASTY)).map("".join),
-).filter(lambda s: s.strip() != "")
-
 
 def _xml_text(text: str) -> bool:
-    """Whether XML 1.0 can hold ``text`` (its Char production), the oracle for the build's
-    refusal."""
+    """Whether XML 1.0 can hold ``text`` (its Char production): the oracle for what the build
+    accepts."""
     return all(
         c in "\t\n\r" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD or ord(c) > 0xFFFF
         for c in text
     )
+
+
+def _texts(characters: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.text(characters, min_size=1, max_size=60),
+        st.lists(st.sampled_from(NASTY), min_size=1, max_size=4).map("".join),
+        st.tuples(st.text(characters, max_size=20), st.sampled_from(NASTY)).map("".join),
+    ).filter(lambda s: s.strip() != "")
+
+
+#: Text XML can carry (every character but the C0 controls other than tab and line breaks,
+#: lone surrogates and U+FFFE/U+FFFF): all of it must go all the way through.
+TEXT = _texts(st.characters(blacklist_categories=("Cs",)).filter(_xml_text))
+#: Text with at least one character XML cannot carry, somewhere: the build must refuse it.
+_CONTROL = st.characters(codec=None, min_codepoint=0, max_codepoint=0x1F).filter(
+    lambda c: c not in "\t\n\r"
+)
+UNCARRIABLE = st.tuples(TEXT, _CONTROL, TEXT).map("".join)
 
 
 def _literal(text: str) -> str:
@@ -151,17 +163,10 @@ def seen_tags(tmp_path_factory) -> list[str]:
 @given(name=TEXT, description=TEXT)
 @example(name="</script><script>window.pwned=1</script>", description="a\u2028b\nc")
 @example(name="\u202eamgorpetseT", description="👩🏽‍⚕️ \"quoted\" 'single' `tick`")
-@example(name="Test\x1b[2J\x07programma", description="a\x00b")
 def test_any_text_survives_build_exports_query_and_page(
     tmp_path_factory, seen_tags, name: str, description: str
 ) -> None:
     paths = _project(tmp_path_factory.mktemp("prop") / "p", name, description)
-    if not (_xml_text(name) and _xml_text(description)):
-        with pytest.raises(ValidationFailed) as refused:
-            build(paths)
-        assert any("control character" in v.message for v in refused.value.report.violations)
-        assert not paths.build_dir.exists()
-        return
     build(paths)
 
     # Every RDF export holds both texts exactly, as literals of the programme.
@@ -183,6 +188,11 @@ def test_any_text_survives_build_exports_query_and_page(
         table = run_query(store, query, {"resource": PROGRAMME})
         cells = {c for row in table.rows for c in row if isinstance(c, str)}
         assert {name, description} <= cells
+        # ... exact in CSV, and in the terminal table only ever escaped, never raw controls.
+        rows = list(csv.reader(io.StringIO(render(table, "csv"))))
+        assert name in {cell for row in rows for cell in row}
+        shown = render(table, "table")
+        assert not any(0x7F <= ord(c) <= 0x9F or (ord(c) < 0x20 and c != "\n") for c in shown)
 
         # The page: the same elements as for plain names (nothing injected), and the texts
         # arrive intact in the data block.
@@ -193,3 +203,17 @@ def test_any_text_survives_build_exports_query_and_page(
     data = json.loads(page.data)
     node = next(n for n in data["nodes"] if n["iri"] == PROGRAMME)
     assert node["label"] == name and node["description"] == description
+
+
+@settings(max_examples=max(5, EXAMPLES // 3), deadline=None, derandomize=True)
+@given(name=st.one_of(UNCARRIABLE, TEXT), description=UNCARRIABLE)
+@example(name="Test\x1b[2J\x07programma", description="a\x00b")
+def test_text_xml_cannot_carry_is_refused_by_the_build(tmp_path_factory, name, description):
+    """A control character (other than tab and line breaks) in a name or description is a
+    finding naming the file, and nothing is written."""
+    paths = _project(tmp_path_factory.mktemp("refused") / "p", name, description)
+    with pytest.raises(ValidationFailed) as refused:
+        build(paths)
+    found = [v for v in refused.value.report.violations if "control character" in v.message]
+    assert found and all(v.files == (str(paths.data_dir / TINY.name),) for v in found)
+    assert not paths.build_dir.exists()
