@@ -21,7 +21,7 @@ from rdflib import RDF, RDFS, SH, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from kg.build import UTF8_BOM, read_graph
+from kg.build import DATA_SUFFIXES, InputFile, parse_file, read_graph
 from kg.errors import KgError, printable
 from kg.errors import shown as shown_value
 from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
@@ -533,9 +533,9 @@ def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
     found: dict[tuple[str, str | None, str | None], set[str]] = {}
     with quiet_rdflib():  # an ill-typed value is what is being located, not log noise
         for path in files:
+            fmt = DATA_SUFFIXES.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
             try:
-                raw = path.read_bytes().removeprefix(UTF8_BOM)
-                for quad in ox.parse(raw, format=_format_of(path)):
+                for quad in parse_file(InputFile(path, fmt, None)):
                     subject = quad.subject
                     if isinstance(subject, ox.NamedNode) and subject.value in wanted:
                         p = quad.predicate.value
@@ -546,7 +546,7 @@ def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
                             (subject.value, p, value),
                         ):
                             found.setdefault(key, set()).add(str(path))
-            except (OSError, SyntaxError, ValueError):  # it parsed once; a file changed since
+            except KgError:  # it parsed once; it changed since (or went)
                 continue
 
     def placed(v: Violation) -> Violation:
@@ -570,7 +570,3 @@ def _term_key(term: Any) -> str:
     if not isinstance(term, Node):
         term = to_rdflib(term)
     return str(term.n3())
-
-
-def _format_of(path: Path) -> ox.RdfFormat:
-    return ox.RdfFormat.TRIG if path.suffix.lower() == ".trig" else ox.RdfFormat.TURTLE
