@@ -20,7 +20,7 @@ import pytest
 from kg.build import read_manifest
 from kg.store import open_store
 
-from .conftest import ROOT, TINY, cpsv_shapes_path
+from .conftest import ROOT, TINY, _make, cpsv_shapes_path
 
 PREFIXES = "".join(
     line for line in TINY.read_text("utf-8").splitlines(True) if line.startswith("@")
@@ -136,15 +136,9 @@ def _snapshot(build_dir: Path) -> dict[str, str]:
     return found
 
 
-def _project(root: Path, *files: tuple[str, bytes | str]) -> Path:
-    import shutil
-
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    (root / "data").mkdir(parents=True)
-    shutil.copy(TINY, root / "data" / TINY.name)
-    for name, content in files:
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        (root / "data" / name).write_bytes(data)
+def _project(root: Path) -> Path:
+    """A fresh project holding the tiny data set (conftest's), as the folder to run kg in."""
+    _make(root, cpsv_shapes_path(), (TINY,))
     return root
 
 

@@ -31,7 +31,7 @@ from kg.render import render_html
 from kg.store import open_store
 from kg.tables import render
 
-from .conftest import ROOT, TINY
+from .conftest import ROOT, TINY, _make, cpsv_shapes_path
 
 PROGRAMME = "https://w3id.org/kg-sociaal/id/programme/tiny-programma"
 LABEL = 'skos:prefLabel "Testprogramma"@nl'
@@ -93,18 +93,14 @@ def _literal(text: str) -> str:
 
 
 def _project(root, name: str, description: str) -> Paths:
+    """The tiny data set with the programme's Dutch name and description replaced."""
     if root.exists():
         shutil.rmtree(root)
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    (root / "data").mkdir(parents=True)
     text = TINY.read_text("utf-8")
     assert LABEL in text and DESCRIPTION in text
     text = text.replace(LABEL, f"skos:prefLabel {_literal(name)}", 1)
     text = text.replace(DESCRIPTION, f"dct:description {_literal(description)}", 1)
-    (root / "data" / TINY.name).write_text(text, "utf-8")
-    from .conftest import cpsv_shapes_path
-
-    return Paths.from_root(root, cpsv_shapes=cpsv_shapes_path())
+    return _make(root, cpsv_shapes_path(), ((TINY.name, text),))
 
 
 class _Page(HTMLParser):
