@@ -48,6 +48,7 @@
   // of 0.25, and on a national picture (zoom 0.05 when fitted) drawing 100,000 of them doubles
   // the time of every drawing. Switching them on or off costs one pass over the links.
   var ARROW_SCALE = 0.25;
+  function arrows(shown) { return { to: { enabled: shown, scaleFactor: 0.5 } }; }
   var arrowsByZoom = data.edges.length > LARGE;
   var arrowsShown = !arrowsByZoom;
   var container = document.getElementById("network");
@@ -56,13 +57,13 @@
     layout: { improvedLayout: false },
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: data.edges.length > LARGE, keyboard: { enabled: true, bindToWindow: false } },
     nodes: { font: { size: 14, strokeWidth: 3, strokeColor: "#ffffff", color: "#1a1a1a" }, borderWidth: 1, scaling: { label: { enabled: false } } },
-    edges: { arrows: { to: { enabled: arrowsShown, scaleFactor: 0.5 } }, color: { color: "#9aa5b1", highlight: "#333333", hover: "#333333" }, smooth: false, font: { size: 11, align: "middle", strokeWidth: 3, strokeColor: "#ffffff" }, width: 1 }
+    edges: { arrows: arrows(arrowsShown), color: { color: "#9aa5b1", highlight: "#333333", hover: "#333333" }, smooth: false, font: { size: 11, align: "middle", strokeWidth: 3, strokeColor: "#ffffff" }, width: 1 }
   });
   function arrowsForZoom() {
     var wanted = !arrowsByZoom || network.getScale() >= ARROW_SCALE;
     if (wanted === arrowsShown) return;
     arrowsShown = wanted;
-    network.setOptions({ edges: { arrows: { to: { enabled: wanted, scaleFactor: 0.5 } } } });
+    network.setOptions({ edges: { arrows: arrows(wanted) } });
   }
   network.on("zoom", arrowsForZoom);
   window.kgNetwork = network;
