@@ -241,25 +241,45 @@ def _rows_for(
         keep = set(wanted)
         everything = _rows(store, sparql.replace("#VALUES#", ""))
         return [row for row in everything if row.get(variable) in keep]
-    rows: set[tuple[tuple[str, str], ...]] = set()
+    names: tuple[str, ...] = ()
+    rows: set[tuple[str | None, ...]] = set()
     for start in range(0, len(wanted), _BATCH):
         values = " ".join(f"<{i}>" for i in wanted[start : start + _BATCH])
-        rows |= _row_set(store, sparql.replace("#VALUES#", f"VALUES ?{variable} {{ {values} }}"))
-    return [dict(row) for row in sorted(rows)]
+        names, found = _row_set(
+            store, sparql.replace("#VALUES#", f"VALUES ?{variable} {{ {values} }}")
+        )
+        rows |= found
+    return _dicts(names, rows)
 
 
 def _rows(store: Store, sparql: str, **bindings: URIRef) -> list[dict[str, str]]:
     """The rows as dicts, distinct and sorted: reasons are added in row order, and servers
     return rows in different orders (and some, such as Virtuoso, repeat them)."""
-    return [dict(row) for row in sorted(_row_set(store, sparql, bindings))]
+    return _dicts(*_row_set(store, sparql, bindings))
 
 
 def _row_set(
     store: Store, sparql: str, bindings: dict[str, URIRef] | None = None
-) -> set[tuple[tuple[str, str], ...]]:
-    """The distinct rows, each as its (variable, value) pairs sorted by variable."""
-    result = store.select_dicts(sparql_prefixes() + sparql, bindings or None)
-    return {tuple(sorted(row.items())) for row in result}
+) -> tuple[tuple[str, ...], set[tuple[str | None, ...]]]:
+    """The variables in alphabetical order and the distinct rows, each a tuple of values
+    in that order (None where unbound)."""
+    variables, rows = store.select_rows(sparql_prefixes() + sparql, bindings or None)
+    order = sorted(range(len(variables)), key=variables.__getitem__)
+    names = tuple(variables[i] for i in order)
+    if order == list(range(len(variables))):
+        return names, set(rows)
+    return names, {tuple(row[i] for i in order) for row in rows}
+
+
+def _dicts(names: tuple[str, ...], rows: set[tuple[str | None, ...]]) -> list[dict[str, str]]:
+    """The rows as ``{variable: value}`` (unbound variables left out), sorted by their
+    (variable, value) pairs: the order does not depend on the server."""
+    if not any(None in row for row in rows):  # every pair present: the values sort alike
+        return [dict(zip(names, row, strict=True)) for row in sorted(rows)]  # type: ignore[arg-type]
+    pairs = [
+        tuple((n, v) for n, v in zip(names, row, strict=True) if v is not None) for row in rows
+    ]
+    return [dict(row) for row in sorted(pairs)]
 
 
 # --- wording ---------------------------------------------------------------------------------

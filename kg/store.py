@@ -156,16 +156,15 @@ class Store(ABC):
             tuple(None if row[i] is None else str(row[i]) for i in index) for row in result.rows
         ]
 
-    def select_dicts(
+    def select_rows(
         self, sparql: str, bindings: Mapping[str, Node] | None = None
-    ) -> list[dict[str, str]]:
-        """The rows of a SELECT as ``{variable: string}`` (an IRI, a literal's lexical form;
-        unbound variables left out): for code that reads many rows by name and needs no terms."""
+    ) -> tuple[tuple[str, ...], list[tuple[str | None, ...]]]:
+        """The variables and rows of a SELECT with each term as a plain string (an IRI, a
+        literal's lexical form; None when unbound): for code that reads many rows and needs
+        no terms."""
         result = self.select(sparql, bindings)
-        return [
-            {v: str(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-            for row in result.rows
-        ]
+        rows = [tuple(None if t is None else str(t) for t in row) for row in result.rows]
+        return result.variables, rows
 
     def select_plain(
         self, sparql: str, bindings: Mapping[str, Node] | None = None
@@ -520,15 +519,12 @@ class LocalStore(Store):
             for solution in result
         ]
 
-    def select_dicts(
+    def select_rows(
         self, sparql: str, bindings: Mapping[str, Node] | None = None
-    ) -> list[dict[str, str]]:
+    ) -> tuple[tuple[str, ...], list[tuple[str | None, ...]]]:
         result = self._solutions(sparql, bindings)
-        variables = [v.value for v in result.variables]
-        return [
-            {v: t.value for v, t in zip(variables, solution, strict=True) if t is not None}
-            for solution in result
-        ]
+        variables = tuple(v.value for v in result.variables)
+        return variables, [tuple(None if t is None else t.value for t in sol) for sol in result]
 
     def select_plain(
         self, sparql: str, bindings: Mapping[str, Node] | None = None

@@ -69,7 +69,7 @@ def test_the_recorder_sees_every_kind_of_select() -> None:
     from kg.store import Store
 
     kinds = {name for name in vars(Store) if name.startswith(("select", "ask", "construct"))}
-    assert {"select", "select_values", "select_dicts", "select_plain"} <= kinds
+    assert {"select", "select_values", "select_rows", "select_plain"} <= kinds
     assert kinds - {"ask", "construct"} <= set(vars(Recorder))
 
 

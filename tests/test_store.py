@@ -112,17 +112,19 @@ def test_select_values_are_the_plain_strings_of_select(store: LocalStore) -> Non
     assert store.select_values(query) == [(s, o, m) for o, s, m in fast]
 
 
-def test_select_dicts_are_the_plain_strings_of_select_by_name(store: LocalStore) -> None:
+def test_select_rows_are_the_plain_strings_of_select_in_order(store: LocalStore) -> None:
     from kg.store import Store
 
     query = (
         f"SELECT ?s ?o ?missing WHERE {{ ?s ?p ?o OPTIONAL {{ ?s <{EX}none> ?missing }} }} "
         "ORDER BY ?s ?o"
     )
-    fast = store.select_dicts(query)
-    assert fast == Store.select_dicts(store, query)
-    assert {"s": EX + "a", "o": "één"} in fast  # unbound variables are left out
-    assert store.select_dicts(query, {"s": URIRef(EX + "b")}) == [{"s": EX + "b", "o": "two"}]
+    variables, fast = store.select_rows(query)
+    assert (variables, fast) == Store.select_rows(store, query)
+    assert variables == ("s", "o", "missing")
+    assert (EX + "a", "één", None) in fast  # unbound: None
+    bound = store.select_rows(query, {"s": URIRef(EX + "b")})
+    assert bound == (("s", "o", "missing"), [(EX + "b", "two", None)])
 
 
 def test_select_plain_is_what_the_terms_say(store: LocalStore) -> None:
