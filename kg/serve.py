@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 
 #: The largest request body kg serve reads (a SPARQL query posted as a form or as text).
 MAX_REQUEST_BYTES = 1_000_000
+#: How long a query sent to /sparql may run before it is stopped (``kg serve --timeout``).
+QUERY_SECONDS = 30.0
+#: The largest answer /sparql sends.
+MAX_ANSWER_BYTES = 100_000_000
 #: Where the project's own IRIs live; ``/id/...`` on the server is the same path.
 ID_BASE = BASE + "id/"
 
@@ -135,8 +140,15 @@ def negotiate(accept: str, offers: list[str], default: str) -> str:
     return default if best is None or best[2] not in offers else best[2]
 
 
-def create_app(store: Store, queries: Mapping[str, Query], *, lang: str = "nl") -> Flask:
-    """The WSGI application over ``store`` (read-only) with the canned ``queries``."""
+def create_app(
+    store: Store,
+    queries: Mapping[str, Query],
+    *,
+    lang: str = "nl",
+    query_seconds: float = QUERY_SECONDS,
+) -> Flask:
+    """The WSGI application over ``store`` (read-only) with the canned ``queries``; a query
+    sent to ``/sparql`` may run ``query_seconds``."""
     from flask import Flask, Response, request
 
     app = Flask("kg.serve")
@@ -209,20 +221,12 @@ def create_app(store: Store, queries: Mapping[str, Query], *, lang: str = "nl") 
         text = _sparql_text(request)
         if uses_service(text):
             raise HttpError(403, "SERVICE is not allowed: kg serve fetches nothing elsewhere")
-        oxstore = getattr(store, "oxigraph", None)
-        if oxstore is None:
+        location = getattr(store, "path", None)
+        if location is None:
             raise HttpError(501, "the SPARQL endpoint serves a local build only")
-        try:
-            result = oxstore.query(text, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise HttpError(400, f"not a SPARQL query: {' '.join(str(exc).split())}") from None
-        accept = request.headers.get("Accept") or ""
-        if isinstance(result, ox.QueryTriples):
-            chosen = negotiate(accept, list(GRAPH_TYPES), "text/turtle")
-            body = result.serialize(format=GRAPH_TYPES[chosen])
-        else:
-            chosen = negotiate(accept, list(RESULT_TYPES), "application/sparql-results+json")
-            body = result.serialize(format=RESULT_TYPES[chosen])
+        body, chosen = run_limited(
+            location, text, request.headers.get("Accept") or "", query_seconds
+        )
         return Response(body, mimetype=chosen)
 
     @app.get("/queries")
@@ -343,3 +347,61 @@ def check_host(host: str) -> str:
     if not host or any(c.isspace() for c in host):
         raise UsageError(f"--host: not a host name or address: {host!r}")
     return host
+
+
+def run_limited(location: Path, sparql: str, accept: str, seconds: float) -> tuple[bytes, str]:
+    """Run ``sparql`` on the store at ``location`` in a separate process that is stopped
+    after ``seconds`` (pyoxigraph cannot interrupt a query, a process can be killed): the
+    serialised answer in the media type ``accept`` prefers, and that type."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.serve"])  # each worker then starts in milliseconds
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_answer, args=(str(location), sparql, accept, send), daemon=True
+    )
+    worker.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            raise HttpError(503, f"the query ran longer than {seconds:g} s and was stopped")
+        try:
+            status, payload, media = receive.recv()
+        except EOFError:
+            raise HttpError(500, "the query stopped without an answer") from None
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+        receive.close()
+    if status != 200:
+        raise HttpError(status, payload.decode("utf-8"))
+    return payload, media
+
+
+def _answer(location: str, sparql: str, accept: str, send: Any) -> None:
+    """The worker of :func:`run_limited`: (status, body, media type) through ``send``."""
+    try:
+        store = ox.Store.read_only(location)
+        try:
+            result = store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            message = "not a SPARQL query: " + " ".join(str(exc).split())
+            send.send((400, message.encode("utf-8"), "text/plain"))
+            return
+        if isinstance(result, ox.QueryTriples):
+            media = negotiate(accept, list(GRAPH_TYPES), "text/turtle")
+            body = result.serialize(format=GRAPH_TYPES[media])
+        else:
+            media = negotiate(accept, list(RESULT_TYPES), "application/sparql-results+json")
+            body = result.serialize(format=RESULT_TYPES[media])
+        if len(body) > MAX_ANSWER_BYTES:
+            message = f"the answer is larger than {MAX_ANSWER_BYTES:,} bytes; add a LIMIT"
+            send.send((413, message.encode("utf-8"), "text/plain"))
+            return
+        send.send((200, bytes(body), media))
+    except Exception as exc:  # the parent turns this into one line; no traceback leaves
+        send.send((500, f"the query failed: {type(exc).__name__}".encode(), "text/plain"))
+    finally:
+        send.close()

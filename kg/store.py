@@ -471,6 +471,11 @@ class LocalStore(Store):
             self._names_looked_for = True
         return self._names
 
+    @property
+    def path(self) -> Path | None:
+        """The folder of a store on disk; None in memory."""
+        return self._path
+
     def beside(self, name: str) -> Path | None:
         if self._path is None:
             return None
