@@ -855,6 +855,82 @@ def _param_values(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
 
 @cli.command()
 @click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default keeps the app on this machine; 0.0.0.0 serves "
+    "the network (put it behind a proxy that adds TLS and, if needed, a login).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds a query sent to /sparql may run before it is stopped.",
+)
+@lang_option
+@queries_dir_option
+@build_dir_option
+@server_options
+@pass_ctx
+@handle_errors
+def serve(
+    ctx: Context,
+    host: str,
+    port: int,
+    query_timeout: float,
+    lang: str,
+    queries_dir: Path | None,
+    build_dir: Path | None,
+    server: Server,
+) -> None:
+    """Serve the graph over HTTP, read-only: Linked Data and a SPARQL endpoint.
+
+    Every resource answers at /resource?iri=IRI (and the project's own at /id/...) with
+    HTML for browsers and Turtle, JSON-LD or N-Triples for machines (Accept header or
+    ?format=ttl|jsonld|nt|html). /sparql is a SPARQL 1.1 Protocol endpoint (GET and
+    POST; updates and SERVICE refused; each query stopped after --query-timeout).
+    /queries/NAME?PARAM=VALUE runs a canned query (JSON or CSV), /case?municipality=...
+    the case finder (JSON). Ctrl-C stops the server.
+
+    \b
+    Example:
+      kg serve
+      kg serve --port 8080 --lang en
+      kg serve --host 0.0.0.0 --endpoint https://sparql.example.org/query
+    """
+    from waitress.server import create_server
+
+    from kg.queries import load_queries
+    from kg.serve import check_host, create_app
+
+    paths = ctx.paths(build_dir)
+    folder = queries_dir or paths.queries_dir
+    assert folder is not None
+    queries = load_queries(folder)
+    with _graph(paths, server) as store:
+        app = create_app(store, queries, lang=lang, query_seconds=query_timeout)
+        try:
+            http = create_server(app, host=check_host(host), port=port, threads=8)
+        except OSError as exc:
+            raise KgError(f"--port: cannot listen on {host}:{port} ({exc.strerror})") from None
+        bound = f"http://{host}:{http.effective_port}/"  # type: ignore[union-attr]
+        click.echo(f"Serving {bound} (read-only; Ctrl-C stops)", err=True)
+        try:
+            http.run()
+        except KeyboardInterrupt:
+            click.echo("Stopped.", err=True)
+
+
+@cli.command()
+@click.option(
     "--metric",
     type=click.Choice(["degree", "betweenness", "bridging"]),
     default="betweenness",
