@@ -1,0 +1,274 @@
+"""kg.serve: Linked Data with content negotiation, a read-only SPARQL endpoint (driven by
+SPARQLWrapper against a live server on a free loopback port), the query and case APIs, and
+what is refused: updates, SERVICE, slow queries, large requests."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg.queries import load_queries
+from kg.serve import create_app, negotiate, uses_service
+from kg.store import open_store
+
+from .conftest import ROOT
+
+SIB = "https://w3id.org/kg-sociaal/id/programme/samen-in-beweging"
+WMO = "https://w3id.org/kg-sociaal/id/law/wmo-2015"
+KAMPEN = "https://identifier.overheid.nl/tooi/id/gemeente/gm0166"
+
+
+@pytest.fixture(scope="module")
+def app(real_build):
+    store = open_store(real_build.build_dir)
+    yield create_app(store, load_queries(ROOT / "queries"), query_seconds=5)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def live(app) -> Iterator[str]:
+    """The app on a free loopback port, served by waitress in a thread."""
+    from waitress.server import create_server
+
+    http = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=http.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.effective_port}"  # type: ignore[union-attr]
+    http.close()
+
+
+# (what, path, the IRI it describes)
+RESOURCES = [
+    ("a programme, by its own path", "/id/programme/samen-in-beweging", SIB),
+    ("a law, by its own path", "/id/law/wmo-2015", WMO),
+    ("a municipality's TOOI IRI", f"/resource?iri={KAMPEN}", KAMPEN),
+]
+RDF = [
+    ("text/turtle", "turtle", ox.RdfFormat.TURTLE),
+    ("application/ld+json", "json-ld", ox.RdfFormat.JSON_LD),
+    ("application/n-triples", "nt", ox.RdfFormat.N_TRIPLES),
+]
+
+
+@pytest.mark.parametrize(("what", "path", "iri"), RESOURCES, ids=[r[0] for r in RESOURCES])
+@pytest.mark.parametrize(("media", "_", "fmt"), RDF, ids=[r[0] for r in RDF])
+def test_a_resource_answers_machines_in_the_format_they_accept(
+    client, what, path, iri, media, _, fmt
+):
+    answer = client.get(path, headers={"Accept": media})
+    assert answer.status_code == 200 and answer.mimetype == media
+    assert answer.headers["Vary"] == "Accept"
+    triples = list(ox.parse(answer.data, format=fmt))
+    assert triples and all(iri in (t.subject.value, t.object.value) for t in triples)
+    assert any(t.subject.value == iri for t in triples)
+
+
+@pytest.mark.parametrize(("what", "path", "iri"), RESOURCES, ids=[r[0] for r in RESOURCES])
+def test_a_resource_answers_browsers_with_a_page_and_format_overrides(client, what, path, iri):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = client.get(path, headers={"Accept": browser})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    joiner = "&" if "?" in path else "?"
+    forced = client.get(f"{path}{joiner}format=nt", headers={"Accept": browser})
+    assert forced.mimetype == "application/n-triples"
+
+
+def test_the_same_description_in_every_format(client) -> None:
+    graphs = []
+    for media, rdflib_format, _ in RDF:
+        data = client.get("/id/programme/samen-in-beweging", headers={"Accept": media}).data
+        graphs.append(rdflib.Graph().parse(data=data, format=rdflib_format))
+    assert len(graphs[0]) > 10
+    assert all(rdflib.compare.isomorphic(graphs[0], g) for g in graphs[1:])
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/id/programme/bestaat-niet", 404),
+        ("/resource?iri=https://example.org/nothing", 404),
+        ("/resource?iri=not an iri", 400),
+        ("/resource", 400),
+        ("/id/programme/samen-in-beweging?format=xml", 400),
+        ("/queries/bestaat-niet", 404),
+        ("/queries/programmes-in-municipality?municipality=Nergens", 400),
+        ("/case", 400),
+    ],
+)
+def test_bad_requests_are_one_line_without_a_traceback(client, path, status) -> None:
+    answer = client.get(path)
+    assert answer.status_code == status
+    text = answer.get_data(as_text=True)
+    assert len(text.strip().splitlines()) == 1 and "Traceback" not in text
+
+
+def test_the_sparql_endpoint_answers_a_real_client(live) -> None:
+    from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+
+    endpoint = SPARQLWrapper(f"{live}/sparql")
+    endpoint.setMethod("POST")
+    endpoint.setOnlyConneg(True)
+    endpoint.setQuery(
+        f"SELECT ?label WHERE {{ <{SIB}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }}"
+    )
+    endpoint.setReturnFormat(JSON)
+    rows = endpoint.query().convert()["results"]["bindings"]
+    assert {r["label"]["value"] for r in rows} == {"Samen in Beweging"}
+    endpoint.setReturnFormat(XML)
+    assert "Samen in Beweging" in endpoint.query().convert().toxml()
+    endpoint.setReturnFormat(CSV)
+    assert b"Samen in Beweging" in endpoint.query().convert()
+    endpoint.setQuery(f"CONSTRUCT {{ <{SIB}> ?p ?o }} WHERE {{ <{SIB}> ?p ?o }}")
+    endpoint.setReturnFormat(TURTLE)
+    graph = rdflib.Graph().parse(data=endpoint.query().convert(), format="turtle")
+    assert (rdflib.URIRef(SIB), None, None) in graph
+
+
+def test_the_sparql_endpoint_refuses_updates(live) -> None:
+    from SPARQLWrapper import POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    endpoint = SPARQLWrapper(f"{live}/sparql", updateEndpoint=f"{live}/sparql")
+    endpoint.setMethod(POST)
+    endpoint.setQuery("DROP ALL")
+    with pytest.raises((SPARQLWrapperException, OSError)) as refused:
+        endpoint.query()
+    assert "403" in str(refused.value) or "read-only" in str(refused.value)
+    endpoint.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    endpoint.setReturnFormat("json")
+    count = int(endpoint.query().convert()["results"]["bindings"][0]["n"]["value"])
+    assert count > 9000  # nothing was dropped
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "words"),
+    [
+        ({"method": "POST", "data": {"update": "DROP ALL"}}, 403, "read-only"),
+        (
+            {"method": "POST", "data": "DROP ALL", "content_type": "application/sparql-update"},
+            403,
+            "read-only",
+        ),
+        ({"method": "GET", "query_string": {"update": "DROP ALL"}}, 403, "read-only"),
+        (
+            {
+                "method": "GET",
+                "query_string": {
+                    "query": "SELECT * { SERVICE <http://example.org/s> { ?s ?p ?o } }"
+                },
+            },
+            403,
+            "SERVICE",
+        ),
+        ({"method": "GET", "query_string": {"query": "SELEKT *"}}, 400, "not a SPARQL query"),
+        ({"method": "GET"}, 400, "query="),
+        ({"method": "POST", "data": {"query": "#" * 2_000_000}}, 413, "larger than"),
+        ({"method": "PUT", "data": "x"}, 405, "read-only"),
+    ],
+    ids=[
+        "update form",
+        "update body",
+        "update GET",
+        "SERVICE",
+        "syntax",
+        "no query",
+        "too large",
+        "PUT",
+    ],
+)
+def test_the_sparql_endpoint_refuses_what_it_must(client, request_kwargs, status, words) -> None:
+    answer = client.open("/sparql", **request_kwargs)
+    assert answer.status_code == status
+    assert words in answer.get_data(as_text=True)
+
+
+def test_a_slow_query_is_stopped(real_build) -> None:
+    store = open_store(real_build.build_dir)
+    slow = create_app(store, {}, query_seconds=0.5).test_client()
+    cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    answer = slow.get("/sparql", query_string={"query": cartesian})
+    assert answer.status_code == 503 and "stopped" in answer.get_data(as_text=True)
+    store.close()
+
+
+def test_canned_queries_and_the_case_finder_as_an_api(client) -> None:
+    listed = client.get("/queries").get_json()
+    assert {"name", "title", "parameters"} <= set(listed[0])
+    rows = client.get("/queries/programmes-in-municipality?municipality=Kampen").get_json()
+    assert any(r["programme"]["iri"] == SIB for r in rows)
+    csv = client.get("/queries/programmes-in-municipality?municipality=Kampen&format=csv")
+    assert csv.mimetype == "text/csv" and "Samen in Beweging" in csv.get_data(as_text=True)
+    case = client.get("/case?municipality=Kampen&target_group=ouderen").get_json()
+    assert case["case"]["municipality"]["iri"] == KAMPEN
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("SELECT * { SERVICE <x:y> { ?s ?p ?o } }", True),
+        ("select * { service <x:y> {} }", True),
+        ('SELECT * { ?s ?p "SERVICE" }', False),
+        ("SELECT * { ?s ex:SERVICE ?o }", False),
+        ("# SERVICE\nSELECT * {}", False),
+        ("SELECT * { <http://x/SERVICE> ?p ?o }", False),
+    ],
+)
+def test_service_is_found_only_as_a_keyword(text, found) -> None:
+    assert uses_service(text) is found
+
+
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        ("", "text/turtle"),
+        ("text/html", "text/html"),
+        ("application/ld+json;q=0.5, text/turtle;q=0.9", "text/turtle"),
+        ("text/*", "text/html"),
+        ("*/*", "text/html"),
+        ("application/n-triples", "application/n-triples"),
+        ("image/png", "text/turtle"),
+        ("text/html;q=0, */*", "text/turtle"),
+    ],
+)
+def test_negotiation(accept, chosen) -> None:
+    offers = ["text/html", "text/turtle", "application/n-triples", "application/ld+json"]
+    assert negotiate(accept, offers, "text/turtle") == chosen
+
+
+def test_a_hostile_label_is_escaped_on_the_page(tmp_path_factory, cpsv) -> None:
+    import shutil
+
+    from kg.build import build
+    from kg.paths import Paths
+
+    from .conftest import TINY
+
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    (root / "data").mkdir()
+    hostile = "<script>window.pwned=1</script>\"'&"
+    text = TINY.read_text("utf-8").replace(
+        'skos:prefLabel "Testprogramma"@nl', f"skos:prefLabel {json.dumps(hostile)}@nl", 1
+    )
+    (root / "data" / "tiny.trig").write_text(text, "utf-8")
+    paths = Paths.from_root(root, cpsv_shapes=cpsv)
+    build(paths)
+    with open_store(paths.build_dir) as store:
+        page = (
+            create_app(store, {})
+            .test_client()
+            .get("/id/programme/tiny-programma", headers={"Accept": "text/html"})
+        )
+    html = page.get_data(as_text=True)
+    assert "<script>window.pwned" not in html
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
