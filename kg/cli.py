@@ -921,7 +921,7 @@ def serve(
             http = create_server(app, host=check_host(host), port=port, threads=8)
         except OSError as exc:
             raise KgError(f"--port: cannot listen on {host}:{port} ({exc.strerror})") from None
-        bound = f"http://{host}:{http.effective_port}/"  # type: ignore[union-attr]
+        bound = f"http://{host}:{http.effective_port}/"
         click.echo(f"Serving {bound} (read-only; Ctrl-C stops)", err=True)
         try:
             http.run()

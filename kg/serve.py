@@ -102,7 +102,8 @@ def describe(store: Store, iri: str) -> list[ox.Triple]:
             f"{{ BIND(<{iri}> AS ?o) ?s ?p <{iri}> }} }}"
         )
         for s, p, o in store.select(sparql).rows:
-            seen.add(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+            if s is not None and p is not None and o is not None:
+                seen.add(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
     return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
@@ -115,29 +116,32 @@ def serialise_description(triples: list[ox.Triple], fmt: str) -> bytes:
 
 
 def negotiate(accept: str, offers: list[str], default: str) -> str:
-    """The offered media type the ``Accept`` header prefers (quality values honoured, ``*/*``
-    and ``type/*`` matched), or ``default``."""
-    best: tuple[float, int, str] | None = None
-    for position, part in enumerate(accept.split(",")):
+    """The offer the ``Accept`` header prefers (RFC 9110): each offer takes the quality of
+    the most specific range that matches it (``type/sub``, then ``type/*``, then ``*/*``),
+    so ``text/html;q=0, */*`` excludes HTML; ties go to the order of ``offers``. ``default``
+    when the header is empty or accepts none of them."""
+    ranges: dict[str, float] = {}
+    for part in accept.split(","):
         fields = [f.strip() for f in part.split(";")]
-        wanted = fields[0].lower()
+        if not fields[0]:
+            continue
         quality = 1.0
         for f in fields[1:]:
-            if f.startswith("q="):
+            if f.lower().startswith("q="):
                 try:
-                    quality = float(f[2:])
+                    quality = min(max(float(f[2:]), 0.0), 1.0)
                 except ValueError:
                     quality = 0.0
-        if quality <= 0:
-            continue
-        for offer in offers:
-            kind = offer.split("/")[0]
-            if wanted in (offer, "*/*", f"{kind}/*"):
-                exact = 0 if wanted == offer else 1
-                key = (-quality, exact * 1000 + position, offer)
-                if best is None or key < best:
-                    best = key
-    return default if best is None or best[2] not in offers else best[2]
+        ranges[fields[0].lower()] = quality
+    best, best_quality = default, 0.0
+    for offer in offers:
+        kind = offer.split("/")[0]
+        for match in (offer, f"{kind}/*", "*/*"):
+            if match in ranges:
+                if ranges[match] > best_quality:
+                    best, best_quality = offer, ranges[match]
+                break
+    return best
 
 
 def create_app(
@@ -392,10 +396,10 @@ def _answer(location: str, sparql: str, accept: str, send: Any) -> None:
             return
         if isinstance(result, ox.QueryTriples):
             media = negotiate(accept, list(GRAPH_TYPES), "text/turtle")
-            body = result.serialize(format=GRAPH_TYPES[media])
+            body = result.serialize(format=GRAPH_TYPES[media]) or b""
         else:
             media = negotiate(accept, list(RESULT_TYPES), "application/sparql-results+json")
-            body = result.serialize(format=RESULT_TYPES[media])
+            body = result.serialize(format=RESULT_TYPES[media]) or b""
         if len(body) > MAX_ANSWER_BYTES:
             message = f"the answer is larger than {MAX_ANSWER_BYTES:,} bytes; add a LIMIT"
             send.send((413, message.encode("utf-8"), "text/plain"))
