@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 #: The largest request body kg serve reads (a SPARQL query posted as a form or as text).
 MAX_REQUEST_BYTES = 1_000_000
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: How long a query sent to /sparql may run before it is stopped (``kg serve --timeout``).
 QUERY_SECONDS = 30.0
 #: The largest answer /sparql sends.
@@ -69,6 +71,88 @@ _SERVICE = re.compile(
     r"""|(?P<service>(?<![\w:?$-])SERVICE(?![\w:-]))""",
     re.IGNORECASE,
 )
+
+
+#: The pages' own words; data labels come from the graph in the chosen language.
+WORDS: dict[str, dict[str, str]] = {
+    "nl": {
+        "skip": "Naar de inhoud",
+        "search": "Zoeken",
+        "search_placeholder": "Een programma, gemeente, organisatie of regeling…",
+        "language": "Taal",
+        "footer": "kg: een open kennisgraaf van het sociaal domein. Alleen lezen.",
+        "home_title": "Wat loopt er, onder welke regeling, met wie?",
+        "home_intro": "Zoek een programma, gemeente, organisatie of regeling, stel een van de "
+        "vaste vragen, of vraag welke programma's, regelingen en partners bij een casus passen.",
+        "queries": "Vaste vragen",
+        "case": "Casus",
+        "municipality": "Gemeente",
+        "target_group": "Doelgroep",
+        "theme": "Thema",
+        "any": "(geen keuze)",
+        "find": "Zoek wat past",
+        "as_data": "Als data",
+        "links": "Wat de graaf erover zegt",
+        "subject": "Onderwerp",
+        "property": "Verband",
+        "value": "Waarde",
+        "sources": "Bronnen",
+        "nothing": "Niets gevonden.",
+        "network": "Netwerk eromheen",
+        "open_network": "Netwerk op een eigen pagina openen",
+        "results_for": "Resultaten voor",
+        "no_match": "Geen naam gevonden die hierop lijkt.",
+        "example": "bijvoorbeeld",
+        "run": "Vraag stellen",
+        "result": "Antwoord",
+        "download": "Downloaden",
+        "show_sparql": "De SPARQL van deze vraag",
+        "score": "score",
+        "as_network": "Dit antwoord als netwerk",
+        "programmes": "Programma's",
+        "instruments": "Regelingen en wetten",
+        "partners": "Partners",
+    },
+    "en": {
+        "skip": "Skip to content",
+        "search": "Search",
+        "search_placeholder": "A programme, municipality, organisation or scheme…",
+        "language": "Language",
+        "footer": "kg: an open knowledge graph of the Dutch social domain. Read-only.",
+        "home_title": "What runs where, under which scheme, with whom?",
+        "home_intro": "Search a programme, municipality, organisation or scheme, ask one of the "
+        "canned questions, or ask which programmes, schemes and partners fit a case.",
+        "queries": "Canned questions",
+        "case": "Case",
+        "municipality": "Municipality",
+        "target_group": "Target group",
+        "theme": "Theme",
+        "any": "(none)",
+        "find": "Find what fits",
+        "as_data": "As data",
+        "links": "What the graph says about it",
+        "subject": "Subject",
+        "property": "Link",
+        "value": "Value",
+        "sources": "Sources",
+        "nothing": "Nothing found.",
+        "network": "Network around it",
+        "open_network": "Open the network on a page of its own",
+        "results_for": "Results for",
+        "no_match": "No name found that looks like this.",
+        "example": "for example",
+        "run": "Ask",
+        "result": "Answer",
+        "download": "Download",
+        "show_sparql": "The SPARQL of this question",
+        "score": "score",
+        "as_network": "This answer as a network",
+        "programmes": "Programmes",
+        "instruments": "Schemes and laws",
+        "partners": "Partners",
+    },
+}
+LANGUAGES = (("nl", "Nederlands"), ("en", "English"))
 
 
 class HttpError(KgError):
@@ -155,7 +239,7 @@ def create_app(
     sent to ``/sparql`` may run ``query_seconds``."""
     from flask import Flask, Response, request
 
-    app = Flask("kg.serve")
+    app = Flask("kg.serve", template_folder=str(Path(__file__).parent / "templates"))
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
@@ -201,12 +285,286 @@ def create_app(
             chosen = negotiate(request.headers.get("Accept") or "", offers, "text/turtle")
             fmt = "html" if chosen == "text/html" else _key(RDF_TYPES, chosen)
         if fmt == "html":
-            return Response(_resource_page(store, iri, triples, lang), mimetype="text/html")
+            return Response(resource_page(iri, triples), mimetype="text/html")
         if fmt not in RDF_TYPES:
             raise HttpError(400, f"format must be one of html, {', '.join(RDF_TYPES)}")
         body = serialise_description(triples, fmt)
         response = Response(body, mimetype=RDF_TYPES[fmt])
         response.headers["Vary"] = "Accept"
+        return response
+
+    def page_lang() -> str:
+        chosen = request.args.get("lang", lang)
+        return chosen if chosen in WORDS else lang
+
+    def page(template: str, title: str, **context: Any) -> str:
+        from flask import render_template
+
+        chosen = page_lang()
+
+        def switch_url(code: str) -> str:
+            args = request.args.to_dict(flat=False)
+            args["lang"] = [code]
+            return request.path + "?" + urlencode(args, doseq=True)
+
+        return render_template(
+            f"serve/{template}",
+            title=title,
+            lang=chosen,
+            words=WORDS[chosen],
+            languages=LANGUAGES,
+            switch_url=switch_url,
+            q=request.args.get("q", ""),
+            **context,
+        )
+
+    def link(iri: str) -> str:
+        if iri.startswith(ID_BASE):
+            return f"/id/{iri[len(ID_BASE) :]}?lang={page_lang()}"
+        return f"/resource?{urlencode({'iri': iri, 'lang': page_lang()})}"
+
+    def resource_page(iri: str, triples: list[ox.Triple]) -> str:
+        chosen = page_lang()
+        names = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+        names |= {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
+        names |= {t.predicate.value for t in triples}
+        labels = store.labels(names, chosen)
+
+        def cell(term: Any) -> dict[str, str | None]:
+            if isinstance(term, ox.NamedNode):
+                return {"text": labels.get(term.value, term.value), "href": link(term.value)}
+            return {"text": term.value if isinstance(term, ox.Literal) else str(term), "href": None}
+
+        label = labels.get(iri, iri)
+        own = [
+            (t.predicate.value, t.object)
+            for t in triples
+            if isinstance(t.subject, ox.NamedNode) and t.subject.value == iri
+        ]
+        description = next(
+            (
+                o.value
+                for p, o in own
+                if p == "http://purl.org/dc/terms/description"
+                and isinstance(o, ox.Literal)
+                and o.language == chosen
+            ),
+            "",
+        )
+        kinds = [o.value for p, o in own if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
+        kind_labels = store.labels(kinds, chosen)
+        statements = [
+            {"cells": [cell(t.subject), cell(t.predicate), cell(t.object)], "sources": []}
+            for t in triples
+        ]
+
+        def data_url(fmt: str) -> str:
+            return f"/resource?{urlencode({'iri': iri, 'format': fmt})}"
+
+        return page(
+            "resource.html",
+            label,
+            iri=iri,
+            label=label,
+            kind=", ".join(sorted(kind_labels.get(k, k) for k in kinds)),
+            description=description,
+            statements=statements,
+            formats=[("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")],
+            data_url=data_url,
+            network_url=None,
+        )
+
+    @app.get("/")
+    def home() -> str:
+        from kg.case import known_concepts
+
+        chosen = page_lang()
+        return page(
+            "home.html",
+            WORDS[chosen]["home_title"],
+            queries=sorted(queries.values(), key=lambda q: q.title),
+            known=known_concepts(store, chosen),
+            municipalities=municipality_names(),
+            case_values={"municipality": "", "target_group": [], "theme": []},
+        )
+
+    municipality_cache: list[str] = []
+
+    def municipality_names() -> list[str]:
+        if not municipality_cache:
+            rows = store.select_values(
+                "SELECT ?m WHERE { ?m a <https://w3id.org/kg-sociaal/def#Municipality> }"
+            )
+            labels = store.labels([m for (m,) in rows if m], "nl")
+            municipality_cache.extend(sorted(set(labels.values())))
+        return municipality_cache
+
+    @app.get("/suggest")
+    def suggest() -> Response:
+        text = request.args.get("q", "")[:200]
+        return Response(
+            json.dumps(suggestions(text, page_lang()), ensure_ascii=False),
+            mimetype="application/json",
+        )
+
+    def suggestions(text: str, chosen: str, limit: int = 10) -> list[dict[str, str]]:
+        from kg.resolve import normalise
+
+        key = normalise(text)
+        if len(key) < 2:
+            return []
+        found = [iri for iri, name in name_list() if key in name]
+        ranked = sorted(
+            set(found),
+            key=lambda iri: (not any(n.startswith(key) for i, n in name_list() if i == iri), iri),
+        )[: limit * 3]
+        labels = store.labels(ranked, chosen)
+        hits = sorted(
+            ranked,
+            key=lambda iri: (
+                not normalise(labels.get(iri, "")).startswith(key),
+                labels.get(iri, iri),
+            ),
+        )
+        return [{"label": labels.get(i, i), "href": link(i), "kind": ""} for i in hits[:limit]]
+
+    names_cache: list[tuple[str, str]] = []
+
+    def name_list() -> list[tuple[str, str]]:
+        if not names_cache:
+            from kg.names import NAMES_SPARQL
+            from kg.resolve import normalise
+
+            names_cache.extend(
+                sorted(
+                    {
+                        (iri, normalise(name))
+                        for iri, name in store.select_values(NAMES_SPARQL, ("r", "name"))
+                        if iri and name
+                    }
+                )
+            )
+        return names_cache
+
+    @app.get("/search")
+    def search() -> str:
+        text = request.args.get("q", "")[:200]
+        hits = suggestions(text, page_lang(), limit=50)
+        return page("search.html", text or WORDS[page_lang()]["search"], hits=hits)
+
+    @app.get("/ask/<name>")
+    def query_page(name: str) -> str:
+        from kg.queries import run_query
+
+        query = queries.get(name)
+        if query is None:
+            raise HttpError(404, f"no query named {name!r}")
+        chosen = page_lang()
+        values = {k: v for k, v in request.args.items() if k in query.params and v}
+        params = [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "description": p.description,
+                "example": p.example,
+                "list": municipality_names() if p.type == "municipality" else None,
+            }
+            for p in query.params.values()
+        ]
+        table, rows, error = None, [], None
+        if "run" in request.args:
+            try:
+                table = run_query(store, query, values, lang=chosen)
+            except KgError as exc:
+                error = str(exc)
+        if table is not None:
+            from kg.tables import Resource
+
+            for row in table.rows:
+                out: list[list[dict[str, str | None]]] = []
+                for c in row:
+                    if isinstance(c, Resource):
+                        out.append([{"text": c.label, "href": link(c.iri)}])
+                    elif isinstance(c, tuple):
+                        out.append([{"text": r.label, "href": link(r.iri)} for r in c])
+                    else:
+                        out.append([{"text": "" if c is None else str(c), "href": None}])
+                rows.append(out)
+
+        def download(fmt: str) -> str:
+            return f"/queries/{name}?" + urlencode({**values, "format": fmt, "lang": chosen})
+
+        return page(
+            "query.html",
+            query.title,
+            query=query,
+            params=params,
+            values=values,
+            table=table,
+            rows=rows,
+            error=error,
+            download=download,
+        )
+
+    @app.get("/ask-case")
+    def case_page() -> str:
+        from kg.case import find, known_concepts
+
+        chosen = page_lang()
+        municipality = request.args.get("municipality", "")
+        groups = [g for g in request.args.getlist("target_group") if g]
+        themes = [t for t in request.args.getlist("theme") if t]
+        answer, error = None, None
+        if municipality:
+            try:
+                found = find(store, municipality, groups, themes, lang=chosen).as_dict()
+                words = WORDS[chosen]
+                answer = {
+                    "lists": [
+                        (
+                            words[key],
+                            [dict(item, href=link(item["iri"])) for item in found[key]],
+                        )
+                        for key in ("programmes", "instruments", "partners")
+                    ]
+                }
+            except KgError as exc:
+                error = str(exc)
+        return page(
+            "case.html",
+            WORDS[chosen]["case"],
+            known=known_concepts(store, chosen),
+            municipalities=municipality_names(),
+            case_values={"municipality": municipality, "target_group": groups, "theme": themes},
+            answer=answer,
+            error=error,
+            network_url=None,
+        )
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status=204)  # none: browsers ask, and a 404 would be a console error
+
+    @app.get("/assets/<name>")
+    def asset(name: str) -> Response:
+        from importlib import resources
+
+        types = {"serve.css": "text/css", "serve.js": "text/javascript"}
+        if name not in types:
+            raise HttpError(404, "not found")
+        text = resources.files("kg").joinpath(f"templates/serve/{name}").read_bytes()
+        return Response(text, mimetype=types[name])
+
+    @app.after_request
+    def safe_headers(response: Response) -> Response:
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
     @app.get("/resource")
@@ -309,35 +667,6 @@ def _sparql_text(request: Any) -> str:
     if not text:
         raise HttpError(400, "give a SPARQL query as query=...")
     return text
-
-
-def _resource_page(store: Store, iri: str, triples: list[ox.Triple], lang: str) -> str:
-    """A plain HTML description (the full page comes with kg serve's templates)."""
-    from html import escape
-
-    labels = store.labels(
-        {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
-        | {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
-        | {t.predicate.value for t in triples},
-        lang,
-    )
-
-    def show(term: Any) -> str:
-        if isinstance(term, ox.NamedNode):
-            name = labels.get(term.value, term.value)
-            return f'<a href="/resource?iri={escape(_quote(term.value))}">{escape(name)}</a>'
-        return escape(term.value if isinstance(term, ox.Literal) else str(term))
-
-    rows = "\n".join(
-        f"<tr><td>{show(t.subject)}</td><td>{show(t.predicate)}</td><td>{show(t.object)}</td></tr>"
-        for t in triples
-    )
-    title = escape(labels.get(iri, iri))
-    return (
-        f'<!doctype html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{title}</title></head><body><h1>{title}</h1><p>{escape(iri)}</p>"
-        f"<table>{rows}</table></body></html>\n"
-    )
 
 
 def _quote(iri: str) -> str:
