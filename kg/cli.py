@@ -891,14 +891,20 @@ def serve(
     build_dir: Path | None,
     server: Server,
 ) -> None:
-    """Serve the graph over HTTP, read-only: Linked Data and a SPARQL endpoint.
+    """Serve the graph over HTTP, read-only: web pages, Linked Data and SPARQL.
 
-    Every resource answers at /resource?iri=IRI (and the project's own at /id/...) with
-    HTML for browsers and Turtle, JSON-LD or N-Triples for machines (Accept header or
-    ?format=ttl|jsonld|nt|html). /sparql is a SPARQL 1.1 Protocol endpoint (GET and
+    For people: open the address it prints in a browser. The home page has a search
+    box with suggestions, the canned questions (each a form, its answer a table with
+    CSV and JSON downloads) and the case form; every resource has a page with its
+    links, sources and the network around it. Dutch, with an English switch.
+
+    For machines: every resource answers at /resource?iri=IRI (and the project's own at
+    /id/...) with HTML, Turtle, JSON-LD or N-Triples (Accept header or
+    ?format=html|ttl|jsonld|nt). /sparql is a SPARQL 1.1 Protocol endpoint (GET and
     POST; updates and SERVICE refused; each query stopped after --query-timeout).
     /queries/NAME?PARAM=VALUE runs a canned query (JSON or CSV), /case?municipality=...
-    the case finder (JSON). Ctrl-C stops the server.
+    the case finder (JSON). With --endpoint, everything reads that SPARQL server and
+    /sparql forwards queries to it. Ctrl-C stops the server.
 
     \b
     Example:
@@ -916,7 +922,7 @@ def serve(
     assert folder is not None
     queries = load_queries(folder)
     with _graph(paths, server) as store:
-        app = create_app(store, queries, lang=lang, query_seconds=query_timeout)
+        app = create_app(store, queries, lang=lang, query_seconds=query_timeout, warm=True)
         try:
             http = create_server(app, host=check_host(host), port=port, threads=8)
         except OSError as exc:
@@ -924,9 +930,10 @@ def serve(
         bound = f"http://{host}:{http.effective_port}/"
         click.echo(f"Serving {bound} (read-only; Ctrl-C stops)", err=True)
         try:
-            http.run()
+            http.run()  # waitress ends its loop on Ctrl-C (KeyboardInterrupt) and returns
         except KeyboardInterrupt:
-            click.echo("Stopped.", err=True)
+            pass
+        click.echo("Stopped.", err=True)
 
 
 @cli.command()

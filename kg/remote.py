@@ -244,6 +244,21 @@ class RemoteStore(Store):
                 "kg needs their union (Oxigraph: start it with --union-default-graph)"
             )
 
+    def forward(self, sparql: str, accept: str, timeout: float, limit: int) -> tuple[bytes, str]:
+        """Send the query ``sparql`` to the server as the SPARQL Protocol has it (a form
+        POST) with the client's ``Accept``; the server's answer (at most ``limit`` bytes,
+        else an error) and its media type. For ``kg serve``'s endpoint over this server."""
+        data = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
+        body, media = self._exchange(
+            self.endpoint,
+            data,
+            "application/x-www-form-urlencoded",
+            accept=accept or None,
+            timeout=timeout,
+            limit=limit,
+        )
+        return body, media
+
     def _request(
         self,
         url: str,
@@ -254,6 +269,23 @@ class RemoteStore(Store):
         timeout: float | None = None,
         method: str = "POST",
     ) -> bytes:
+        body, _ = self._exchange(
+            url, data, content_type, accept=accept, timeout=timeout, method=method
+        )
+        return body
+
+    def _exchange(
+        self,
+        url: str,
+        data: bytes,
+        content_type: str,
+        *,
+        accept: str | None = None,
+        timeout: float | None = None,
+        method: str = "POST",
+        limit: int | None = None,
+    ) -> tuple[bytes, str]:
+        """One HTTP request: the response body and its media type; any fault is one line."""
         headers = {"Content-Type": content_type}
         if accept:
             headers["Accept"] = accept
@@ -265,12 +297,16 @@ class RemoteStore(Store):
         seconds = timeout if timeout is not None else self.timeout
         try:
             with urllib.request.urlopen(request, timeout=seconds) as response:
-                return bytes(response.read())
+                body = response.read() if limit is None else response.read(limit + 1)
+                media = response.headers.get_content_type()
         except urllib.error.HTTPError as exc:
             detail = _first_line(exc.read().decode("utf-8", "replace"))
             raise _http_fault(exc.code, where, detail) from None
         except Exception as exc:  # every fault becomes one line
             raise _network_fault(exc, where, seconds) from None
+        if limit is not None and len(body) > limit:
+            raise RemoteError(f"{where} answered with more than {limit:,} bytes")
+        return bytes(body), media
 
 
 def _term(value: Any) -> Node | None:

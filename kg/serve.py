@@ -1,15 +1,25 @@
 """``kg serve``: the graph over HTTP, read-only (Flask, served by waitress).
 
-Machine-facing routes (this module); the pages for people are rendered from
-``kg/templates/serve/``:
+Pages for people (templates in ``kg/templates/serve/``, Dutch or English by ``?lang=``):
+
+- ``/``: search with suggestions (``/suggest``), the canned questions and the case form;
+  ``/search?q=...``: every match;
+- ``/ask/NAME``: a canned query's form (from its ``#+`` header) and its answer;
+- ``/ask-case``: the case finder's form and answer;
+- ``/network?iri=...`` or ``/network?municipality=...``: kg viz's network page around a
+  resource or of a case's answer (embedded in the resource page).
+
+Routes for machines:
 
 - ``GET /resource?iri=...`` and ``GET /id/...`` (the path of one of the project's own IRIs):
   Linked Data. The description of a resource (every statement with it as subject or object),
-  negotiated: ``text/html`` for browsers, ``text/turtle``, ``application/ld+json`` and
+  negotiated: ``text/html`` for browsers (the resource's page, with the sources of each
+  statement and the network around it), ``text/turtle``, ``application/ld+json`` and
   ``application/n-triples`` for machines, also as ``?format=ttl|jsonld|nt|html``.
 - ``GET|POST /sparql``: a read-only SPARQL 1.1 Protocol endpoint (results as JSON, XML, CSV or
   TSV; graphs as Turtle, N-Triples or JSON-LD). Updates are refused, and so is ``SERVICE``
-  (no request may leave the server on a user's behalf).
+  (no request may leave the server on a user's behalf). Over a SPARQL server
+  (``--endpoint``), queries are checked and forwarded to it.
 - ``GET /queries`` and ``GET /queries/NAME?param=...``: the canned queries as an API (JSON,
   CSV).
 - ``GET /case?municipality=...&target_group=...&theme=...``: the case finder (JSON).
@@ -21,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,25 +181,41 @@ def uses_service(sparql: str) -> bool:
 
 def describe(store: Store, iri: str) -> list[ox.Triple]:
     """Every statement with ``iri`` as subject or object, each once, in a stable order."""
+    return list(statements(store, iri))
+
+
+def statements(store: Store, iri: str) -> dict[ox.Triple, tuple[str, ...]]:
+    """Every statement with ``iri`` as subject or object, in a stable order, each with the
+    named graphs that hold it (its sources; none for the ontology and vocabularies)."""
     term = ox.NamedNode(iri)
-    seen: set[ox.Triple] = set()
+    found: dict[ox.Triple, set[str]] = {}
+
+    def add(s: Any, p: Any, o: Any, graph: Any) -> None:
+        sources = found.setdefault(ox.Triple(s, p, o), set())
+        if isinstance(graph, ox.NamedNode):
+            sources.add(graph.value)
+
     oxstore = getattr(store, "oxigraph", None)
     if oxstore is not None:
         for q in oxstore.quads_for_pattern(term, None, None, None):
-            seen.add(ox.Triple(q.subject, q.predicate, q.object))
+            add(q.subject, q.predicate, q.object, q.graph_name)
         for q in oxstore.quads_for_pattern(None, None, term, None):
-            seen.add(ox.Triple(q.subject, q.predicate, q.object))
+            add(q.subject, q.predicate, q.object, q.graph_name)
     else:  # a SPARQL server
         from kg.store import to_oxigraph
 
         sparql = (
-            f"SELECT ?s ?p ?o WHERE {{ {{ BIND(<{iri}> AS ?s) <{iri}> ?p ?o }} UNION "
-            f"{{ BIND(<{iri}> AS ?o) ?s ?p <{iri}> }} }}"
+            f"SELECT ?s ?p ?o ?g WHERE {{ {{ BIND(<{iri}> AS ?s) <{iri}> ?p ?o "
+            f"OPTIONAL {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} }} UNION "
+            f"{{ BIND(<{iri}> AS ?o) ?s ?p <{iri}> "
+            f"OPTIONAL {{ GRAPH ?g {{ ?s ?p <{iri}> }} }} }} }}"
         )
-        for s, p, o in store.select(sparql).rows:
+        for s, p, o, g in store.select(sparql).rows:
             if s is not None and p is not None and o is not None:
-                seen.add(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
-    return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+                graph = None if g is None else to_oxigraph(g)
+                add(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+    order = sorted(found, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return {t: tuple(sorted(found[t])) for t in order}
 
 
 def serialise_description(triples: list[ox.Triple], fmt: str) -> bytes:
@@ -234,9 +261,12 @@ def create_app(
     *,
     lang: str = "nl",
     query_seconds: float = QUERY_SECONDS,
+    warm: bool = False,
 ) -> Flask:
     """The WSGI application over ``store`` (read-only) with the canned ``queries``; a query
-    sent to ``/sparql`` may run ``query_seconds``."""
+    sent to ``/sparql`` may run ``query_seconds``. ``warm``: read the names and assemble the
+    network in a background thread at once, so the first visitor does not wait for it (a
+    few seconds on a national graph)."""
     from flask import Flask, Response, request
 
     app = Flask("kg.serve", template_folder=str(Path(__file__).parent / "templates"))
@@ -275,8 +305,61 @@ def create_app(
         app.logger.exception("unexpected error")  # to the server's log, never the client
         return fail(500, "internal error; the server log has the details")
 
+    whole_pictures: dict[tuple[str, bool], Any] = {}
+    facts_cache: list[Any] = []
+
+    def whole(chosen: str, every_kind: bool) -> Any:
+        """The whole network in ``chosen`` (the kinds ``kg viz`` shows, or every kind),
+        assembled once: pages draw parts of it."""
+        from kg.network import DEFAULT_KINDS, assemble, facts_of
+
+        key = (chosen, every_kind)
+        if key not in whole_pictures:
+            if not facts_cache:
+                facts_cache.append(facts_of(store))
+            kinds = None if every_kind else DEFAULT_KINDS
+            whole_pictures[key] = assemble(facts_cache[0], chosen, kinds)
+        return whole_pictures[key]
+
+    def picture_around(iri: str, chosen: str) -> Any | None:
+        """The neighbourhood of ``iri`` (one link out), from the picture ``kg viz`` draws or,
+        for a kind it leaves out, from the one with every kind; None if it is no node."""
+        from kg.network import neighbourhood
+
+        for every_kind in (False, True):
+            graph = whole(chosen, every_kind)
+            node = graph.graph.get("folded", {}).get(iri, iri)
+            if node in graph:
+                picked = neighbourhood(graph, [node], 1)
+                label = graph.nodes[node]["label"]
+                picked.graph["title"] = (
+                    f"kg: rond {label}" if chosen == "nl" else f"kg: around {label}"
+                )
+                return with_totals(picked, graph)
+        return None
+
+    def with_totals(picked: Any, graph: Any) -> Any:
+        for n in picked:  # so the page can say how many links lie outside the picture
+            picked.nodes[n]["links_total"] = graph.degree(n)
+        return picked
+
+    def network_response(picked: Any) -> Response:
+        from kg.render import render_html
+
+        html = render_html(picked, title=picked.graph.get("title", ""))
+        response = Response(html, mimetype="text/html")
+        # The page carries its own policy (its inline scripts by hash, no requests at all);
+        # the header says the same, so the app's script-src 'self' does not block them.
+        found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+        if found:
+            response.headers["Content-Security-Policy"] = (
+                found.group(1).replace("&#39;", "'") + "; frame-ancestors 'self'"
+            )
+        return response
+
     def resource_response(iri: str) -> Response:
-        triples = describe(store, iri)
+        found = statements(store, iri)
+        triples = list(found)
         if not triples:
             raise HttpError(404, f"nothing is known about <{iri}>")
         fmt = request.args.get("format")
@@ -285,7 +368,7 @@ def create_app(
             chosen = negotiate(request.headers.get("Accept") or "", offers, "text/turtle")
             fmt = "html" if chosen == "text/html" else _key(RDF_TYPES, chosen)
         if fmt == "html":
-            return Response(resource_page(iri, triples), mimetype="text/html")
+            return Response(resource_page(iri, found), mimetype="text/html")
         if fmt not in RDF_TYPES:
             raise HttpError(400, f"format must be one of html, {', '.join(RDF_TYPES)}")
         body = serialise_description(triples, fmt)
@@ -323,11 +406,13 @@ def create_app(
             return f"/id/{iri[len(ID_BASE) :]}?lang={page_lang()}"
         return f"/resource?{urlencode({'iri': iri, 'lang': page_lang()})}"
 
-    def resource_page(iri: str, triples: list[ox.Triple]) -> str:
+    def resource_page(iri: str, found: dict[ox.Triple, tuple[str, ...]]) -> str:
         chosen = page_lang()
+        triples = list(found)
         names = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
         names |= {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
         names |= {t.predicate.value for t in triples}
+        names |= {g for graphs in found.values() for g in graphs}
         labels = store.labels(names, chosen)
 
         def cell(term: Any) -> dict[str, str | None]:
@@ -353,9 +438,12 @@ def create_app(
         )
         kinds = [o.value for p, o in own if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
         kind_labels = store.labels(kinds, chosen)
-        statements = [
-            {"cells": [cell(t.subject), cell(t.predicate), cell(t.object)], "sources": []}
-            for t in triples
+        rows = [
+            {
+                "cells": [cell(t.subject), cell(t.predicate), cell(t.object)],
+                "sources": [cell(ox.NamedNode(g)) for g in graphs],
+            }
+            for t, graphs in found.items()
         ]
 
         def data_url(fmt: str) -> str:
@@ -368,10 +456,14 @@ def create_app(
             label=label,
             kind=", ".join(sorted(kind_labels.get(k, k) for k in kinds)),
             description=description,
-            statements=statements,
+            statements=rows,
             formats=[("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")],
             data_url=data_url,
-            network_url=None,
+            network_url=(
+                f"/network?{urlencode({'iri': iri, 'lang': chosen})}"
+                if picture_around(iri, chosen) is not None
+                else None
+            ),
         )
 
     @app.get("/")
@@ -399,6 +491,15 @@ def create_app(
             municipality_cache.extend(sorted(set(labels.values())))
         return municipality_cache
 
+    def concept_names(scheme: str | None, chosen: str) -> list[str]:
+        """The labels of the concepts a concept parameter takes, for its picker."""
+        skos = "http://www.w3.org/2004/02/skos/core#"
+        where = f"?c a <{skos}Concept>"
+        if scheme:
+            where += f" ; <{skos}inScheme> <{scheme}>"
+        rows = store.select_values(f"SELECT DISTINCT ?c WHERE {{ {where} }}")
+        return sorted(set(store.labels([c for (c,) in rows if c], chosen).values()))
+
     @app.get("/suggest")
     def suggest() -> Response:
         text = request.args.get("q", "")[:200]
@@ -408,25 +509,42 @@ def create_app(
         )
 
     def suggestions(text: str, chosen: str, limit: int = 10) -> list[dict[str, str]]:
+        """Resources with a name containing ``text`` (normalised): those named exactly so
+        first, then those with a name starting with it, then the rest; each with its kind,
+        since a municipality, its area and a programme can share a name."""
         from kg.resolve import normalise
+        from kg.store import sparql_iris
 
         key = normalise(text)
         if len(key) < 2:
             return []
-        found = [iri for iri, name in name_list() if key in name]
-        ranked = sorted(
-            set(found),
-            key=lambda iri: (not any(n.startswith(key) for i, n in name_list() if i == iri), iri),
-        )[: limit * 3]
+        rank: dict[str, int] = {}
+        for iri, name in name_list():
+            if key in name:
+                level = 0 if name == key else 1 if name.startswith(key) else 2
+                rank[iri] = min(level, rank.get(iri, 2))
+        ranked = sorted(rank, key=lambda iri: (rank[iri], iri))[: limit * 3]
         labels = store.labels(ranked, chosen)
-        hits = sorted(
-            ranked,
-            key=lambda iri: (
-                not normalise(labels.get(iri, "")).startswith(key),
-                labels.get(iri, iri),
-            ),
-        )
-        return [{"label": labels.get(i, i), "href": link(i), "kind": ""} for i in hits[:limit]]
+        hits = sorted(ranked, key=lambda iri: (rank[iri], (labels.get(iri) or iri).lower(), iri))
+        hits = hits[:limit]
+        kinds: dict[str, set[str]] = {}
+        if hits:
+            block = " ".join(f"<{i}>" for i in sparql_iris(hits))
+            rows = store.select_values(f"SELECT ?r ?t WHERE {{ VALUES ?r {{ {block} }} ?r a ?t }}")
+            for r, t in rows:
+                if r and t:
+                    kinds.setdefault(r, set()).add(t)
+        kind_labels = store.labels({t for ts in kinds.values() for t in ts}, chosen)
+        return [
+            {
+                "label": labels.get(i, i),
+                "href": link(i),
+                "kind": ", ".join(
+                    sorted({kind_labels[t] for t in kinds.get(i, ()) if t in kind_labels})
+                ),
+            }
+            for i in hits
+        ]
 
     names_cache: list[tuple[str, str]] = []
 
@@ -468,7 +586,13 @@ def create_app(
                 "required": p.required,
                 "description": p.description,
                 "example": p.example,
-                "list": municipality_names() if p.type == "municipality" else None,
+                "list": (
+                    municipality_names()
+                    if p.type == "municipality"
+                    else concept_names(p.scheme, chosen)
+                    if p.type == "concept"
+                    else None
+                ),
             }
             for p in query.params.values()
         ]
@@ -539,8 +663,43 @@ def create_app(
             case_values={"municipality": municipality, "target_group": groups, "theme": themes},
             answer=answer,
             error=error,
-            network_url=None,
+            network_url=(
+                "/network?"
+                + urlencode(
+                    {
+                        "municipality": municipality,
+                        "target_group": groups,
+                        "theme": themes,
+                        "lang": chosen,
+                    },
+                    doseq=True,
+                )
+                if answer is not None
+                else None
+            ),
         )
+
+    @app.get("/network")
+    def network() -> Response:
+        """A network picture (kg viz's page): around ``iri``, or of the answer to a case."""
+        from kg.case import find
+        from kg.network import case_view
+
+        chosen = page_lang()
+        iri = request.args.get("iri")
+        municipality = request.args.get("municipality")
+        if iri:
+            picked = picture_around(iri, chosen)
+            if picked is None:
+                raise HttpError(404, f"<{iri}> is not in the network picture")
+            return network_response(picked)
+        if municipality:
+            groups = [g for g in request.args.getlist("target_group") if g]
+            themes = [t for t in request.args.getlist("theme") if t]
+            answer = find(store, municipality, groups, themes, lang=chosen)
+            graph = whole(chosen, False)
+            return network_response(with_totals(case_view(graph, answer), graph))
+        raise HttpError(400, "give iri=... or municipality=... (with target_group, theme)")
 
     @app.get("/favicon.ico")
     def favicon() -> Response:
@@ -583,12 +742,20 @@ def create_app(
         text = _sparql_text(request)
         if uses_service(text):
             raise HttpError(403, "SERVICE is not allowed: kg serve fetches nothing elsewhere")
+        accept = request.headers.get("Accept") or ""
         location = getattr(store, "path", None)
-        if location is None:
-            raise HttpError(501, "the SPARQL endpoint serves a local build only")
-        body, chosen = run_limited(
-            location, text, request.headers.get("Accept") or "", query_seconds
-        )
+        if location is not None:
+            body, chosen = run_limited(location, text, accept, query_seconds)
+            return Response(body, mimetype=chosen)
+        from kg.remote import RemoteError, RemoteStore
+
+        if not isinstance(store, RemoteStore):
+            raise HttpError(501, "this store has no SPARQL endpoint")
+        check_query(text)  # an update or a broken query never reaches the server
+        try:
+            body, chosen = store.forward(text, accept, query_seconds, MAX_ANSWER_BYTES)
+        except RemoteError as exc:
+            raise HttpError(502, str(exc)) from None
         return Response(body, mimetype=chosen)
 
     @app.get("/queries")
@@ -643,6 +810,17 @@ def create_app(
         )
         return Response(render_answer(answer, "json"), mimetype="application/json")
 
+    if warm:
+
+        def prepare() -> None:
+            try:
+                name_list()
+                municipality_names()
+                whole(lang, False)
+            except Exception:  # a request meets the same fault later, with a message
+                app.logger.exception("warming up failed")
+
+        threading.Thread(target=prepare, name="kg-serve-warm", daemon=True).start()
     return app
 
 
@@ -667,6 +845,15 @@ def _sparql_text(request: Any) -> str:
     if not text:
         raise HttpError(400, "give a SPARQL query as query=...")
     return text
+
+
+def check_query(sparql: str) -> None:
+    """Refuse what is not a SPARQL query (an update, a syntax error) before it is sent to a
+    server: parsed by running it on an empty in-memory store, which answers at once."""
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        raise HttpError(400, "not a SPARQL query: " + " ".join(str(exc).split())) from None
 
 
 def _quote(iri: str) -> str:

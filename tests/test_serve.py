@@ -278,3 +278,244 @@ def test_a_hostile_label_is_escaped_on_the_page(tmp_path_factory, cpsv) -> None:
     html = page.get_data(as_text=True)
     assert "<script>window.pwned" not in html
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def _serve(real_build, *options: str):
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg", "--root", str(ROOT), "serve", *options],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_kg_serve_listens_on_loopback_and_stops_on_ctrl_c(real_build) -> None:
+    import signal
+    import urllib.request
+
+    process = _serve(real_build, "--build-dir", str(real_build.build_dir), "--port", "0")
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert line.startswith("Serving http://127.0.0.1:"), line
+        base = line.split()[1].rstrip("/")
+        with urllib.request.urlopen(base + "/id/law/wmo-2015?format=ttl", timeout=30) as answer:
+            assert answer.headers.get_content_type() == "text/turtle"
+            assert b"Wmo 2015" in answer.read()
+        with urllib.request.urlopen(base + "/", timeout=30) as answer:
+            assert "Vaste vragen" in answer.read().decode("utf-8")
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and rest.strip() == "Stopped."
+
+
+def test_kg_serve_says_in_one_line_when_the_port_is_taken(real_build) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        process = _serve(real_build, "--build-dir", str(real_build.build_dir), "--port", port)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert err.count("\n") == 1 and f"--port: cannot listen on 127.0.0.1:{port}" in err
+
+
+# --- over a SPARQL server (kg serve --endpoint) -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def remote_client(real_build, tmp_path_factory):
+    """The app over a real Oxigraph server holding the pushed build."""
+    from kg.push import push
+    from kg.remote import RemoteStore
+
+    from .test_push import Oxigraph
+
+    server = Oxigraph(tmp_path_factory.mktemp("serve-oxigraph"))
+    try:
+        with open_store(real_build.build_dir) as local:
+            remote = RemoteStore(server.endpoint, timeout=30)
+            push(local, remote)
+        yield create_app(remote, load_queries(ROOT / "queries"), query_seconds=5).test_client()
+    finally:
+        server.stop()
+
+
+def test_over_a_server_resources_and_apis_answer_as_over_the_build(client, remote_client):
+    for path in ("/id/programme/samen-in-beweging", f"/resource?iri={KAMPEN}"):
+        here = client.get(path, headers={"Accept": "text/turtle"}).get_data()
+        there = remote_client.get(path, headers={"Accept": "text/turtle"}).get_data()
+        assert isomorphic(
+            rdflib.Graph().parse(data=here, format="turtle"),
+            rdflib.Graph().parse(data=there, format="turtle"),
+        )
+        page = remote_client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "/id/source/" in page  # statements name their sources
+    api = "/queries/programmes-in-municipality?municipality=Kampen&format=json"
+    assert remote_client.get(api).get_json() == client.get(api).get_json()
+    case = "/case?municipality=Kampen&target_group=ouderen"
+    assert remote_client.get(case).get_json() == client.get(case).get_json()
+
+
+def test_over_a_server_sparql_is_forwarded_read_only(remote_client):
+    query = f"SELECT ?p ?o WHERE {{ <{SIB}> ?p ?o }}"
+    answer = remote_client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "text/csv"}
+    )
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert "Samen in Beweging" in answer.get_data(as_text=True)
+    refused = remote_client.post("/sparql", data={"update": "CLEAR ALL"})
+    assert refused.status_code == 403
+    sneaked = remote_client.post("/sparql", data={"query": "CLEAR ALL"})
+    assert sneaked.status_code == 400 and "not a SPARQL query" in sneaked.get_data(as_text=True)
+    assert (
+        remote_client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+    )
+
+
+# --- in a real browser -------------------------------------------------------------------------
+
+
+class Session:
+    """A browser tab on the live server. Requests to anything but the server's loopback
+    address are refused and recorded; so are console errors and uncaught exceptions."""
+
+    def __init__(self, browser, base: str) -> None:
+        from urllib.parse import urlsplit
+
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1366, "height": 850})
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        server = urlsplit(base).netloc
+
+        def route(r) -> None:
+            if urlsplit(r.request.url).netloc == server:
+                r.continue_()
+            else:
+                self.outside.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path)
+
+    def network_ready(self, frame) -> int:
+        """Wait until the network page in ``frame`` has drawn; its number of nodes."""
+        frame.wait_for_function("window.kgReady === true", timeout=30_000)
+        return frame.evaluate("kgNetwork.body.data.nodes.length")
+
+    def unlabelled_fields(self) -> list[str]:
+        """Form fields without a label a screen reader can announce."""
+        return self.page.evaluate(
+            """() => [...document.querySelectorAll('input:not([type=hidden]), select')]
+                 .filter(f => !f.labels.length && !f.getAttribute('aria-label'))
+                 .map(f => f.outerHTML)"""
+        )
+
+
+@pytest.fixture
+def tab(browser, live) -> Iterator[Session]:
+    session = Session(browser, live)
+    yield session
+    assert session.errors == [], "console errors"
+    assert session.outside == [], "requests that left loopback"
+    session.context.close()
+
+
+def test_search_kampen_and_open_its_page(tab) -> None:
+    """Type in the search box, take the suggestion with the keyboard, land on the page."""
+    tab.open("/")
+    assert tab.unlabelled_fields() == []
+    tab.page.locator("#q").press_sequentially("Kampen", delay=30)
+    suggestion = tab.page.locator("#suggestions li", has_text="Kampen").first
+    suggestion.wait_for()
+    assert tab.page.locator("#q").get_attribute("aria-expanded") == "true"
+    tab.page.locator("#q").press("ArrowDown")
+    tab.page.locator("#q").press("Enter")
+    tab.page.wait_for_url("**/resource?iri=*gm0166*")
+    assert "Kampen" in tab.page.locator("h1").inner_text()
+    assert tab.page.locator("html").get_attribute("lang") == "nl"
+    rows = tab.page.locator("table tbody tr")
+    assert rows.count() >= 5  # its names, its province, its GGD region, what runs there
+    # Every statement from a source names it; the links lead to other resource pages.
+    sourced = tab.page.locator("table tbody tr td:nth-child(4) a")
+    assert sourced.count() > 0
+    assert all(
+        h.startswith(("/id/", "/resource?"))
+        for h in sourced.evaluate_all("l => l.map(a => a.getAttribute('href'))")
+    )
+    # The embedded picture of its neighbourhood draws.
+    frame = tab.page.frame_locator("iframe.network").locator("body")
+    frame.wait_for()
+    inner = next(f for f in tab.page.frames if "/network?" in f.url)
+    assert tab.network_ready(inner) >= 3
+    drawn = inner.evaluate("kgNetwork.body.data.nodes.get().map(n => n.iri)")
+    assert KAMPEN in drawn and SIB in drawn  # with the programme that runs there
+
+
+def test_search_page_lists_matches(tab) -> None:
+    tab.open("/search?q=kampen")
+    hits = tab.page.locator("ul.hits a")
+    assert any("Kampen" in t for t in hits.all_inner_texts())
+
+
+def test_run_a_canned_query_from_its_form(tab) -> None:
+    tab.open("/")
+    tab.page.get_by_role("link", name="Programma's en interventies in een gemeente").click()
+    field = tab.page.get_by_label("municipality")
+    assert field.get_attribute("list")  # a picker of every municipality
+    field.fill("Kampen")
+    tab.page.get_by_role("button", name="Vraag stellen").click()
+    tab.page.wait_for_url("**run=1**")
+    result = tab.page.locator("section table tbody tr")
+    assert result.count() > 0
+    texts = " ".join(result.all_inner_texts())
+    assert "Samen in Beweging" in texts
+    # Results link to resource pages; the downloads answer with CSV and JSON.
+    link = tab.page.locator("section table a", has_text="Samen in Beweging").first
+    assert link.get_attribute("href").startswith("/id/programme/samen-in-beweging")
+    csv_href = tab.page.get_by_role("link", name="CSV").get_attribute("href")
+    answer = tab.page.request.get(tab.base + csv_href)
+    assert answer.ok and answer.headers["content-type"].startswith("text/csv")
+    assert "Samen in Beweging" in answer.text()
+    json_href = tab.page.get_by_role("link", name="JSON").get_attribute("href")
+    rows = tab.page.request.get(tab.base + json_href).json()
+    assert any(r["programme"]["label"] == "Samen in Beweging" for r in rows)
+    # The SPARQL is there on request.
+    tab.page.get_by_text("De SPARQL van deze vraag").click()
+    assert "SELECT" in tab.page.locator("details pre").inner_text()
+
+
+def test_run_a_case_and_see_it_as_a_network(tab) -> None:
+    tab.open("/?lang=en")
+    assert tab.page.locator("html").get_attribute("lang") == "en"
+    tab.page.get_by_label("Municipality").fill("Kampen")
+    tab.page.get_by_label("Target group").select_option(label="older residents")
+    tab.page.get_by_role("button", name="Find what fits").click()
+    tab.page.wait_for_url("**/ask-case?**")
+    programmes = tab.page.locator("section", has=tab.page.locator("h2", has_text="Programmes"))
+    assert (
+        "Moving Together" in programmes.inner_text()
+        or "Samen in Beweging" in programmes.inner_text()
+    )
+    assert programmes.locator("li ul li").count() > 0  # reasons
+    tab.page.get_by_role("link", name="This answer as a network").click()
+    tab.page.wait_for_url("**/network?**")
+    assert tab.network_ready(tab.page.main_frame) > 3
