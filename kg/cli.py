@@ -915,24 +915,32 @@ def serve(
     from waitress.server import create_server
 
     from kg.queries import load_queries
-    from kg.serve import check_host, create_app
+    from kg.serve import MAX_REQUEST_BYTES, check_host, create_app, host_names, server_url
 
     paths = ctx.paths(build_dir)
     folder = queries_dir or paths.queries_dir
     assert folder is not None
     queries = load_queries(folder)
     with _graph(paths, server) as store:
-        app = create_app(store, queries, lang=lang, query_seconds=query_timeout, warm=True)
+        app = create_app(
+            store,
+            queries,
+            lang=lang,
+            query_seconds=query_timeout,
+            warm=True,
+            hosts=host_names(check_host(host)),
+        )
         try:
-            http = create_server(app, host=check_host(host), port=port, threads=8)
+            http = create_server(
+                app, host=host, port=port, threads=8, max_request_body_size=MAX_REQUEST_BYTES
+            )
         except OSError as exc:
             raise KgError(f"--port: cannot listen on {host}:{port} ({exc.strerror})") from None
-        bound = f"http://{host}:{http.effective_port}/"
-        click.echo(f"Serving {bound} (read-only; Ctrl-C stops)", err=True)
-        try:
-            http.run()  # waitress ends its loop on Ctrl-C (KeyboardInterrupt) and returns
-        except KeyboardInterrupt:
-            pass
+        url = server_url(host, http.effective_port)
+        click.echo(f"Serving {url} (read-only; Ctrl-C stops)", err=True)
+        # waitress ends its loop on Ctrl-C (KeyboardInterrupt) and returns
+        with contextlib.suppress(KeyboardInterrupt):
+            http.run()
         click.echo("Stopped.", err=True)
 
 

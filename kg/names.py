@@ -13,6 +13,7 @@ only speeds up the common case, one match: no match or several still take the fu
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 from kg.store import LABEL_PROPERTIES, Store
@@ -52,11 +53,19 @@ class NameIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # One read-only connection, usable from any thread (kg serve answers requests in
+        # several), one lookup at a time.
+        self._db = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
+        self._lock = threading.Lock()
 
     def lookup(self, key: str) -> list[str]:
         """Every resource with a name whose normalised form is ``key``, sorted."""
-        rows = self._db.execute("SELECT DISTINCT iri FROM names WHERE key = ? ORDER BY iri", (key,))
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT iri FROM names WHERE key = ? ORDER BY iri", (key,)
+            ).fetchall()
         return [iri for (iri,) in rows]
 
     def close(self) -> None:

@@ -32,10 +32,10 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
@@ -76,12 +76,21 @@ GRAPH_TYPES = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
+#: SPARQL's lexical tokens that may hold the word SERVICE without it being the keyword:
+#: comments (to the end of the line: \n or \r), strings and IRIs. A string left open runs to
+#: the end of its line (a syntax error anyway), so no input makes the scan quadratic.
 _SERVICE = re.compile(
-    r"""\#[^\n]*|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''"""
-    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>"""
+    r"""\#[^\n\r]*|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"""
+    r"""|"(?:[^"\\\n\r]|\\.)*"?|'(?:[^'\\\n\r]|\\.)*'?|<[^<>"{}|^`\\\x00-\x20]*>"""
     r"""|(?P<service>(?<![\w:?$-])SERVICE(?![\w:-]))""",
     re.IGNORECASE,
 )
+#: The most statements a resource page lists (its data formats give every one).
+MAX_SHOWN = 1000
+#: An absolute IRI as SPARQL and N-Triples write it between < and >.
+_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f]+")
+#: SPARQL's codepoint escapes, which apply to the whole query text before it is parsed.
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 #: The pages' own words; data labels come from the graph in the chosen language.
@@ -109,6 +118,7 @@ WORDS: dict[str, dict[str, str]] = {
         "value": "Waarde",
         "sources": "Bronnen",
         "nothing": "Niets gevonden.",
+        "more": "En nog {n} uitspraken; de data (Turtle, JSON-LD, N-Triples) bevat ze allemaal.",
         "network": "Netwerk eromheen",
         "open_network": "Netwerk op een eigen pagina openen",
         "results_for": "Resultaten voor",
@@ -147,6 +157,7 @@ WORDS: dict[str, dict[str, str]] = {
         "value": "Value",
         "sources": "Sources",
         "nothing": "Nothing found.",
+        "more": "And {n} more statements; the data (Turtle, JSON-LD, N-Triples) has them all.",
         "network": "Network around it",
         "open_network": "Open the network on a page of its own",
         "results_for": "Results for",
@@ -175,8 +186,15 @@ class HttpError(KgError):
 
 
 def uses_service(sparql: str) -> bool:
-    """Whether ``sparql`` holds the SERVICE keyword (outside comments, strings and IRIs)."""
-    return any(m.group("service") for m in _SERVICE.finditer(sparql))
+    """Whether ``sparql`` holds the SERVICE keyword (outside comments, strings and IRIs),
+    after SPARQL's ``\\u``/``\\U`` codepoint escapes are applied, as a parser applies them."""
+
+    def unescape(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    text = _CODEPOINT.sub(unescape, sparql)
+    return any(m.group("service") for m in _SERVICE.finditer(text))
 
 
 def describe(store: Store, iri: str) -> list[ox.Triple]:
@@ -187,7 +205,10 @@ def describe(store: Store, iri: str) -> list[ox.Triple]:
 def statements(store: Store, iri: str) -> dict[ox.Triple, tuple[str, ...]]:
     """Every statement with ``iri`` as subject or object, in a stable order, each with the
     named graphs that hold it (its sources; none for the ontology and vocabularies)."""
-    term = ox.NamedNode(iri)
+    try:
+        term = ox.NamedNode(iri)
+    except ValueError:
+        raise HttpError(400, "not a valid IRI") from None
     found: dict[ox.Triple, set[str]] = {}
 
     def add(s: Any, p: Any, o: Any, graph: Any) -> None:
@@ -262,11 +283,13 @@ def create_app(
     lang: str = "nl",
     query_seconds: float = QUERY_SECONDS,
     warm: bool = False,
+    hosts: Sequence[str] | None = None,
 ) -> Flask:
     """The WSGI application over ``store`` (read-only) with the canned ``queries``; a query
     sent to ``/sparql`` may run ``query_seconds``. ``warm``: read the names and assemble the
     network in a background thread at once, so the first visitor does not wait for it (a
-    few seconds on a national graph)."""
+    few seconds on a national graph). ``hosts``: the only Host names it answers to (see
+    :func:`host_names`); None: any."""
     from flask import Flask, Response, request
 
     app = Flask("kg.serve", template_folder=str(Path(__file__).parent / "templates"))
@@ -286,6 +309,10 @@ def create_app(
 
     @app.errorhandler(KgError)
     def bad_request(exc: KgError) -> Response:
+        from kg.remote import RemoteError
+
+        if isinstance(exc, RemoteError):  # the SPARQL server behind kg serve failed
+            return fail(502, str(exc))
         return fail(400, str(exc))
 
     @app.errorhandler(404)
@@ -305,21 +332,39 @@ def create_app(
         app.logger.exception("unexpected error")  # to the server's log, never the client
         return fail(500, "internal error; the server log has the details")
 
-    whole_pictures: dict[tuple[str, bool], Any] = {}
-    facts_cache: list[Any] = []
+    @app.before_request
+    def known_host() -> None:
+        if hosts is None:
+            return
+        given = request.host  # "name:port" or "[v6:address]:port"
+        name = given[1:].split("]", 1)[0] if given.startswith("[") else given.split(":", 1)[0]
+        if name.lower() not in hosts:
+            raise HttpError(403, "this server answers to " + ", ".join(hosts) + " only")
+
+    cache: dict[Any, Any] = {}
+    cache_locks: dict[Any, threading.Lock] = {}
+    guard = threading.Lock()
+
+    def once(key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, the first time ``key`` is asked for (by any thread; others asking
+        meanwhile wait for it), then the same value."""
+        with guard:
+            lock = cache_locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in cache:
+                cache[key] = compute()
+            return cache[key]
 
     def whole(chosen: str, every_kind: bool) -> Any:
         """The whole network in ``chosen`` (the kinds ``kg viz`` shows, or every kind),
         assembled once: pages draw parts of it."""
         from kg.network import DEFAULT_KINDS, assemble, facts_of
 
-        key = (chosen, every_kind)
-        if key not in whole_pictures:
-            if not facts_cache:
-                facts_cache.append(facts_of(store))
-            kinds = None if every_kind else DEFAULT_KINDS
-            whole_pictures[key] = assemble(facts_cache[0], chosen, kinds)
-        return whole_pictures[key]
+        def make() -> Any:
+            facts = once("facts", lambda: facts_of(store))
+            return assemble(facts, chosen, None if every_kind else DEFAULT_KINDS)
+
+        return once(("whole", chosen, every_kind), make)
 
     def picture_around(iri: str, chosen: str) -> Any | None:
         """The neighbourhood of ``iri`` (one link out), from the picture ``kg viz`` draws or,
@@ -368,7 +413,9 @@ def create_app(
             chosen = negotiate(request.headers.get("Accept") or "", offers, "text/turtle")
             fmt = "html" if chosen == "text/html" else _key(RDF_TYPES, chosen)
         if fmt == "html":
-            return Response(resource_page(iri, found), mimetype="text/html")
+            page_response = Response(resource_page(iri, found), mimetype="text/html")
+            page_response.headers["Vary"] = "Accept"
+            return page_response
         if fmt not in RDF_TYPES:
             raise HttpError(400, f"format must be one of html, {', '.join(RDF_TYPES)}")
         body = serialise_description(triples, fmt)
@@ -403,16 +450,22 @@ def create_app(
 
     def link(iri: str) -> str:
         if iri.startswith(ID_BASE):
-            return f"/id/{iri[len(ID_BASE) :]}?lang={page_lang()}"
+            rest = quote(iri[len(ID_BASE) :], safe="/-._~!$&'()*+,;=:@")
+            return f"/id/{rest}?lang={page_lang()}"
         return f"/resource?{urlencode({'iri': iri, 'lang': page_lang()})}"
 
     def resource_page(iri: str, found: dict[ox.Triple, tuple[str, ...]]) -> str:
         chosen = page_lang()
-        triples = list(found)
+        # Its own statements first, then those pointing at it; at most MAX_SHOWN (a concept
+        # or a class can have tens of thousands; the data formats give them all).
+        subject = ox.NamedNode(iri)
+        ordered = sorted(found, key=lambda t: t.subject != subject)  # stable: keeps the order
+        triples = ordered[:MAX_SHOWN]
         names = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
         names |= {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
         names |= {t.predicate.value for t in triples}
-        names |= {g for graphs in found.values() for g in graphs}
+        names |= {g for t in triples for g in found[t]}
+        names.add(iri)
         labels = store.labels(names, chosen)
 
         def cell(term: Any) -> dict[str, str | None]:
@@ -443,7 +496,8 @@ def create_app(
                 "cells": [cell(t.subject), cell(t.predicate), cell(t.object)],
                 "sources": [cell(ox.NamedNode(g)) for g in graphs],
             }
-            for t, graphs in found.items()
+            for t in triples
+            for graphs in (found[t],)
         ]
 
         def data_url(fmt: str) -> str:
@@ -457,6 +511,7 @@ def create_app(
             kind=", ".join(sorted(kind_labels.get(k, k) for k in kinds)),
             description=description,
             statements=rows,
+            hidden=len(found) - len(triples),
             formats=[("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")],
             data_url=data_url,
             network_url=(
@@ -480,16 +535,15 @@ def create_app(
             case_values={"municipality": "", "target_group": [], "theme": []},
         )
 
-    municipality_cache: list[str] = []
-
     def municipality_names() -> list[str]:
-        if not municipality_cache:
+        def make() -> list[str]:
             rows = store.select_values(
                 "SELECT ?m WHERE { ?m a <https://w3id.org/kg-sociaal/def#Municipality> }"
             )
             labels = store.labels([m for (m,) in rows if m], "nl")
-            municipality_cache.extend(sorted(set(labels.values())))
-        return municipality_cache
+            return sorted(set(labels.values()))
+
+        return once("municipalities", make)
 
     def concept_names(scheme: str | None, chosen: str) -> list[str]:
         """The labels of the concepts a concept parameter takes, for its picker."""
@@ -546,23 +600,16 @@ def create_app(
             for i in hits
         ]
 
-    names_cache: list[tuple[str, str]] = []
-
     def name_list() -> list[tuple[str, str]]:
-        if not names_cache:
-            from kg.names import NAMES_SPARQL
-            from kg.resolve import normalise
+        """Every (IRI, normalised name), for suggestions."""
+        from kg.names import NAMES_SPARQL
+        from kg.resolve import normalise
 
-            names_cache.extend(
-                sorted(
-                    {
-                        (iri, normalise(name))
-                        for iri, name in store.select_values(NAMES_SPARQL, ("r", "name"))
-                        if iri and name
-                    }
-                )
-            )
-        return names_cache
+        def make() -> list[tuple[str, str]]:
+            rows = store.select_values(NAMES_SPARQL, ("r", "name"))
+            return sorted({(iri, normalise(name)) for iri, name in rows if iri and name})
+
+        return once("names", make)
 
     @app.get("/search")
     def search() -> str:
@@ -729,12 +776,14 @@ def create_app(
     @app.get("/resource")
     def resource() -> Response:
         iri = request.args.get("iri", "")
-        if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+", iri):
+        if not _IRI.fullmatch(iri):
             raise HttpError(400, "iri must be an absolute IRI")
         return resource_response(iri)
 
     @app.get("/id/<path:rest>")
     def own_resource(rest: str) -> Response:
+        if not _IRI.fullmatch(ID_BASE + rest):
+            raise HttpError(404, "not found")
         return resource_response(ID_BASE + rest)
 
     @app.route("/sparql", methods=["GET", "POST"])
@@ -751,7 +800,7 @@ def create_app(
 
         if not isinstance(store, RemoteStore):
             raise HttpError(501, "this store has no SPARQL endpoint")
-        check_query(text)  # an update or a broken query never reaches the server
+        check_query(text, query_seconds)  # an update or a broken query never reaches it
         try:
             body, chosen = store.forward(text, accept, query_seconds, MAX_ANSWER_BYTES)
         except RemoteError as exc:
@@ -847,19 +896,29 @@ def _sparql_text(request: Any) -> str:
     return text
 
 
-def check_query(sparql: str) -> None:
+def check_query(sparql: str, seconds: float) -> None:
     """Refuse what is not a SPARQL query (an update, a syntax error) before it is sent to a
-    server: parsed by running it on an empty in-memory store, which answers at once."""
-    try:
-        ox.Store().query(sparql)
-    except SyntaxError as exc:
-        raise HttpError(400, "not a SPARQL query: " + " ".join(str(exc).split())) from None
+    server: parsed by running it on an empty store in a worker process, like any query here
+    (stopped after ``seconds``, without a network where the system allows that)."""
+    run_limited(None, sparql, "", seconds)
 
 
-def _quote(iri: str) -> str:
-    from urllib.parse import quote
+#: The names a server bound to loopback answers to (others are refused: a web page elsewhere
+#: cannot reach it by pointing a name of its own at 127.0.0.1, "DNS rebinding").
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
-    return quote(iri, safe="")
+
+def host_names(host: str) -> tuple[str, ...] | None:
+    """The Host names a server listening on ``host`` accepts: the loopback names when it
+    listens on loopback, None (any: a proxy in front decides) otherwise."""
+    if host in LOOPBACK_NAMES or host.startswith("127."):
+        return (*LOOPBACK_NAMES, host) if host not in LOOPBACK_NAMES else LOOPBACK_NAMES
+    return None
+
+
+def server_url(host: str, port: int) -> str:
+    """``http://host:port/``, with an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def check_host(host: str) -> str:
@@ -869,17 +928,23 @@ def check_host(host: str) -> str:
     return host
 
 
-def run_limited(location: Path, sparql: str, accept: str, seconds: float) -> tuple[bytes, str]:
-    """Run ``sparql`` on the store at ``location`` in a separate process that is stopped
-    after ``seconds`` (pyoxigraph cannot interrupt a query, a process can be killed): the
-    serialised answer in the media type ``accept`` prefers, and that type."""
+def run_limited(
+    location: Path | None, sparql: str, accept: str, seconds: float
+) -> tuple[bytes, str]:
+    """Run ``sparql`` on the store at ``location`` (None: an empty one, to check a query) in
+    a separate process that is stopped after ``seconds`` (pyoxigraph cannot interrupt a
+    query, a process can be killed) and that has no network where the system allows it
+    (a network namespace of its own): the serialised answer in the media type ``accept``
+    prefers, and that type."""
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.serve"])  # each worker then starts in milliseconds
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(
-        target=_answer, args=(str(location), sparql, accept, send), daemon=True
+        target=_answer,
+        args=(None if location is None else str(location), sparql, accept, send),
+        daemon=True,
     )
     worker.start()
     send.close()
@@ -900,10 +965,28 @@ def run_limited(location: Path, sparql: str, accept: str, seconds: float) -> tup
     return payload, media
 
 
-def _answer(location: str, sparql: str, accept: str, send: Any) -> None:
+def _without_network() -> bool:
+    """Move this process into a user and network namespace of its own, with no network
+    device: a SERVICE the text check missed would find no network. False where the
+    system does not allow it (the text check still refuses SERVICE)."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.unshare(clone_newuser | clone_newnet) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _answer(location: str | None, sparql: str, accept: str, send: Any) -> None:
     """The worker of :func:`run_limited`: (status, body, media type) through ``send``."""
     try:
-        store = ox.Store.read_only(location)
+        _without_network()
+        store = ox.Store() if location is None else ox.Store.read_only(location)
         try:
             result = store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:

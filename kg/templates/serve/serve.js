@@ -6,10 +6,14 @@
   var list = document.getElementById("suggestions");
   if (!input || !list) return;
   var active = -1, items = [], timer = null;
-  function close() { list.hidden = true; list.replaceChildren(); active = -1; items = []; input.setAttribute("aria-expanded", "false"); }
+  function close() {
+    list.hidden = true; list.replaceChildren(); active = -1; items = [];
+    input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant");
+  }
   function mark(i) {
     items.forEach(function (li, k) { li.setAttribute("aria-selected", k === i ? "true" : "false"); });
     active = i;
+    if (i >= 0) input.setAttribute("aria-activedescendant", items[i].id);
   }
   function show(hits) {
     list.replaceChildren();
