@@ -85,6 +85,9 @@ _SERVICE = re.compile(
     r"""|(?P<service>(?<![\w:?$-])SERVICE(?![\w:-]))""",
     re.IGNORECASE,
 )
+#: The most programmes, instruments and partners the case page lists each (``/case`` gives
+#: all of them).
+CASE_SHOWN = 30
 #: The most statements a resource page lists (its data formats give every one).
 MAX_SHOWN = 1000
 #: An absolute IRI as SPARQL and N-Triples write it between < and >.
@@ -130,6 +133,7 @@ WORDS: dict[str, dict[str, str]] = {
         "show_sparql": "De SPARQL van deze vraag",
         "score": "score",
         "as_network": "Dit antwoord als netwerk",
+        "case_shown": "Per lijst de eerste {n}; het hele antwoord als JSON:",
         "programmes": "Programma's",
         "instruments": "Regelingen en wetten",
         "partners": "Partners",
@@ -169,6 +173,7 @@ WORDS: dict[str, dict[str, str]] = {
         "show_sparql": "The SPARQL of this question",
         "score": "score",
         "as_network": "This answer as a network",
+        "case_shown": "The first {n} of each list; the whole answer as JSON:",
         "programmes": "Programmes",
         "instruments": "Schemes and laws",
         "partners": "Partners",
@@ -689,7 +694,9 @@ def create_app(
         answer, error = None, None
         if municipality:
             try:
-                found = find(store, municipality, groups, themes, lang=chosen).as_dict()
+                found = find(
+                    store, municipality, groups, themes, lang=chosen, limit=CASE_SHOWN
+                ).as_dict()
                 words = WORDS[chosen]
                 answer = {
                     "lists": [
@@ -710,6 +717,12 @@ def create_app(
             case_values={"municipality": municipality, "target_group": groups, "theme": themes},
             answer=answer,
             error=error,
+            shown=CASE_SHOWN,
+            json_url="/case?"
+            + urlencode(
+                {"municipality": municipality, "target_group": groups, "theme": themes},
+                doseq=True,
+            ),
             network_url=(
                 "/network?"
                 + urlencode(
