@@ -292,14 +292,14 @@ def test_a_hostile_label_is_escaped_on_the_page(tmp_path_factory, cpsv) -> None:
     paths = Paths.from_root(root, cpsv_shapes=cpsv)
     build(paths)
     with open_store(paths.build_dir) as store:
-        page = (
-            create_app(store, {})
-            .test_client()
-            .get("/id/programme/tiny-programma", headers={"Accept": "text/html"})
-        )
-    html = page.get_data(as_text=True)
-    assert "<script>window.pwned" not in html
-    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
+        client = create_app(store, {}).test_client()
+        page = client.get("/id/programme/tiny-programma", headers={"Accept": "text/html"})
+        found = client.get("/search?q=pwned")  # the search page lists it by that name
+        suggested = client.get("/suggest?q=pwned").get_json()
+    for html in (page.get_data(as_text=True), found.get_data(as_text=True)):
+        assert "<script>window.pwned" not in html
+        assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
+    assert suggested[0]["label"] == hostile  # JSON, put on the page with textContent
 
 
 def test_a_query_worker_has_no_network(real_build) -> None:
