@@ -121,6 +121,7 @@ WORDS: dict[str, dict[str, str]] = {
         "value": "Waarde",
         "sources": "Bronnen",
         "nothing": "Niets gevonden.",
+        "problem": "Dat lukte niet:",
         "more": "En nog {n} uitspraken; de data (Turtle, JSON-LD, N-Triples) bevat ze allemaal.",
         "network": "Netwerk eromheen",
         "open_network": "Netwerk op een eigen pagina openen",
@@ -161,6 +162,7 @@ WORDS: dict[str, dict[str, str]] = {
         "value": "Value",
         "sources": "Sources",
         "nothing": "Nothing found.",
+        "problem": "That did not work:",
         "more": "And {n} more statements; the data (Turtle, JSON-LD, N-Triples) has them all.",
         "network": "Network around it",
         "open_network": "Open the network on a page of its own",
@@ -653,7 +655,7 @@ def create_app(
             try:
                 table = run_query(store, query, values, lang=chosen)
             except KgError as exc:
-                error = str(exc)
+                error = for_page(exc)
         if table is not None:
             from kg.tables import Resource
 
@@ -708,7 +710,7 @@ def create_app(
                     ]
                 }
             except KgError as exc:
-                error = str(exc)
+                error = for_page(exc)
         return page(
             "case.html",
             WORDS[chosen]["case"],
@@ -907,6 +909,12 @@ def _sparql_text(request: Any) -> str:
     if not text:
         raise HttpError(400, "give a SPARQL query as query=...")
     return text
+
+
+def for_page(exc: KgError) -> str:
+    """An error as a page shows it: without the command-line option it names
+    (``--municipality: ``), which a visitor of a form never typed."""
+    return re.sub(r"^(?:--[a-z-]+|parameter '[^']*'): ", "", str(exc))
 
 
 def check_query(sparql: str, seconds: float) -> None:

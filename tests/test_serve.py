@@ -620,3 +620,15 @@ def test_run_a_case_and_see_it_as_a_network(tab) -> None:
     tab.page.get_by_role("link", name="This answer as a network").click()
     tab.page.wait_for_url("**/network?**")
     assert tab.network_ready(tab.page.main_frame) > 3
+
+
+def test_a_page_says_what_went_wrong_in_the_visitors_words(client) -> None:
+    """A misspelt municipality on a form: the page says so, names the closest match and
+    leaves out the command-line option the library's message starts with."""
+    for path in (
+        "/ask-case?municipality=Kampn",
+        "/ask/programmes-in-municipality?run=1&municipality=Kampn",
+    ):
+        html = client.get(path).get_data(as_text=True)
+        assert 'role="alert"><strong>Dat lukte niet:</strong> no municipality named' in html
+        assert "Gemeente Kampen" in html and "--municipality" not in html
