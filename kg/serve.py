@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, UsageError
 from kg.namespaces import BASE
+from kg.store import check_language
 
 if TYPE_CHECKING:
     from flask import Flask, Response
@@ -88,6 +90,8 @@ _SERVICE = re.compile(
 #: The most programmes, instruments and partners the case page lists each (``/case`` gives
 #: all of them).
 CASE_SHOWN = 30
+#: How many answers to canned queries and cases kg serve keeps (the most recent).
+ANSWERS_KEPT = 64
 #: The most statements a resource page lists (its data formats give every one).
 MAX_SHOWN = 1000
 #: An absolute IRI as SPARQL and N-Triples write it between < and >.
@@ -362,6 +366,37 @@ def create_app(
                 cache[key] = compute()
             return cache[key]
 
+    answers: OrderedDict[Any, Any] = OrderedDict()
+    answers_lock = threading.Lock()
+
+    def remembered(key: Any, compute: Callable[[], Any]) -> Any:
+        """The answer for ``key``, computed once while it is among the
+        :data:`ANSWERS_KEPT` most recent (the graph does not change while it is served):
+        a download after viewing a table, or the network of a case just found, is at once.
+        Errors are not kept."""
+        with answers_lock:
+            if key in answers:
+                answers.move_to_end(key)
+                return answers[key]
+        value = compute()  # outside the lock: other requests go on meanwhile
+        with answers_lock:
+            answers[key] = value
+            while len(answers) > ANSWERS_KEPT:
+                answers.popitem(last=False)
+        return value
+
+    def query_answer(query: Query, values: Mapping[str, str], chosen: str) -> Any:
+        from kg.queries import run_query
+
+        key = ("query", query.name, tuple(sorted(values.items())), chosen)
+        return remembered(key, lambda: run_query(store, query, values, lang=chosen))
+
+    def case_answer(municipality: str, groups: list[str], themes: list[str], chosen: str) -> Any:
+        from kg.case import find
+
+        key = ("case", municipality, tuple(groups), tuple(themes), chosen)
+        return remembered(key, lambda: find(store, municipality, groups, themes, lang=chosen))
+
     def whole(chosen: str, every_kind: bool) -> Any:
         """The whole network in ``chosen`` (the kinds ``kg viz`` shows, or every kind),
         assembled once: pages draw parts of it."""
@@ -626,7 +661,6 @@ def create_app(
 
     @app.get("/ask/<name>")
     def query_page(name: str) -> str:
-        from kg.queries import run_query
 
         query = queries.get(name)
         if query is None:
@@ -653,7 +687,7 @@ def create_app(
         table, rows, error = None, [], None
         if "run" in request.args:
             try:
-                table = run_query(store, query, values, lang=chosen)
+                table = query_answer(query, values, chosen)
             except KgError as exc:
                 error = for_page(exc)
         if table is not None:
@@ -687,7 +721,7 @@ def create_app(
 
     @app.get("/ask-case")
     def case_page() -> str:
-        from kg.case import find, known_concepts
+        from kg.case import known_concepts
 
         chosen = page_lang()
         municipality = request.args.get("municipality", "")
@@ -696,15 +730,16 @@ def create_app(
         answer, error = None, None
         if municipality:
             try:
-                found = find(
-                    store, municipality, groups, themes, lang=chosen, limit=CASE_SHOWN
-                ).as_dict()
+                found = case_answer(municipality, groups, themes, chosen).as_dict()
                 words = WORDS[chosen]
                 answer = {
                     "lists": [
                         (
                             words[key],
-                            [dict(item, href=link(item["iri"])) for item in found[key]],
+                            [
+                                dict(item, href=link(item["iri"]))
+                                for item in found[key][:CASE_SHOWN]
+                            ],
                         )
                         for key in ("programmes", "instruments", "partners")
                     ]
@@ -744,7 +779,6 @@ def create_app(
     @app.get("/network")
     def network() -> Response:
         """A network picture (kg viz's page): around ``iri``, or of the answer to a case."""
-        from kg.case import find
         from kg.network import case_view
 
         chosen = page_lang()
@@ -758,7 +792,7 @@ def create_app(
         if municipality:
             groups = [g for g in request.args.getlist("target_group") if g]
             themes = [t for t in request.args.getlist("theme") if t]
-            answer = find(store, municipality, groups, themes, lang=chosen)
+            answer = case_answer(municipality, groups, themes, chosen)
             graph = whole(chosen, False)
             return network_response(with_totals(case_view(graph, answer), graph))
         raise HttpError(400, "give iri=... or municipality=... (with target_group, theme)")
@@ -835,14 +869,15 @@ def create_app(
 
     @app.get("/queries/<name>")
     def run(name: str) -> Response:
-        from kg.queries import run_query
         from kg.tables import render
 
         query = queries.get(name)
         if query is None:
             raise HttpError(404, f"no query named {name!r}")
         values = {k: v for k, v in request.args.items() if k not in ("format", "lang")}
-        table = run_query(store, query, values, lang=request.args.get("lang", lang))
+        chosen = request.args.get("lang", lang)
+        check_language(chosen)
+        table = query_answer(query, values, chosen)
         fmt = request.args.get("format") or (
             "csv"
             if negotiate(
@@ -860,17 +895,18 @@ def create_app(
 
     @app.get("/case")
     def case() -> Response:
-        from kg.case import find, render_answer
+        from kg.case import render_answer
 
         municipality = request.args.get("municipality", "")
         if not municipality:
             raise HttpError(400, "municipality is required")
-        answer = find(
-            store,
+        chosen = request.args.get("lang", lang)
+        check_language(chosen)
+        answer = case_answer(
             municipality,
             request.args.getlist("target_group"),
             request.args.getlist("theme"),
-            lang=request.args.get("lang", lang),
+            chosen,
         )
         return Response(render_answer(answer, "json"), mimetype="application/json")
 

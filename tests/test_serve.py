@@ -632,3 +632,34 @@ def test_a_page_says_what_went_wrong_in_the_visitors_words(client) -> None:
         html = client.get(path).get_data(as_text=True)
         assert 'role="alert"><strong>Dat lukte niet:</strong> no municipality named' in html
         assert "Gemeente Kampen" in html and "--municipality" not in html
+
+
+def test_an_answer_viewed_then_downloaded_is_computed_once(real_build, monkeypatch) -> None:
+    import kg.case
+    import kg.queries
+
+    calls: list[str] = []
+    run_query, find = kg.queries.run_query, kg.case.find
+
+    def counted_query(*args, **kwargs):
+        calls.append("query")
+        return run_query(*args, **kwargs)
+
+    def counted_case(*args, **kwargs):
+        calls.append("case")
+        return find(*args, **kwargs)
+
+    monkeypatch.setattr(kg.queries, "run_query", counted_query)
+    monkeypatch.setattr(kg.case, "find", counted_case)
+    with open_store(real_build.build_dir) as store:
+        client = create_app(store, load_queries(ROOT / "queries")).test_client()
+        page = client.get("/ask/programmes-in-municipality?municipality=Kampen&run=1&lang=nl")
+        download = client.get("/queries/programmes-in-municipality?municipality=Kampen&format=csv")
+        other = client.get("/queries/programmes-in-municipality?municipality=Zwolle&format=csv")
+        case_page = client.get("/ask-case?municipality=Kampen&target_group=ouderen")
+        case_network = client.get("/network?municipality=Kampen&target_group=ouderen")
+        case_json = client.get("/case?municipality=Kampen&target_group=ouderen")
+    assert all(r.status_code == 200 for r in (page, download, other, case_page, case_network))
+    assert "Samen in Beweging" in download.get_data(as_text=True)
+    assert case_json.get_json()["case"]["municipality"]["iri"] == KAMPEN
+    assert calls == ["query", "query", "case"]  # Kampen once, Zwolle once, the case once
