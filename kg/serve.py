@@ -73,6 +73,16 @@ RESULT_TYPES = {
     "text/csv": ox.QueryResultsFormat.CSV,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
+#: ``/sparql?format=...``: the media type each name stands for (results, then graphs).
+SPARQL_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
 GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
@@ -324,7 +334,7 @@ def create_app(
 
         if isinstance(exc, RemoteError):  # the SPARQL server behind kg serve failed
             return fail(502, str(exc))
-        return fail(400, str(exc))
+        return fail(400, for_page(exc))
 
     @app.errorhandler(404)
     def not_found(_: Any) -> Response:
@@ -841,6 +851,11 @@ def create_app(
         if uses_service(text):
             raise HttpError(403, "SERVICE is not allowed: kg serve fetches nothing elsewhere")
         accept = request.headers.get("Accept") or ""
+        if "format" in request.args:  # as many SPARQL servers take it, beside the header
+            chosen = request.args["format"]
+            if chosen not in SPARQL_FORMATS:
+                raise HttpError(400, f"format must be one of {', '.join(SPARQL_FORMATS)}")
+            accept = SPARQL_FORMATS[chosen]
         location = getattr(store, "path", None)
         if location is not None:
             body, chosen = run_limited(location, text, accept, query_seconds)
@@ -948,9 +963,11 @@ def _sparql_text(request: Any) -> str:
 
 
 def for_page(exc: KgError) -> str:
-    """An error as a page shows it: without the command-line option it names
-    (``--municipality: ``), which a visitor of a form never typed."""
-    return re.sub(r"^(?:--[a-z-]+|parameter '[^']*'): ", "", str(exc))
+    """An error as kg serve says it: without the command-line option the library's message
+    names (``--municipality: ``) or suggests (``(e.g. -p municipality Kampen)``), which a
+    visitor of a page or an API never typed."""
+    text = re.sub(r"^(?:--[a-z-]+|parameter '[^']*'): ", "", str(exc))
+    return re.sub(r" \(e\.g\. -p [^()]*\)$", "", text)
 
 
 def check_query(sparql: str, seconds: float) -> None:

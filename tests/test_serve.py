@@ -663,3 +663,27 @@ def test_an_answer_viewed_then_downloaded_is_computed_once(real_build, monkeypat
     assert "Samen in Beweging" in download.get_data(as_text=True)
     assert case_json.get_json()["case"]["municipality"]["iri"] == KAMPEN
     assert calls == ["query", "query", "case"]  # Kampen once, Zwolle once, the case once
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
+def test_sparql_results_by_format_parameter(client, fmt, media) -> None:
+    query = f"SELECT ?o WHERE {{ <{SIB}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }}"
+    answer = client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert answer.status_code == 200 and answer.mimetype == media
+    assert "Samen in Beweging" in answer.get_data(as_text=True)
+
+
+def test_api_errors_speak_of_parameters_not_command_line_options(client) -> None:
+    assert client.get("/sparql?query=ASK{}&format=html").status_code == 400
+    unknown = client.get("/case?municipality=Nergens").get_data(as_text=True)
+    assert unknown.startswith("no municipality named 'Nergens'") and "--" not in unknown
+    missing = client.get("/queries/programmes-in-municipality").get_data(as_text=True)
+    assert "needs parameter 'municipality'" in missing and "-p municipality" not in missing
