@@ -429,12 +429,20 @@ class _Facts:
         for row in _rows_for(store, _PLACES, "approach", self.candidates):
             self.places[row["approach"]].add(row["place"])
         self.methods = {r["approach"] for r in _rows(store, _METHODS)}
-        self.partners = _rows_for(store, _PARTNERS, "approach", self.candidates)
+        # Partners and instruments count for the candidates the case can use: those that
+        # reach the municipality, and methods bound to no place (those running elsewhere
+        # are listed without them). On a national graph, most candidates run elsewhere.
+        usable = {
+            a
+            for a in self.candidates
+            if self.level.get(a) or (a not in self.places and a in self.methods)
+        }
+        self.partners = _rows_for(store, _PARTNERS, "approach", usable)
         self.project_partners: dict[str, list[str]] = defaultdict(list)
         for row in self.partners:
             if row.get("role") == ROLE_PARTNER:
                 self.project_partners[row["approach"]].append(row["partner"])
-        reach = _reach(_rows(store, _PARTS), self.candidates)
+        reach = _reach(_rows(store, _PARTS), usable)
         by_via: dict[str, list[dict[str, str]]] = defaultdict(list)
         for row in _rows_for(store, _INSTRUMENTS, "via", set().union(*reach.values())):
             by_via[row["via"]].append(row)
