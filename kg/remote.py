@@ -174,7 +174,7 @@ class RemoteStore(Store):
         return answer["boolean"]
 
     def construct(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> rdflib.Graph:
-        body = self._request(
+        body, _ = self._request(
             self.endpoint,
             urllib.parse.urlencode({"query": with_terms(sparql, bindings)}).encode(),
             "application/x-www-form-urlencoded",
@@ -249,7 +249,7 @@ class RemoteStore(Store):
         POST) with the client's ``Accept``; the server's answer (at most ``limit`` bytes,
         else an error) and its media type. For ``kg serve``'s endpoint over this server."""
         data = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
-        body, media = self._exchange(
+        body, media = self._request(
             self.endpoint,
             data,
             "application/x-www-form-urlencoded",
@@ -260,21 +260,6 @@ class RemoteStore(Store):
         return body, media
 
     def _request(
-        self,
-        url: str,
-        data: bytes,
-        content_type: str,
-        *,
-        accept: str | None = None,
-        timeout: float | None = None,
-        method: str = "POST",
-    ) -> bytes:
-        body, _ = self._exchange(
-            url, data, content_type, accept=accept, timeout=timeout, method=method
-        )
-        return body
-
-    def _exchange(
         self,
         url: str,
         data: bytes,
