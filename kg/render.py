@@ -221,6 +221,18 @@ def render_html(
 ) -> str:
     """The page for ``graph`` (a projection or a view of one), deterministic for the same
     input."""
+    return render_page(graph, title=title, size_by=size_by, colour_by=colour_by)[0]
+
+
+def render_page(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str = "",
+    size_by: str = "degree",
+    colour_by: str = "kind",
+) -> tuple[str, str]:
+    """:func:`render_html`'s page and its Content-Security-Policy (also in the page's
+    ``<meta>``), for a server that sends the policy as a header too."""
     from pyvis.edge import Edge
     from pyvis.network import Network
 
@@ -370,7 +382,7 @@ def render_html(
         node_count=graph.number_of_nodes(),
         edge_count=graph.number_of_edges(),
     )
-    return page
+    return page, policy
 
 
 def _other_language(data: dict[str, Any], lang: str) -> str:
