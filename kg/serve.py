@@ -418,22 +418,29 @@ def create_app(
 
         return once(("whole", chosen, every_kind), make)
 
-    def picture_around(iri: str, chosen: str) -> Any | None:
-        """The neighbourhood of ``iri`` (one link out), from the picture ``kg viz`` draws or,
-        for a kind it leaves out, from the one with every kind; None if it is no node."""
-        from kg.network import neighbourhood
-
+    def picture_node(iri: str, chosen: str) -> tuple[Any, str] | None:
+        """The picture ``iri`` is a node of (the one ``kg viz`` draws or, for a kind it leaves
+        out, the one with every kind) and its node there (a municipality's area is folded
+        into the municipality); None if it is in neither."""
         for every_kind in (False, True):
             graph = whole(chosen, every_kind)
             node = graph.graph.get("folded", {}).get(iri, iri)
             if node in graph:
-                picked = neighbourhood(graph, [node], 1)
-                label = graph.nodes[node]["label"]
-                picked.graph["title"] = (
-                    f"kg: rond {label}" if chosen == "nl" else f"kg: around {label}"
-                )
-                return with_totals(picked, graph)
+                return graph, node
         return None
+
+    def picture_around(iri: str, chosen: str) -> Any | None:
+        """The neighbourhood of ``iri`` (one link out), or None if it is no node."""
+        from kg.network import neighbourhood
+
+        found = picture_node(iri, chosen)
+        if found is None:
+            return None
+        graph, node = found
+        picked = neighbourhood(graph, [node], 1)
+        label = graph.nodes[node]["label"]
+        picked.graph["title"] = f"kg: rond {label}" if chosen == "nl" else f"kg: around {label}"
+        return with_totals(picked, graph)
 
     def with_totals(picked: Any, graph: Any) -> Any:
         for n in picked:  # so the page can say how many links lie outside the picture
@@ -564,21 +571,19 @@ def create_app(
             data_url=data_url,
             network_url=(
                 f"/network?{urlencode({'iri': iri, 'lang': chosen})}"
-                if picture_around(iri, chosen) is not None
+                if picture_node(iri, chosen) is not None
                 else None
             ),
         )
 
     @app.get("/")
     def home() -> str:
-        from kg.case import known_concepts
-
         chosen = page_lang()
         return page(
             "home.html",
             WORDS[chosen]["home_title"],
             queries=sorted(queries.values(), key=lambda q: q.title),
-            known=known_concepts(store, chosen),
+            known=case_concepts(chosen),
             municipalities=municipality_names(),
             case_values={"municipality": "", "target_group": [], "theme": []},
         )
@@ -595,12 +600,22 @@ def create_app(
 
     def concept_names(scheme: str | None, chosen: str) -> list[str]:
         """The labels of the concepts a concept parameter takes, for its picker."""
-        skos = "http://www.w3.org/2004/02/skos/core#"
-        where = f"?c a <{skos}Concept>"
-        if scheme:
-            where += f" ; <{skos}inScheme> <{scheme}>"
-        rows = store.select_values(f"SELECT DISTINCT ?c WHERE {{ {where} }}")
-        return sorted(set(store.labels([c for (c,) in rows if c], chosen).values()))
+
+        def make() -> list[str]:
+            skos = "http://www.w3.org/2004/02/skos/core#"
+            where = f"?c a <{skos}Concept>"
+            if scheme:
+                where += f" ; <{skos}inScheme> <{scheme}>"
+            rows = store.select_values(f"SELECT DISTINCT ?c WHERE {{ {where} }}")
+            return sorted(set(store.labels([c for (c,) in rows if c], chosen).values()))
+
+        return once(("concepts", scheme, chosen), make)
+
+    def case_concepts(chosen: str) -> dict[str, list[tuple[str, str]]]:
+        """The target groups and themes of the case form (kg.case.known_concepts)."""
+        from kg.case import known_concepts
+
+        return once(("case concepts", chosen), lambda: known_concepts(store, chosen))
 
     @app.get("/suggest")
     def suggest() -> Response:
@@ -727,8 +742,6 @@ def create_app(
 
     @app.get("/ask-case")
     def case_page() -> str:
-        from kg.case import known_concepts
-
         chosen = page_lang()
         municipality = request.args.get("municipality", "")
         groups = [g for g in request.args.getlist("target_group") if g]
@@ -755,7 +768,7 @@ def create_app(
         return page(
             "case.html",
             WORDS[chosen]["case"],
-            known=known_concepts(store, chosen),
+            known=case_concepts(chosen),
             municipalities=municipality_names(),
             case_values={"municipality": municipality, "target_group": groups, "theme": themes},
             answer=answer,
