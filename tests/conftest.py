@@ -115,3 +115,34 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+class Tab:
+    """A browser tab that may reach only what ``allowed(url)`` accepts: every other request
+    is refused and kept in ``refused``; failed requests go to ``failed``, console errors and
+    uncaught exceptions to ``errors``, dialogs (dismissed) to ``dialogs``."""
+
+    def __init__(self, browser, allowed: Callable[[str], bool], width: int, height: int) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.refused: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+
+        def route(r) -> None:
+            if allowed(r.request.url):
+                r.continue_()
+            else:
+                self.refused.append(r.request.url)
+                r.abort()
+
+        def dialog(d) -> None:
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("dialog", dialog)

@@ -12,42 +12,26 @@ from kg.network import view
 from kg.render import render_html
 from kg.store import open_store
 
+from .conftest import Tab
 from .test_render import HOSTILE, small_graph
 
 SIB = "https://w3id.org/kg-sociaal/id/programme/samen-in-beweging"
 KAMPEN = "https://identifier.overheid.nl/tooi/id/gemeente/gm0166"
 
 
-class Visit:
+class Visit(Tab):
     """A page opened from a file with every request outside it refused and recorded."""
 
     def __init__(self, browser, path: Path) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
         url = path.resolve().as_uri()
-
-        def route(r) -> None:
-            if r.request.url == url:
-                r.continue_()
-            else:
-                self.requests.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.requests.append(r.url))
-
-        def dialog(d) -> None:
-            self.dialogs.append(d.message)
-            d.dismiss()
-
-        self.page.on("dialog", dialog)
+        super().__init__(browser, lambda asked: asked == url, 1400, 900)
         self.page.goto(url)
         self.page.wait_for_function("window.kgReady === true", timeout=30_000)
+
+    @property
+    def requests(self) -> list[str]:
+        """Requests refused or failed: the page must make none."""
+        return self.refused + self.failed
 
     def node_id(self, iri: str) -> int:
         return self.page.evaluate(

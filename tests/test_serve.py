@@ -17,7 +17,7 @@ from kg.queries import load_queries
 from kg.serve import create_app, negotiate, uses_service
 from kg.store import open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, Tab
 
 SIB = "https://w3id.org/kg-sociaal/id/programme/samen-in-beweging"
 WMO = "https://w3id.org/kg-sociaal/id/law/wmo-2015"
@@ -488,7 +488,7 @@ def test_over_a_server_sparql_is_forwarded_read_only(remote_client):
 # --- in a real browser -------------------------------------------------------------------------
 
 
-class Session:
+class Session(Tab):
     """A browser tab on the live server. Requests to anything but the server's loopback
     address are refused and recorded; so are console errors and uncaught exceptions."""
 
@@ -496,23 +496,8 @@ class Session:
         from urllib.parse import urlsplit
 
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1366, "height": 850})
-        self.outside: list[str] = []
-        self.errors: list[str] = []
         server = urlsplit(base).netloc
-
-        def route(r) -> None:
-            if urlsplit(r.request.url).netloc == server:
-                r.continue_()
-            else:
-                self.outside.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        super().__init__(browser, lambda url: urlsplit(url).netloc == server, 1366, 850)
 
     def open(self, path: str) -> None:
         self.page.goto(self.base + path)
@@ -536,7 +521,9 @@ def tab(browser, live) -> Iterator[Session]:
     session = Session(browser, live)
     yield session
     assert session.errors == [], "console errors"
-    assert session.outside == [], "requests that left loopback"
+    assert session.failed == [], "failed requests"
+    assert session.refused == [], "requests that left loopback"
+    assert session.dialogs == [], "dialogs"
     session.context.close()
 
 
