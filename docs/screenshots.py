@@ -13,14 +13,9 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT / "bench"))
+from viz import CHROMIUM, FLAGS  # noqa: E402  (the browser bench/viz.py takes its picture with)
+
 #: (file name, path on the server, what to wait for); on the home page, "Kampen" is typed
 #: into the search box first, so the picture shows its suggestions.
 PAGES = [
