@@ -432,17 +432,18 @@ class _Facts:
         # Partners and instruments count for the candidates the case can use: those that
         # reach the municipality, and methods bound to no place (those running elsewhere
         # are listed without them). On a national graph, most candidates run elsewhere.
-        usable = {
+        # (The programmes _score_programmes marks available; a test keeps the two alike.)
+        self.usable = {
             a
             for a in self.candidates
             if self.level.get(a) or (a not in self.places and a in self.methods)
         }
-        self.partners = _rows_for(store, _PARTNERS, "approach", usable)
+        self.partners = _rows_for(store, _PARTNERS, "approach", self.usable)
         self.project_partners: dict[str, list[str]] = defaultdict(list)
         for row in self.partners:
             if row.get("role") == ROLE_PARTNER:
                 self.project_partners[row["approach"]].append(row["partner"])
-        reach = _reach(_rows(store, _PARTS), usable)
+        reach = _reach(_rows(store, _PARTS), self.usable)
         by_via: dict[str, list[dict[str, str]]] = defaultdict(list)
         for row in _rows_for(store, _INSTRUMENTS, "via", set().union(*reach.values())):
             by_via[row["via"]].append(row)

@@ -305,3 +305,32 @@ def test_related_concepts_follow_broader_both_ways_any_depth(concept, related) -
         {"narrower": "kwetsbare-ouderen", "broader": "ouderen"},
     ]
     assert _related_concepts(links)(concept) == related
+
+
+@pytest.mark.parametrize(
+    ("municipality", "groups", "themes"),
+    [
+        ("Kampen", [], []),
+        ("Kampen", ["ouderen"], []),
+        ("Zwolle", [], ["bewegen"]),
+        ("Gouda", [], []),
+    ],
+)
+def test_partners_and_instruments_are_read_for_exactly_the_available_programmes(
+    store, monkeypatch, municipality, groups, themes
+) -> None:
+    """The case finder reads partners and instruments only for the candidates it deems
+    usable; that set must be the programmes the scoring then marks available."""
+    import kg.case
+
+    seen: list[tuple[set[str], set[str]]] = []
+    score = kg.case._score_instruments
+
+    def spy(facts, available):
+        seen.append((set(available), facts.usable))
+        return score(facts, available)
+
+    monkeypatch.setattr(kg.case, "_score_instruments", spy)
+    find(store, municipality, groups, themes)
+    ((available, usable),) = seen
+    assert available == usable and available
