@@ -150,11 +150,11 @@ class Store(ABC):
         """The ``columns`` (default: all, in order) of a SELECT as plain strings (an IRI, a
         literal's lexical form; None when unbound): for code that reads many rows and needs
         no terms."""
-        result = self.select(sparql, bindings)
-        index = [result.variables.index(c) for c in columns or result.variables]
-        return [
-            tuple(None if row[i] is None else str(row[i]) for i in index) for row in result.rows
-        ]
+        variables, rows = self.select_rows(sparql, bindings)
+        if columns is None or tuple(columns) == variables:
+            return rows
+        index = [variables.index(c) for c in columns]
+        return [tuple(row[i] for i in index) for row in rows]
 
     def select_rows(
         self, sparql: str, bindings: Mapping[str, Node] | None = None
@@ -508,21 +508,6 @@ class LocalStore(Store):
                 for sol in result
             ]
         return SelectResult(variables, rows)
-
-    def select_values(  # the same, read straight from pyoxigraph's terms
-        self,
-        sparql: str,
-        columns: Sequence[str] | None = None,
-        bindings: Mapping[str, Node] | None = None,
-    ) -> list[tuple[str | None, ...]]:
-        result = self._solutions(sparql, bindings)
-        variables = [v.value for v in result.variables]
-        if columns is None or list(columns) == variables:  # each solution in variable order
-            return [tuple(None if t is None else t.value for t in solution) for solution in result]
-        return [
-            tuple(None if (t := solution[c]) is None else t.value for c in columns)
-            for solution in result
-        ]
 
     def select_rows(
         self, sparql: str, bindings: Mapping[str, Node] | None = None
