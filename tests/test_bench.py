@@ -100,6 +100,21 @@ def test_the_benchmark_runs_and_reports_every_measure(tmp_path) -> None:
             assert m["rdflib_form"] in ("terms", "initBindings")
     table = (out / "run.md").read_text()
     assert "## 0.01" in table and "| kg build |" in table
+    # Again, the queries and cases alone, on the build the first run left in --work.
+    again = tmp_path / "again"
+    code = run_bench(
+        [
+            *("--scale", "0.01", "--runs", "1", "--engine-only", "--rdflib-limit", "2"),
+            *("--out", str(again), "--work", str(tmp_path / "work")),
+        ]
+    )
+    assert code == 0
+    (alone,) = json.loads((again / "run.json").read_text())["sizes"]
+    assert alone["statements"] == size["statements"]
+    assert {m["name"] for m in alone["measures"]} == {
+        n for n in names if n.startswith(("query ", "case "))
+    }
+    assert "(`--engine-only`)" in (again / "run.md").read_text()
     # Every target not met is named with a profile of where its time goes (bench/explain.py).
     unmet = [m["name"] for m in size["measures"] if m["met"] is False]
     explained = table.split("## Targets not met, and why\n", 1)[1]
