@@ -256,6 +256,7 @@ class BuildResult:
     classes: list[tuple[str, str, int]] = field(default_factory=list)  # (label, iri, count)
     sources: list[tuple[str, str, int]] = field(default_factory=list)  # (title, graph, triples)
     warnings: int = 0
+    shapes: str = ""  # the shape sets it was validated with (kg.validate.shape_sets)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -265,6 +266,7 @@ class BuildResult:
             "classes": [{"label": c, "iri": i, "count": n} for c, i, n in self.classes],
             "sources": [{"title": t, "graph": g, "triples": n} for t, g, n in self.sources],
             "warnings": self.warnings,
+            "shapes": self.shapes,
         }
 
     @classmethod
@@ -279,6 +281,7 @@ class BuildResult:
                 classes=[(c["label"], c["iri"], int(c["count"])) for c in data["classes"]],  # type: ignore[attr-defined]
                 sources=[(s["title"], s["graph"], int(s["triples"])) for s in data["sources"]],  # type: ignore[attr-defined]
                 warnings=int(data["warnings"]),  # type: ignore[call-overload]
+                shapes=str(data.get("shapes", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise KgError(
@@ -332,7 +335,7 @@ def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> Bu
     when the data does not conform, :class:`KgError` for unreadable input. ``engine`` picks
     the SHACL engine (see :data:`kg.validate.ENGINES`)."""
     from kg.export import serialise_quads
-    from kg.validate import choose_engine, load_shapes, locate, validate_store
+    from kg.validate import choose_engine, load_shapes, locate, shape_sets, validate_store
 
     protected = (paths.ontology_dir, paths.data_dir)
     atomic.check_claim(paths.build_dir, protected)  # before any work, and writing nothing
@@ -340,7 +343,7 @@ def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> Bu
     shapes = load_shapes(paths)  # a missing shapes file should not wait for parsing
     _, how = choose_engine(shapes, engine)  # nor shapes that the chosen engine cannot run
     loaded = load_sources(paths, progress, files)
-    which = "kg shapes and CPSV-AP 3.2.0" if paths.cpsv_shapes else "kg shapes"
+    which = shape_sets(paths)
     progress(f"validating ({which}) with {how}")
     report = validate_store(loaded.store, shapes, engine)
     if not report.conforms:
@@ -351,6 +354,7 @@ def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> Bu
     trig = serialise_quads(quads, "trig")
     ttl = serialise_quads(quads, "ttl")
     result = summarise(loaded.store, paths.build_dir, len(loaded.files), len(report.warnings))
+    result.shapes = which
     root = paths.ontology_dir.parent
     manifest = {
         "kg": __version__,

@@ -93,8 +93,9 @@ cpsv_options = [
         "--cpsv-shapes",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="The official CPSV-AP 3.2.0 SHACL file "
-        "(default: ROOT/../shared/standards/cpsv-ap-3.2.0-SHACL.ttl; env KG_CPSV_SHAPES).",
+        help="The official CPSV-AP 3.2.0 SHACL file, used besides kg's own shapes (env "
+        "KG_CPSV_SHAPES; default: ROOT/../shared/standards/cpsv-ap-3.2.0-SHACL.ttl when it "
+        "is there, else kg's shapes alone).",
     ),
     click.option(
         "--no-cpsv", is_flag=True, help="Skip the CPSV-AP shapes (kg's own shapes still apply)."
@@ -276,7 +277,8 @@ def build(
     """Parse, validate and store the graph in build/.
 
     Reads ontology/*.ttl and data/**/*.ttl|*.trig, validates them against
-    ontology/shapes.ttl and the official CPSV-AP 3.2.0 shapes, and writes build/store
+    ontology/shapes.ttl (and the official CPSV-AP 3.2.0 shapes when they are found; the
+    summary says which), and writes build/store
     (an on-disk store), build/kg.trig, build/kg.ttl and build/manifest.json (counts and
     input checksums). The new build replaces the old one in one step (the build/current
     link). If the data does not conform, each violation is printed, the exit code is 1
@@ -303,6 +305,7 @@ def _summary(result: Any, seconds: float | None) -> str:
     lines = [
         f"Built {result.build_dir}/: {result.triples} triples from {result.files} files, "
         f"{len(result.sources)} source graph(s){took}.",
+        f"Validated with {result.shapes}.",
         "Resources per class:",
     ]
     width = max((len(c) for c, _, _ in result.classes), default=0)
@@ -350,7 +353,8 @@ def validate(
         for v in report.warnings:
             click.echo(f"{v.severity}: {v}")
         n = len(report.violations)
-        click.echo("Conforms." if report.conforms else f"Does not conform: {n} violation(s).")
+        verdict = "Conforms" if report.conforms else f"Does not conform: {n} violation(s)"
+        click.echo(f"{verdict} (validated with {report.shapes}).")
     if not report.conforms:
         sys.exit(1)
 
@@ -478,14 +482,26 @@ def _check_output(paths: Paths, output: Path | None, what: str) -> None:
             )
 
 
+def _write_all(stream: Any, data: bytes) -> None:
+    """Write all of ``data``, or raise BrokenPipeError when the reader goes away.
+
+    A buffered write to a pipe whose reader has closed it can report a short count instead of
+    failing (the kernel returns what it took before the reader left), so one ``write`` is not
+    enough to learn that ``kg export | head`` stopped reading: write the rest until it fails."""
+    view = memoryview(data)
+    while view:
+        written = stream.write(view)
+        view = view[written if written is not None else len(view) :]
+    stream.flush()
+
+
 def _emit(content: str | bytes, output: Path | None) -> None:
     """Print ``content``, or write it atomically to ``output`` (``-`` is standard output)."""
     from kg import atomic
 
     data = content.encode("utf-8") if isinstance(content, str) else content
     if output is None or str(output) == STDOUT:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _write_all(sys.stdout.buffer, data)
     else:
         atomic.write_bytes(output, data)
         click.echo(f"Wrote {printable(str(output), layout=False)} ({len(data)} bytes).", err=True)
@@ -1088,7 +1104,7 @@ def docs(ctx: Context, check: bool, output_dir: Path | None, build_dir: Path | N
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Folder with gemeenten_2025_regio.csv and ggd_regios.csv "
-    "(default: ROOT/../shared/reference).",
+    "(default: ROOT/data/reference/inputs).",
 )
 @click.option(
     "--check",

@@ -67,6 +67,7 @@ class Violation:
 class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
     warnings: list[Violation] = field(default_factory=list)
+    shapes: str = ""  # the shape sets used, in words (see shape_sets); "" when not known
 
     @property
     def conforms(self) -> bool:
@@ -76,6 +77,7 @@ class ValidationReport:
         return json.dumps(
             {
                 "conforms": self.conforms,
+                "shapes": self.shapes,
                 "violations": [asdict(v) for v in self.violations],
                 "warnings": [asdict(v) for v in self.warnings],
             },
@@ -102,6 +104,14 @@ class Shapes:
         return self._compiled
 
 
+def shape_sets(paths: Paths) -> str:
+    """The shape sets a validation with ``paths`` uses, in words: ``kg shapes`` or
+    ``kg shapes + CPSV-AP 3.2.0 (PATH)``."""
+    if paths.cpsv_shapes is None:
+        return "kg shapes"
+    return f"kg shapes + {CPSV} ({paths.cpsv_shapes})"
+
+
 def load_shapes(paths: Paths) -> Shapes:
     """kg's shapes (``ontology/shapes.ttl``) and, unless disabled, CPSV-AP's."""
     if not paths.shapes_file.is_file():
@@ -111,8 +121,8 @@ def load_shapes(paths: Paths) -> Shapes:
     if paths.cpsv_shapes is not None:
         if not paths.cpsv_shapes.is_file():
             raise KgError(
-                "CPSV-AP 3.2.0 shapes not found; pass --cpsv-shapes PATH, set KG_CPSV_SHAPES, "
-                "or --no-cpsv to skip them",
+                "CPSV-AP 3.2.0 shapes not found; name the SHACL file with --cpsv-shapes PATH "
+                "or KG_CPSV_SHAPES, or leave both out to validate with kg's shapes alone",
                 file=paths.cpsv_shapes,
             )
         official = read_graph(paths.cpsv_shapes)
@@ -518,7 +528,9 @@ def validate_sources(paths: Paths, engine: str = "auto") -> ValidationReport:
     shapes = load_shapes(paths)
     choose_engine(shapes, engine)  # an impossible choice fails before the parsing
     loaded = load_sources(paths)
-    return locate(validate_store(loaded.store, shapes, engine), loaded.files)
+    report = locate(validate_store(loaded.store, shapes, engine), loaded.files)
+    report.shapes = shape_sets(paths)
+    return report
 
 
 def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
@@ -559,7 +571,9 @@ def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
         return replace(v, files=tuple(sorted(where)))
 
     return ValidationReport(
-        [placed(v) for v in report.violations], [placed(v) for v in report.warnings]
+        [placed(v) for v in report.violations],
+        [placed(v) for v in report.warnings],
+        report.shapes,
     )
 
 

@@ -15,7 +15,7 @@ from kg.paths import Paths
 from kg.queries import load_queries
 from kg.store import open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, cpsv_shapes_path
 
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -23,7 +23,7 @@ from generate import generate
 from run import CASES, EXPORTS, Recorder
 from run import main as run_bench
 
-CPSV = ROOT.parent / "shared" / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
+CPSV = cpsv_shapes_path()
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -38,7 +38,7 @@ def test_the_synthetic_graph_is_deterministic_and_valid(tmp_path) -> None:
     assert _files(tmp_path / "c") != _files(tmp_path / "a")
     assert counts["programmes"] == 50 and counts["organisations"] == 30
 
-    paths = Paths.from_root(tmp_path / "a", cpsv_shapes=CPSV)
+    paths = Paths.from_root(tmp_path / "a", cpsv_shapes=CPSV, use_cpsv=CPSV is not None)
     result = build(paths)  # raises ValidationFailed if the generated data does not conform
     store = open_store(paths.build_dir)
     synthetic = store.select(

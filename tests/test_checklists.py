@@ -19,10 +19,10 @@ import pytest
 from kg.namespaces import PREFIXES, curie
 from kg.store import Store, open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, SHARED, need_shared
 
 CHECKLISTS = ROOT / "tests" / "checklists"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 _PREAMBLE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
@@ -54,13 +54,13 @@ def _normal(text: str) -> str:
 def _seed_text(doc: dict[str, Any]) -> str:
     path = SEEDS / doc["seed"]
     if not path.is_file():
-        pytest.skip(f"{path} not present")
+        need_shared(f"the source document {doc['seed']} (../shared/seeds/)")
     return _normal(path.read_text("utf-8"))
 
 
 def test_every_seed_document_has_a_checklist() -> None:
     if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds not present")
+        need_shared("the source documents (../shared/seeds/)")
     seeds = sorted(p.name for p in SEEDS.glob("*.txt"))
     assert seeds, "no seed documents found"
     assert sorted(doc["seed"] for _, doc in LISTS) == seeds

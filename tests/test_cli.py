@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import click
 import pytest
@@ -10,7 +12,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 
-from .conftest import INVALID, ROOT, TINY
+from .conftest import INVALID, ROOT, TINY, _make
 
 COMMANDS = sorted(cli.commands)
 # Every command and subcommand as its words: ["query", "run"], ...
@@ -47,7 +49,7 @@ def _root(paths) -> list[str]:
 
 def test_build_then_info_and_export(runner: CliRunner, make_project, tmp_path) -> None:
     paths = make_project(TINY)
-    cpsv = ["--cpsv-shapes", str(paths.cpsv_shapes)]
+    cpsv = ["--cpsv-shapes", str(paths.cpsv_shapes)] if paths.cpsv_shapes else ["--no-cpsv"]
     result = runner.invoke(cli, [*_root(paths), "build", *cpsv])
     assert result.exit_code == 0, result.output
     assert "Resources per class:" in result.output and "Testbron" in result.output
@@ -64,7 +66,7 @@ def test_build_then_info_and_export(runner: CliRunner, make_project, tmp_path) -
 
 def test_validation_failure_exits_1_and_lists_violations(runner: CliRunner, make_project) -> None:
     paths = make_project(TINY, INVALID / "law-bad-bwb.trig")
-    cpsv = ["--cpsv-shapes", str(paths.cpsv_shapes)]
+    cpsv = ["--cpsv-shapes", str(paths.cpsv_shapes)] if paths.cpsv_shapes else ["--no-cpsv"]
     result = runner.invoke(cli, [*_root(paths), "validate", *cpsv])
     assert result.exit_code == 1, result.output
     assert "Tweede testwet" in result.output and "Does not conform" in result.output
@@ -231,26 +233,29 @@ def test_export_output_follows_links_and_keeps_permissions(runner, tiny_build, t
     assert result.exit_code == 2  # a folder is not a file
 
 
-def test_a_closed_pipe_is_quiet_and_exits_141(tiny_build) -> None:
-    """`kg export | true`: the reader is gone before kg writes; kg says nothing and exits like
-    a program ended by SIGPIPE."""
+@pytest.mark.parametrize(
+    "reader",
+    [
+        "true",  # gone before kg writes
+        "head -c 10 >/dev/null",  # gone after the first bytes of a graph larger than a pipe
+    ],
+)
+def test_a_closed_pipe_is_quiet_and_exits_141(real_build, reader: str) -> None:
+    """`kg export | head`: kg says nothing and exits like a program ended by SIGPIPE, however
+    much it had written before the reader left (a short write is not success)."""
     import subprocess
     import sys
 
-    root = str(tiny_build.ontology_dir.parent)
+    root = str(ROOT)
+    build = str(real_build.build_dir)
     script = (
-        f"'{sys.executable}' -m kg --root '{root}' export -f nt 2>err.txt | true; "
-        "echo ${PIPESTATUS[0]}"
+        f"'{sys.executable}' -m kg --root '{root}' export --build-dir '{build}' 2>err.txt "
+        f"| {reader}; echo ${{PIPESTATUS[0]}}"
     )
-    out = subprocess.run(
-        ["bash", "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=tiny_build.build_dir.parent,
-        check=True,
-    )
-    assert out.stdout.strip() == "141"
-    assert (tiny_build.build_dir.parent / "err.txt").read_text() == ""
+    cwd = real_build.build_dir.parent
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=cwd)
+    assert out.stdout.strip() == "141", out
+    assert (cwd / "err.txt").read_text() == ""
 
 
 def test_plain_kg_shows_the_help() -> None:
@@ -422,3 +427,40 @@ def test_the_shacl_engine_choices_are_the_engines_kg_validate_knows() -> None:
         option = next(p for p in cli.commands[name].params if p.name == "shacl_engine")
         assert isinstance(option.type, click.Choice)
         assert tuple(option.type.choices) == ENGINES
+
+
+def test_a_bare_project_validates_with_kg_shapes_and_says_so(runner, tmp_path, monkeypatch):
+    """Nothing beside the project (no ../shared): kg's own shapes, named in the summary."""
+    monkeypatch.delenv("KG_CPSV_SHAPES", raising=False)
+    paths = _make(tmp_path / "kg", None, (TINY,))
+    result = runner.invoke(cli, [*_root(paths), "build"])
+    assert result.exit_code == 0, result.output
+    assert "Validated with kg shapes." in result.output
+    result = runner.invoke(cli, [*_root(paths), "validate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("Conforms (validated with kg shapes).")
+    result = runner.invoke(cli, [*_root(paths), "validate", "--format", "json"])
+    assert json.loads(result.output)["shapes"] == "kg shapes"
+
+
+def test_official_shapes_beside_the_project_are_used_and_named(
+    runner, tmp_path, monkeypatch, official_cpsv
+):
+    monkeypatch.delenv("KG_CPSV_SHAPES", raising=False)
+    paths = _make(tmp_path / "kg", None, (TINY,))
+    beside = tmp_path / "shared" / "standards" / official_cpsv.name
+    beside.parent.mkdir(parents=True)
+    shutil.copy(official_cpsv, beside)
+    result = runner.invoke(cli, [*_root(paths), "build"])
+    assert result.exit_code == 0, result.output
+    shown = Path(str(paths.ontology_dir.parent), "..", "shared", "standards", beside.name)
+    assert f"Validated with kg shapes + CPSV-AP 3.2.0 ({shown})." in result.output
+
+
+def test_a_named_shapes_file_that_is_missing_writes_nothing(runner, tmp_path, monkeypatch):
+    paths = _make(tmp_path / "kg", None, (TINY,))
+    monkeypatch.setenv("KG_CPSV_SHAPES", str(tmp_path / "gone.ttl"))
+    result = runner.invoke(cli, [*_root(paths), "build"])
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and "gone.ttl" in result.output
+    assert "--cpsv-shapes" in result.output and not paths.build_dir.exists()

@@ -18,7 +18,7 @@ from kg.errors import UsageError
 from kg.export import FORMATS, NETWORK_FORMATS, export
 from kg.store import open_store
 
-from .conftest import DATA, ROOT, TINY
+from .conftest import DATA, ROOT, TINY, cpsv_env
 
 OX_FORMAT = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -165,7 +165,7 @@ def test_unknown_format_is_a_usage_error(tiny_build) -> None:
 
 
 def _build_and_export(root: Path, seed: str, cpsv: Path | None) -> dict[str, bytes]:
-    env = {**os.environ, "PYTHONHASHSEED": seed, "KG_CPSV_SHAPES": str(cpsv)}
+    env = {**cpsv_env(cpsv), "PYTHONHASHSEED": seed}
     run = [sys.executable, "-m", "kg", "--root", str(root)]
     subprocess.run([*run, "build", "-q"], check=True, env=env)
     return {

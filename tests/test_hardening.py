@@ -20,7 +20,7 @@ import pytest
 from kg.build import read_manifest
 from kg.store import open_store
 
-from .conftest import ROOT, TINY, _make, cpsv_shapes_path
+from .conftest import ROOT, TINY, _make, cpsv_env, cpsv_shapes_path
 
 PREFIXES = "".join(
     line for line in TINY.read_text("utf-8").splitlines(True) if line.startswith("@")
@@ -117,7 +117,7 @@ BAD_DATA: list[tuple[str, str, bytes | str, int, str, int | None]] = [
 
 
 def _kg(cwd: Path, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, KG_CPSV_SHAPES=str(cpsv_shapes_path()))
+    env = cpsv_env(cpsv_shapes_path())
     env.pop("KG_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "kg", *args], cwd=cwd, env=env, capture_output=True, text=True
@@ -214,7 +214,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_build(tmp_path) 
     extra.unlink()
     assert _kg(root, "build", "-q").returncode == 0 and _outputs(root / "build") == old
 
-    env = dict(os.environ, KG_CPSV_SHAPES=str(cpsv_shapes_path()))
+    env = cpsv_env(cpsv_shapes_path())
     chance = random.Random(7)
     seen = set()
     for i in range(KILLS):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
+from kg.paths import REFERENCE_RELATIVE
 from kg.store import open_store
 
 from .conftest import ROOT
 
-FACTS = ROOT.parent / "shared" / "reference" / "facts.md"
+FACTS = ROOT / REFERENCE_RELATIVE / "facts.md"
 
 
 def test_real_data_conforms_with_no_warnings(real_build) -> None:
@@ -33,8 +32,6 @@ def test_every_named_graph_is_a_source_with_a_title(real_build) -> None:
 
 def test_law_identifiers_match_the_reference_facts(real_build) -> None:
     """Every BWB id in data/ is the one facts.md gives for that title (no swapped ids)."""
-    if not FACTS.is_file():
-        pytest.skip("../shared/reference/facts.md not present")
     table = dict(
         re.findall(
             r"^\| [^|]+\| ([^|(]+?) (?:\([^|]*\))?\s*\| (BWBR\d{7}) \|",

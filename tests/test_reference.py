@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from kg.errors import KgError
+from kg.paths import REFERENCE_RELATIVE
 from kg.reference import MUNICIPALITIES_CSV, OUTPUT, generate, read_reference
 from kg.store import open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, SHARED, need_shared
 
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / REFERENCE_RELATIVE
 KG = "https://w3id.org/kg-sociaal/def#"
 GEO = "http://www.opengis.net/ont/geosparql#"
 
@@ -22,7 +23,7 @@ GEO = "http://www.opengis.net/ont/geosparql#"
 @pytest.fixture(scope="module")
 def reference() -> Path:
     if not (REFERENCE / MUNICIPALITIES_CSV).is_file():
-        pytest.fail(f"the reference files are not at {REFERENCE}; put ../shared beside the clone")
+        pytest.fail(f"the reference files are not at {REFERENCE}; restore them from git")
     return REFERENCE
 
 
@@ -104,3 +105,21 @@ def test_broken_reference_files_name_file_and_line(reference, tmp_path, case, br
     with pytest.raises(KgError, match=words) as info:
         read_reference(tmp_path / "ref")
     assert info.value.file == str(path)
+
+
+INPUTS = sorted(p.name for p in REFERENCE.iterdir() if p.name != "README.md")
+
+
+def test_every_reference_input_has_its_provenance_in_the_readme() -> None:
+    readme = (REFERENCE / "README.md").read_text("utf-8")
+    assert INPUTS and all(f"`{name}`" in readme for name in INPUTS)
+
+
+@pytest.mark.parametrize("name", INPUTS)
+def test_reference_input_is_the_shared_file_unchanged(name: str) -> None:
+    """The copies in the repository are the project's shared reference files, byte for byte
+    (when ../shared is beside the clone): nothing was edited on the way in."""
+    shared = SHARED / "reference" / name
+    if not shared.is_file():
+        need_shared(f"the shared reference file {name} (../shared/reference/)")
+    assert (REFERENCE / name).read_bytes() == shared.read_bytes()

@@ -4,6 +4,7 @@ accept the tiny complete data set, and CPSV-AP's official shapes apply to CPSV-t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,8 +79,8 @@ def test_kg_shapes_catch_the_broken_example(make_project, path: Path) -> None:
         ("participation-without-role", "cv:role"),  # Participation
     ],
 )
-def test_official_cpsv_shapes_apply_to_kg_data(make_project, name, prop) -> None:
-    paths = make_project(TINY, INVALID / f"{name}.trig")
+def test_official_cpsv_shapes_apply_to_kg_data(make_project, official_cpsv, name, prop) -> None:
+    paths = replace(make_project(TINY, INVALID / f"{name}.trig"), cpsv_shapes=official_cpsv)
     # kg's shapes left out: one shape with no target, so nothing but CPSV-AP's applies
     (paths.ontology_dir / "shapes.ttl").write_text(
         "<urn:x-kg:none> a <http://www.w3.org/ns/shacl#NodeShape> .\n", "utf-8"
@@ -91,8 +92,9 @@ def test_official_cpsv_shapes_apply_to_kg_data(make_project, name, prop) -> None
     ), [str(v) for v in report.violations]
 
 
-def test_one_line_per_problem_when_both_shape_sets_find_it(make_project) -> None:
-    report = validate_sources(make_project(TINY, INVALID / "public-service-without-authority.trig"))
+def test_one_line_per_problem_when_both_shape_sets_find_it(make_project, official_cpsv) -> None:
+    paths = make_project(TINY, INVALID / "public-service-without-authority.trig")
+    report = validate_sources(replace(paths, cpsv_shapes=official_cpsv))
     hits = [
         v
         for v in report.violations
