@@ -14,7 +14,7 @@ The Python API mirrors the command line; each verb lives in the module named for
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from typing import TYPE_CHECKING, Any
 

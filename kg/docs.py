@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -363,22 +364,24 @@ def case_doc(paths: Paths) -> str:
     return "".join(parts)
 
 
-def write_docs(paths: Paths, out: Path) -> list[Path]:
-    files = generate(paths)
+def write_docs(paths: Paths, out: Path, extra: Mapping[str, str] | None = None) -> list[Path]:
+    """Write every generated file into ``out``, with ``extra`` files (name: text) made by
+    the caller (the CLI gives docs/cli.md, its own reference)."""
+    files = {**generate(paths), **(extra or {})}
     files["core-model.svg"] = render_svg(files["core-model.dot"])
     files[QUERIES_DOC] = queries_doc(paths)
     files[CASE_DOC] = case_doc(paths)
     written = []
-    for name in (*FILES, QUERIES_DOC, CASE_DOC):
+    for name in (*FILES, QUERIES_DOC, CASE_DOC, *sorted(extra or {})):
         atomic.write_bytes(out / name, files[name].encode("utf-8"), within=out)
         written.append(out / name)
     return written
 
 
-def check_docs(paths: Paths, out: Path) -> list[str]:
+def check_docs(paths: Paths, out: Path, extra: Mapping[str, str] | None = None) -> list[str]:
     """Names of files in ``out`` that differ from what the ontology, the queries and the
-    built graph generate."""
-    files = generate(paths)
+    built graph generate (and from ``extra``, as for :func:`write_docs`)."""
+    files = {**generate(paths), **(extra or {})}
     files[QUERIES_DOC] = queries_doc(paths)
     files[CASE_DOC] = case_doc(paths)
     stale = [

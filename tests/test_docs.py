@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from kg.cli import cli
+import click
+
+from kg.cli import CLI_DOC, cli, reference_markdown
 from kg.docs import check_docs
 
 from .conftest import ROOT
@@ -12,11 +14,50 @@ from .conftest import ROOT
 README = (ROOT / "README.md").read_text("utf-8")
 
 
-def test_every_command_is_documented_in_the_readme() -> None:
+def _commands() -> list[str]:
+    names = []
+    for name, command in sorted(cli.commands.items()):
+        names.append(name)
+        if isinstance(command, click.Group):
+            names += [f"{name} {sub}" for sub in sorted(command.commands)]
+    return names
+
+
+def test_every_command_is_in_the_readme_and_has_a_page() -> None:
+    pages = "\n".join(p.read_text("utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
     for name in cli.commands:
-        assert re.search(rf"^#+ .*`kg {name}\b", README, re.MULTILINE), (
-            f"README has no section heading for `kg {name}`"
+        assert f"| `kg {name}` |" in README, f"README's command table lacks `kg {name}`"
+        assert re.search(rf"^#+ .*`kg {name}\b", pages, re.MULTILINE), (
+            f"no page in docs/ has a section for `kg {name}`"
         )
+
+
+def test_the_command_reference_is_every_commands_help() -> None:
+    """docs/cli.md shows, for each command, exactly what `kg ... --help` prints."""
+    from click.testing import CliRunner
+
+    reference = (ROOT / "docs" / CLI_DOC).read_text("utf-8")
+    for name in _commands():
+        result = CliRunner().invoke(
+            cli, [*name.split(), "--help"], prog_name="kg", terminal_width=100
+        )
+        assert result.exit_code == 0, result.output
+        assert f"## `kg {name}`\n\n```text\n{result.output}" in reference, name
+
+
+def test_the_readme_is_a_short_front_door() -> None:
+    assert README.count("\n") <= 250
+
+
+_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)\s]*)?\)")
+
+
+def test_relative_links_in_the_documentation_lead_to_files() -> None:
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in _LINK.findall(page.read_text("utf-8")):
+            if re.match(r"[a-z]+:", target):
+                continue  # http(s), mailto
+            assert (page.parent / target).exists(), f"{page.name}: {target}"
 
 
 def test_readme_quick_start_has_the_two_commands() -> None:
@@ -34,7 +75,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_generated_docs_are_current(real_build) -> None:
-    stale = check_docs(real_build, ROOT / "docs")
+    stale = check_docs(real_build, ROOT / "docs", {CLI_DOC: reference_markdown()})
     assert not stale, f"run 'kg docs' to regenerate: {stale}"
 
 
