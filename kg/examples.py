@@ -6,7 +6,8 @@ what the command prints (standard output and standard error, as a terminal shows
 transcripts are run in a copy of the project with nothing beside it, as a fresh clone is, in
 the order they appear (README first, then docs/ by name), so an example may use what an
 earlier one wrote. Files the examples write go to ``/tmp/kg/``, which is mapped to a
-temporary folder.
+temporary folder (``mkdir -p /tmp/kg`` there makes nothing on the machine), and ``$?`` is
+the exit code of the command before, as in a terminal.
 
 Two things vary from run to run and are masked before comparing: durations (``in 0.5 s``)
 and a line ``...`` in a transcript, which stands for any number of lines. ``python -m
@@ -33,6 +34,7 @@ ELLIPSIS = "..."
 #: What a copy of the project holds: what a clone has, less the documentation.
 PROJECT_PARTS = ("ontology", "data", "queries", "pyproject.toml")
 _FENCE = re.compile(r"^```console\s*$")
+_SHOWN_TMP = re.compile(re.escape(SHOWN_TMP) + r"(?![\w.-])")
 _DURATION = re.compile(r"\b\d+(?:\.\d+)? s\b")
 #: Seconds one example may take.
 TIMEOUT = 300
@@ -153,6 +155,7 @@ class Sandbox:
         self.out = self.base / "out"
         self.project.mkdir()
         self.out.mkdir()
+        self.status = 0
         for part in PROJECT_PARTS:
             source = root / part
             if source.is_dir():
@@ -171,9 +174,11 @@ class Sandbox:
         )
 
     def run(self, command: str) -> list[str]:
-        shown = command.replace(SHOWN_TMP + "/", str(self.out) + "/")
+        shown = _SHOWN_TMP.sub(str(self.out), command)
+        # Each command runs in a shell of its own; `$?` is the previous command's exit code,
+        # as in the terminal the transcript shows.
         done = subprocess.run(
-            ["bash", "-c", shown],
+            ["bash", "-c", f"(exit {self.status}); {shown}"],
             cwd=self.project,
             env=self.env,
             stdin=subprocess.DEVNULL,
@@ -182,6 +187,7 @@ class Sandbox:
             timeout=TIMEOUT,
             check=False,
         )
+        self.status = done.returncode
         text = done.stdout.decode("utf-8", "replace").replace(str(self.out), SHOWN_TMP)
         text = text.replace(str(self.project) + "/", "")
         return text.rstrip("\n").split("\n") if text.strip() else []

@@ -88,7 +88,11 @@ def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
             file=path.parent if where == "folder" else path,
         ) from exc
     except OSError as exc:
-        raise KgError(f"cannot read: {exc.strerror or exc}", file=path) from exc
+        raise KgError(
+            f"cannot read: {exc.strerror or exc}; restore it from git (data/reference/inputs/) "
+            "or name another folder with --reference-dir",
+            file=path,
+        ) from exc
     except (UnicodeDecodeError, csv.Error) as exc:
         raise KgError(f"not a UTF-8 CSV file: {exc}", file=path) from exc
     for line, row in rows:

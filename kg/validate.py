@@ -115,7 +115,11 @@ def shape_sets(paths: Paths) -> str:
 def load_shapes(paths: Paths) -> Shapes:
     """kg's shapes (``ontology/shapes.ttl``) and, unless disabled, CPSV-AP's."""
     if not paths.shapes_file.is_file():
-        raise KgError("shapes file not found", file=paths.shapes_file)
+        raise KgError(
+            "kg's shapes file not found; restore ontology/shapes.ttl from git, or point --root "
+            "at the project folder",
+            file=paths.shapes_file,
+        )
     graph = read_graph(paths.shapes_file)
     cpsv: frozenset[Node] = frozenset()
     if paths.cpsv_shapes is not None:

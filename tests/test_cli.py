@@ -464,3 +464,41 @@ def test_a_named_shapes_file_that_is_missing_writes_nothing(runner, tmp_path, mo
     assert result.exit_code == 2, result.output
     assert result.output.count("\n") == 1 and "gone.ttl" in result.output
     assert "--cpsv-shapes" in result.output and not paths.build_dir.exists()
+
+
+@pytest.mark.parametrize(
+    ("case", "needle"),
+    [
+        ("no kg shapes", "restore ontology/shapes.ttl"),
+        ("named official shapes missing", "--cpsv-shapes PATH or KG_CPSV_SHAPES"),
+        ("reference folder missing", "reference folder not found"),
+        ("reference file missing", "reference file not found"),
+        ("reference file is a folder", "cannot read"),
+    ],
+)
+def test_a_missing_input_is_one_line_naming_it_and_writes_nothing(
+    runner, tmp_path, monkeypatch, case, needle
+) -> None:
+    monkeypatch.delenv("KG_CPSV_SHAPES", raising=False)
+    paths = _make(tmp_path / "kg", None, (TINY,))
+    inputs = tmp_path / "inputs"
+    shutil.copytree(ROOT / "data" / "reference" / "inputs", inputs)
+    command = ["build"]
+    if case == "no kg shapes":
+        missing = paths.shapes_file
+        missing.unlink()
+    elif case == "named official shapes missing":
+        missing = tmp_path / "cpsv.ttl"
+        command = ["build", "--cpsv-shapes", str(missing)]
+    else:
+        missing = inputs if case == "reference folder missing" else inputs / "ggd_regios.csv"
+        shutil.rmtree(inputs) if case == "reference folder missing" else missing.unlink()
+        if case == "reference file is a folder":
+            missing.mkdir()
+        command = ["reference", "--reference-dir", str(inputs)]
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = runner.invoke(cli, [*_root(paths), *command])
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and needle in result.output
+    assert str(missing) in result.output
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before

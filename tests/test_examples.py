@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.examples import ELLIPSIS, documentation_files, matches, parse, refreshed, run_all
+from kg.examples import (
+    ELLIPSIS,
+    Sandbox,
+    documentation_files,
+    matches,
+    parse,
+    refreshed,
+    run_all,
+)
 
 from .conftest import ROOT
 
@@ -77,3 +85,16 @@ def test_every_console_example_prints_what_the_documentation_shows() -> None:
             shown = "\n    ".join(ex.actual[:12])
             stale.append(f"{Path(path).name}:{ex.line}: $ {ex.command}\n  kg printed:\n    {shown}")
     assert not stale, "\n".join(stale)
+
+
+def test_a_transcript_runs_as_in_one_terminal() -> None:
+    """`$?` is the exit code of the command before, and /tmp/kg is the sandbox's folder."""
+    sandbox = Sandbox(ROOT)
+    try:
+        assert sandbox.run("false") == []
+        assert sandbox.run("echo $?") == ["1"]
+        assert sandbox.run("mkdir -p /tmp/kg/x && echo /tmp/kg/x") == ["/tmp/kg/x"]
+        assert (sandbox.out / "x").is_dir()
+        assert sandbox.run("ls ..") == ["kg", "out"]  # nothing beside the project
+    finally:
+        sandbox.close()
