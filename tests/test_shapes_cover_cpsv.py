@@ -63,12 +63,16 @@ def official_constraints(shapes: Shapes) -> list[Constraint]:
     return sorted(set(found), key=lambda c: (c.target, c.path, c.kind, c.value))
 
 
-def _official(path: Path) -> Shapes:
-    graph = read_graph(path)
+@pytest.fixture(scope="module")
+def official(official_cpsv: Path) -> Shapes:
+    """The official shapes on their own (read and compiled once for the module)."""
+    graph = read_graph(official_cpsv)
     return Shapes(graph, frozenset(set(graph.subjects())))
 
 
-def _kg_shapes() -> Shapes:
+@pytest.fixture(scope="module")
+def ours() -> Shapes:
+    """kg's shapes on their own."""
     return load_shapes(Paths.from_root(ROOT, use_cpsv=False))
 
 
@@ -92,11 +96,11 @@ INVALID_FILES = sorted(INVALID.glob("*.trig"))
 
 @pytest.mark.parametrize("path", INVALID_FILES, ids=[p.stem for p in INVALID_FILES])
 def test_kg_flags_what_the_official_shapes_flag_in_the_broken_examples(
-    make_project, official_cpsv, path: Path
+    make_project, official: Shapes, ours: Shapes, path: Path
 ) -> None:
     paths = make_project(TINY, path)
     quads = list(load_sources(replace(paths, cpsv_shapes=None)).store.quads())
-    _theirs, missed = _compare(quads, _official(official_cpsv), _kg_shapes())
+    _theirs, missed = _compare(quads, official, ours)
     assert not missed, f"only the official shapes flag {sorted(missed)}"
 
 
@@ -197,17 +201,17 @@ class Mutator:
 
 
 @pytest.fixture(scope="module")
-def mutator(official_cpsv) -> Mutator:
+def mutator(official: Shapes) -> Mutator:
     quads = list(load_sources(Paths.from_root(ROOT, use_cpsv=False)).store.quads())
-    return Mutator(quads, official_constraints(_official(official_cpsv)))
+    return Mutator(quads, official_constraints(official))
 
 
 @pytest.mark.parametrize("seed", range(1, COPIES + 1))
 def test_kg_flags_what_the_official_shapes_flag_in_broken_copies(
-    mutator, official_cpsv, seed: int
+    mutator, official: Shapes, ours: Shapes, seed: int
 ) -> None:
     quads, done = mutator.mutate(seed)
-    theirs, missed = _compare(quads, _official(official_cpsv), _kg_shapes())
+    theirs, missed = _compare(quads, official, ours)
     # The copy is really broken where the official shapes look: otherwise this proves nothing.
     assert len(theirs) >= MUTATIONS // 3, f"the official shapes flag only {sorted(theirs)}"
     assert not missed, (
