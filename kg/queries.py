@@ -48,6 +48,7 @@ from rdflib.term import Node
 from kg.errors import KgError, UsageError, shown
 from kg.namespaces import curie
 from kg.resolve import as_iri, resolve_concept, resolve_municipality, resolve_resource
+from kg.sparql.lexer import blank_opaque, tokens
 from kg.store import Plain, Store, check_language
 from kg.tables import Cell, Resource, Table
 
@@ -103,14 +104,6 @@ class Query:
 
 # --- loading -----------------------------------------------------------------------------------
 
-_TOKENS = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r"|(?P<comment>#[^\n]*)"
-    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\ufffd]+)",
-    re.DOTALL,
-)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -298,22 +291,15 @@ def _iri_key(spec: dict[str, Any], key: str, name: str, fail: Any) -> str | None
     return iri
 
 
-def _code(text: str) -> str:
-    """``text`` with strings, IRIs and comments blanked out (same length, same lines)."""
-    return _TOKENS.sub(
-        lambda m: m.group(0) if m.group("var") else re.sub(r"[^\n]", " ", m.group(0)), text
-    )
-
-
 _UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[\w-]*:|BASE)\s+)*"  # the prologue, its IRIs blanked by _code
+    r"^\s*(?:(?:PREFIX\s+[\w-]*:|BASE)\s+)*"  # the prologue, its IRIs blanked
     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
     re.IGNORECASE,
 )
 
 
 def _check_form_of_query(text: str, fail: Any) -> None:
-    match = _UPDATE.match(_code(text).replace("\n", " "))
+    match = _UPDATE.match(blank_opaque(text).replace("\n", " "))
     if match:
         raise fail(f"kg runs SELECT queries; this is a SPARQL update ({match.group(1).upper()})")
 
@@ -329,7 +315,7 @@ _LITERAL_FUNCTIONS = {
 def _expression_columns(text: str) -> tuple[set[str], set[str]]:
     """Columns made by ``(GROUP_CONCAT(...) AS ?x)`` (lists) and by literal-valued
     expressions such as ``(COUNT(...) AS ?n)`` or ``BIND(STR(...) AS ?d)``."""
-    code = _code(text)
+    code = blank_opaque(text)
     lists: set[str] = set()
     literals: set[str] = set()
     for match in re.finditer(r"\(\s*(?:BIND\s*\(\s*)?([A-Za-z_]+)\s*\(", code):
@@ -369,16 +355,15 @@ def _check_variables(
     text: str, params: dict[str, Param], columns: tuple[str, ...], fail: Any
 ) -> None:
     used: dict[str, int] = {}
-    for match in _TOKENS.finditer(text):
-        token = match.group("var")
-        if token and token[0] == "$":
-            used.setdefault(token[1:], text.count("\n", 0, match.start()) + 1)
+    for token in tokens(text):
+        if token.kind == "variable" and token.text[0] == "$":
+            used.setdefault(token.text[1:], text.count("\n", 0, token.start) + 1)
     for name, line in used.items():
         if name not in params:
             raise fail(
                 f"${name} is used but not declared under params{_did_you_mean(name, params)}", line
             )
-    code = _code(text)
+    code = blank_opaque(text)
     for pattern, advice in _ENGINE_TRAPS:
         for match in re.finditer(pattern, code, re.IGNORECASE):
             if match.group(1) in params:

@@ -42,6 +42,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, UsageError
 from kg.namespaces import BASE
+from kg.sparql.lexer import has_keyword
 from kg.store import check_language
 
 if TYPE_CHECKING:
@@ -88,15 +89,6 @@ GRAPH_TYPES = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
-#: SPARQL's lexical tokens that may hold the word SERVICE without it being the keyword:
-#: comments (to the end of the line: \n or \r), strings and IRIs. A string left open runs to
-#: the end of its line (a syntax error anyway), so no input makes the scan quadratic.
-_SERVICE = re.compile(
-    r"""\#[^\n\r]*|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"""
-    r"""|"(?:[^"\\\n\r]|\\.)*"?|'(?:[^'\\\n\r]|\\.)*'?|<[^<>"{}|^`\\\x00-\x20]*>"""
-    r"""|(?P<service>(?<![\w:?$-])SERVICE(?![\w:-]))""",
-    re.IGNORECASE,
-)
 #: The most programmes, instruments and partners the case page lists each (``/case`` gives
 #: all of them).
 CASE_SHOWN = 30
@@ -106,8 +98,6 @@ ANSWERS_KEPT = 64
 MAX_SHOWN = 1000
 #: An absolute IRI as SPARQL and N-Triples write it between < and >.
 _IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f]+")
-#: SPARQL's codepoint escapes, which apply to the whole query text before it is parsed.
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 #: The pages' own words; data labels come from the graph in the chosen language.
@@ -207,15 +197,10 @@ class HttpError(KgError):
 
 
 def uses_service(sparql: str) -> bool:
-    """Whether ``sparql`` holds the SERVICE keyword (outside comments, strings and IRIs),
-    after SPARQL's ``\\u``/``\\U`` codepoint escapes are applied, as a parser applies them."""
-
-    def unescape(m: re.Match[str]) -> str:
-        code = int(m.group(1) or m.group(2), 16)
-        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
-
-    text = _CODEPOINT.sub(unescape, sparql)
-    return any(m.group("service") for m in _SERVICE.finditer(text))
+    """Whether ``sparql`` holds the SERVICE keyword (outside comments, strings, IRIs and
+    names), after SPARQL's ``\\u``/``\\U`` codepoint escapes are applied, as a parser applies
+    them (read by kg's one SPARQL tokenizer, :mod:`kg.sparql.lexer`)."""
+    return has_keyword(sparql, "SERVICE")
 
 
 def describe(store: Store, iri: str) -> list[ox.Triple]:

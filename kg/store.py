@@ -27,6 +27,7 @@ import rdflib
 from rdflib.term import Node
 
 from kg.errors import BuildNotFoundError, KgError, UsageError
+from kg.sparql.lexer import OPAQUE, tokens
 
 if TYPE_CHECKING:
     from kg.names import NameIndex
@@ -311,33 +312,39 @@ def quads_to_graph(
 
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# The tokens that matter for binding parameters, and what can hide them (comments, strings,
-# IRIs). Keywords are whole words, not part of a name ("ex:where", "?where", "as:Note").
-_KEYWORD = r"(?<![\w:?$-])(?:{})(?![\w:-])"
-_SCAN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+)
-    | (?P<brace>\{)
-    | (?P<close>\})
-    | (?P<paren>\()
-    | (?P<unparen>\))
-    """
-    + "".join(
-        f"| (?P<{group}>{_KEYWORD.format(words)})\n"
-        for group, words in (
-            ("where", "WHERE|ASK|DESCRIBE"),
-            ("select", "SELECT"),
-            ("modifier", "GROUP|ORDER|HAVING|LIMIT|OFFSET"),
-            ("values", "VALUES"),
-            ("as", r"AS|BOUND(?=\s*\()"),
-        )
-    ),
-    re.VERBOSE | re.IGNORECASE,
-)
+#: Keywords that change where a variable may become a term (see _term_places).
+_CLAUSES = {
+    "WHERE": "where",
+    "ASK": "where",
+    "DESCRIBE": "where",
+    "SELECT": "select",
+    "GROUP": "modifier",
+    "ORDER": "modifier",
+    "HAVING": "modifier",
+    "LIMIT": "modifier",
+    "OFFSET": "modifier",
+    "VALUES": "values",
+    "AS": "as",
+}
+_PUNCT = {"{": "brace", "}": "close", "(": "paren", ")": "unparen"}
+
+
+def _scan(sparql: str) -> Iterator[tuple[str | None, int, int, str]]:
+    """The tokens :func:`_term_places` needs, as (kind, start, end, text), read by kg's one
+    SPARQL tokenizer: comments, strings, IRIs and names hide nothing from it."""
+    items = [t for t in tokens(sparql) if t.kind not in OPAQUE]
+    for i, token in enumerate(items):
+        kind: str | None = None
+        if token.kind == "variable":
+            kind = "variable"
+        elif token.kind == "punct":
+            kind = _PUNCT.get(token.text)
+        elif token.kind == "word":
+            word = token.text.upper()
+            kind = _CLAUSES.get(word)
+            if word == "BOUND" and i + 1 < len(items) and items[i + 1].text == "(":
+                kind = "as"
+        yield kind, token.start, token.end, token.text
 
 
 def with_terms(sparql: str, bindings: Mapping[str, Node] | None) -> str:
@@ -393,8 +400,7 @@ def _term_places(sparql: str) -> tuple[int | None, tuple[tuple[int, int, str], .
     paren = 0
     groups: list[int] = []  # the brace depth of each open (sub-)query's WHERE group
     after_as = False  # the variable just after AS or BOUND( names itself, not a value
-    for match in _SCAN.finditer(sparql):
-        kind = match.lastgroup
+    for kind, start, end, text in _scan(sparql):
         if kind == "select":
             clause, paren = "projection", 0
         elif kind == "where":
@@ -411,7 +417,7 @@ def _term_places(sparql: str) -> tuple[int | None, tuple[tuple[int, int, str], .
                 groups.append(depth)
                 clause = None
                 if group is None:
-                    group = match.end()
+                    group = end
                     places.append((group, group, ""))
         elif kind == "close":
             if clause == "data":
@@ -433,7 +439,7 @@ def _term_places(sparql: str) -> tuple[int | None, tuple[tuple[int, int, str], .
                 or (clause in ("projection", "modifier") and paren == 0)
             )
             if not keep:
-                places.append((match.start(), match.end(), match.group()[1:]))
+                places.append((start, end, text[1:]))
         after_as = kind == "as" or (after_as and kind == "paren")  # BOUND ( ?x
     return group, tuple(places)
 
