@@ -68,8 +68,8 @@ def _engine_work(name: str, build_dir: Path) -> Any:
     """What bench/run.py timed for a canned query or a case, as a function of no arguments."""
     from run import CASES
 
-    from kg.case import find
-    from kg.queries import load_queries, run_query
+    from kg.ask.case import find
+    from kg.ask.queries import load_queries, run_query
     from kg.store import open_store
 
     store = open_store(build_dir)

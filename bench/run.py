@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.export import FORMATS
+from kg.publish.export import FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -216,8 +216,8 @@ def bound_texts(calls: list[tuple[str, dict[str, Any] | None]]) -> list[str]:
 def engine_measures(build_dir: Path, runs: int) -> tuple[list[Measure], list[dict[str, Any]]]:
     """Every canned query and the cases through kg, and the same SPARQL raw on pyoxigraph.
     Returns the measures and, for the rdflib worker, the SPARQL of each."""
-    from kg.case import find
-    from kg.queries import load_queries, run_query
+    from kg.ask.case import find
+    from kg.ask.queries import load_queries, run_query
     from kg.store import open_store
 
     store = open_store(build_dir)

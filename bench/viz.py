@@ -29,7 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.network import KINDS, keep_kinds, neighbourhood, project, resolve_nodes, summary, view
-from kg.render import render_html
+from kg.network.render import render_html
 from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]

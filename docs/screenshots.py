@@ -38,8 +38,8 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
     from waitress.server import create_server
 
-    from kg.queries import load_queries
-    from kg.serve import create_app
+    from kg.ask.queries import load_queries
+    from kg.web.serve import create_app
     from kg.store import open_store
 
     with open_store(args.build_dir) as store:

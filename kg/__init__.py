@@ -4,7 +4,7 @@ The Python API mirrors the command line; each verb lives in the module named for
 
     from kg import Paths, open_store
     from kg.build import build
-    from kg.export import export
+    from kg.publish.export import export
 
     paths = Paths.from_root(".")
     result = build(paths)                  # parse, validate, write build/
@@ -14,12 +14,12 @@ The Python API mirrors the command line; each verb lives in the module named for
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
-
 from typing import TYPE_CHECKING, Any
 
+from kg.version import __version__
+
 # Imported lazily so that `kg --help` does not pay for rdflib and pyoxigraph. The verbs `build`
-# and `export` are not re-exported: their names are also module names (kg.build, kg.export).
+# and `export` are not re-exported: their names are also module names (kg.build, kg.publish.export).
 _EXPORTS = {
     "BuildResult": "kg.build",
     "load_sources": "kg.build",
@@ -27,8 +27,8 @@ _EXPORTS = {
     "DataSyntaxError": "kg.errors",
     "KgError": "kg.errors",
     "UsageError": "kg.errors",
-    "ValidationFailed": "kg.errors",
-    "FORMATS": "kg.export",
+    "ValidationFailed": "kg.validate",
+    "FORMATS": "kg.publish.export",
     "Paths": "kg.paths",
     "LocalStore": "kg.store",
     "Store": "kg.store",
@@ -73,9 +73,8 @@ if TYPE_CHECKING:
         DataSyntaxError,
         KgError,
         UsageError,
-        ValidationFailed,
     )
-    from kg.export import FORMATS
     from kg.paths import Paths
+    from kg.publish.export import FORMATS
     from kg.store import LocalStore, Store, open_store
-    from kg.validate import ValidationReport, Violation, validate_sources
+    from kg.validate import ValidationFailed, ValidationReport, Violation, validate_sources

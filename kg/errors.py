@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from kg.validate import ValidationReport
-
 
 #: Characters a terminal acts on rather than shows: C0 and C1 controls (an escape sequence
 #: can recolour, retitle or rewrite the screen), and the bidirectional marks, embeddings,
@@ -74,17 +69,3 @@ class DataSyntaxError(KgError):
 
 class BuildNotFoundError(KgError):
     """A command needs a built graph and there is none."""
-
-
-class ValidationFailed(KgError):
-    """The graph does not conform to the shapes (exit code 1).
-
-    Carries the full :class:`~kg.validate.ValidationReport` so callers can list every finding.
-    """
-
-    exit_code = 1
-
-    def __init__(self, report: ValidationReport) -> None:
-        n = len(report.violations)
-        super().__init__(f"the graph does not conform: {n} violation{'s' if n != 1 else ''}")
-        self.report = report

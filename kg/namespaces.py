@@ -124,3 +124,13 @@ def municipality_iri(cbs_code: str) -> str:
     if not re.fullmatch(r"GM\d{4}", cbs_code):
         raise ValueError(f"not a CBS municipality code: {cbs_code!r}")
     return TOOI_GEMEENTE + cbs_code.lower()
+
+
+#: What names a resource for display, best first (Store.labels ranks them in this order).
+LABEL_PROPERTIES: tuple[str, ...] = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+)

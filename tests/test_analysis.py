@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg.analysis import analyse, partner_communities, partner_network
+from kg.ask.tables import Resource
 from kg.errors import UsageError
 from kg.network import project
+from kg.network.analysis import analyse, partner_communities, partner_network
 from kg.store import LocalStore
-from kg.tables import Resource
 
 from .conftest import DATA, ROOT
 

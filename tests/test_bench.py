@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kg.ask.queries import load_queries
 from kg.build import build
 from kg.paths import Paths
-from kg.queries import load_queries
 from kg.store import open_store
 
 from .conftest import ROOT, cpsv_shapes_path
@@ -73,6 +73,7 @@ def test_the_recorder_sees_every_kind_of_select() -> None:
     assert kinds - {"ask", "construct"} <= set(vars(Recorder))
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs_and_reports_every_measure(tmp_path) -> None:
     out = tmp_path / "results"
     code = run_bench(

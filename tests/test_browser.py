@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from kg.network import view
-from kg.render import render_html
+from kg.network.render import render_html
 from kg.store import open_store
 
 from .conftest import Tab

@@ -7,8 +7,9 @@ import os
 import pytest
 
 from kg.build import build, input_files, read_manifest
-from kg.errors import DataSyntaxError, KgError, ValidationFailed
+from kg.errors import DataSyntaxError, KgError
 from kg.store import open_store
+from kg.validate import ValidationFailed
 
 from .conftest import INVALID, TINY
 

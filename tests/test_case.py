@@ -1,4 +1,4 @@
-"""kg.case on the real graph: realistic cases from the source documents, including
+"""kg.ask.case on the real graph: realistic cases from the source documents, including
 municipalities no document names, and what must and must not come back."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kg.case import _related_concepts, find
+from kg.ask.case import _related_concepts, find
 from kg.cli import cli
 from kg.errors import UsageError
 from kg.namespaces import ID
@@ -321,16 +321,16 @@ def test_partners_and_instruments_are_read_for_exactly_the_available_programmes(
 ) -> None:
     """The case finder reads partners and instruments only for the candidates it deems
     usable; that set must be the programmes the scoring then marks available."""
-    import kg.case
+    import kg.ask.case
 
     seen: list[tuple[set[str], set[str]]] = []
-    score = kg.case._score_instruments
+    score = kg.ask.case._score_instruments
 
     def spy(facts, available):
         seen.append((set(available), facts.usable))
         return score(facts, available)
 
-    monkeypatch.setattr(kg.case, "_score_instruments", spy)
+    monkeypatch.setattr(kg.ask.case, "_score_instruments", spy)
     find(store, municipality, groups, themes)
     ((available, usable),) = seen
     assert available == usable and available

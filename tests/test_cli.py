@@ -171,7 +171,7 @@ def test_info_summary_has_no_timing(runner, tiny_build) -> None:
 
 
 def test_cli_format_choices_are_the_export_formats() -> None:
-    from kg.export import FORMATS
+    from kg.publish.export import FORMATS
 
     (option,) = [o for o in cli.commands["export"].params if o.name == "fmt"]
     assert sorted(option.type.choices) == sorted(FORMATS)

@@ -7,7 +7,7 @@ import re
 import click
 
 from kg.cli import CLI_DOC, cli, reference_markdown
-from kg.docs import check_docs
+from kg.publish.docs import check_docs
 
 from .conftest import ROOT
 
@@ -102,3 +102,18 @@ def test_each_language_has_its_own_reference() -> None:
     assert "kennisgraaf van het sociaal domein" in dutch
     for html in (english, dutch):
         assert '<img src="core-model.svg"' in html
+
+
+def test_the_python_api_example_runs() -> None:
+    """docs/python-api.md's example, run as it stands on a copy of the project."""
+    from kg.publish.examples import Sandbox
+
+    text = (ROOT / "docs" / "python-api.md").read_text("utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    sandbox = Sandbox(ROOT)
+    try:
+        out = sandbox.run(f"python - <<'EOF'\n{code}\nprint('ran')\nEOF")
+    finally:
+        sandbox.close()
+    assert out[-1] == "ran", "\n".join(out)
+    assert out[0].startswith("programme,")  # the CSV the example prints

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.errors import DataSyntaxError, KgError, ValidationFailed
-from kg.validate import ValidationReport, Violation
+from kg.errors import DataSyntaxError, KgError
+from kg.validate import ValidationFailed, ValidationReport, Violation
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The console examples in README.md and docs/ are what kg prints (kg.examples)."""
+"""The console examples in README.md and docs/ are what kg prints (kg.publish.examples)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.examples import (
+from kg.publish.examples import (
     ELLIPSIS,
     Sandbox,
     documentation_files,
@@ -77,7 +77,8 @@ def test_examples_write_only_to_the_temporary_folder() -> None:
 @pytest.mark.slow
 def test_every_console_example_prints_what_the_documentation_shows() -> None:
     """Run every transcript on a copy of the project with nothing beside it; each command
-    must print what its page shows (python -m kg.examples --update writes the real output)."""
+    must print what its page shows (python -m kg.publish.examples --update writes the real
+    output)."""
     stale = []
     for path, ex in run_all(ROOT, FILES):
         assert ex.actual is not None

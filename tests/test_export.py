@@ -1,4 +1,5 @@
-"""kg.export: every format round-trips, is deterministic across processes, uses kg's prefixes."""
+"""kg.publish.export: every format round-trips, is deterministic across processes, uses kg's
+prefixes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.errors import UsageError
-from kg.export import FORMATS, NETWORK_FORMATS, export
+from kg.publish.export import FORMATS, NETWORK_FORMATS, export
 from kg.store import open_store
 
 from .conftest import DATA, ROOT, TINY, cpsv_env
@@ -133,7 +134,7 @@ def test_serialisation_does_not_depend_on_the_hash_seed(tricky_build) -> None:
     source.write_bytes(nquads)
     code = (
         "import hashlib, sys\n"
-        "from kg.export import FORMATS, NETWORK_FORMATS, serialise\n"
+        "from kg.publish.export import FORMATS, NETWORK_FORMATS, serialise\n"
         "data = open(sys.argv[1], 'rb').read()\n"
         "rdf = sorted(set(FORMATS) - set(NETWORK_FORMATS))\n"
         "print(' '.join(hashlib.sha256(serialise(data, f)).hexdigest() for f in rdf))"
@@ -176,6 +177,7 @@ def _build_and_export(root: Path, seed: str, cpsv: Path | None) -> dict[str, byt
     }
 
 
+@pytest.mark.slow
 def test_exports_are_byte_identical_across_builds_and_processes(make_project, tmp_path) -> None:
     """Two separate builds, in processes with different hash seeds, export the same bytes."""
     first = make_project(TINY)

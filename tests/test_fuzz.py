@@ -1,6 +1,6 @@
 """Bounded fuzzing (hypothesis) of the two places where text from users becomes structure:
-the ``#+`` header of a query file (kg.queries.parse_query) and a parameter value turned into
-an RDF term (kg.queries.bind_parameters, which resolves names, CURIEs and IRIs). Whatever the
+the ``#+`` header of a query file (kg.ask.queries.parse_query) and a parameter value turned into
+an RDF term (kg.ask.queries.bind_parameters, which resolves names, CURIEs and IRIs). Whatever the
 input, the outcome is a result or a :class:`~kg.errors.KgError` (one line for the user),
 never another exception (a traceback).
 
@@ -21,11 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
+from kg.ask.queries import bind_parameters, load_queries, parse_query
 from kg.errors import KgError
-from kg.queries import bind_parameters, load_queries, parse_query
 from kg.store import open_store
 
 from .conftest import ROOT
+
+#: Many generated cases (hypothesis): the slow tier (python -m pytest -m slow).
+pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "400"))
 FUZZ = settings(

@@ -145,6 +145,7 @@ def _project(root: Path) -> Path:
 @pytest.mark.parametrize(
     ("case", "name", "content", "code", "words", "line"), BAD_DATA, ids=[c[0] for c in BAD_DATA]
 )
+@pytest.mark.slow
 def test_a_bad_data_file_is_one_clear_error_and_keeps_the_previous_build(
     tmp_path, case, name, content, code, words, line
 ) -> None:
@@ -197,6 +198,7 @@ def _outputs(build_dir: Path) -> tuple[str, str]:
 KILLS = 12
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_build(tmp_path) -> None:
     """SIGKILL at a random moment of a rebuild, again and again (half of the time while the
     new store and files are being written): the build folder then holds the old build or the
@@ -258,6 +260,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_build(tmp_path) 
     assert seen == {"old", "new"}, f"every kill left the {seen} build: none hit the switch"
 
 
+@pytest.mark.slow
 def test_an_export_killed_at_a_random_moment_leaves_the_old_file(real_build, tmp_path) -> None:
     """`kg export --output` killed at random moments: the file holds the old bytes or the
     whole new export, never a part."""
@@ -294,6 +297,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_an_output_killed_while_being_written_is_the_old_one(tmp_path) -> None:
     """The writer every output goes through (kg.atomic.write_bytes), killed while it writes
     400 MB: the file is still the old one, whole."""

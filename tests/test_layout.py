@@ -8,8 +8,8 @@ import random
 import numpy as np
 import pytest
 
-from kg import layout
-from kg.layout import EXACT_LIMIT, _mesh_repulsion, _repulsion, force_layout
+from kg.network import layout
+from kg.network.layout import EXACT_LIMIT, _mesh_repulsion, _repulsion, force_layout
 
 
 def _relative_errors(pos: np.ndarray) -> np.ndarray:
@@ -70,6 +70,7 @@ def _spread(positions: dict[object, tuple[float, float]]) -> float:
     return float((r < 0.25 * r.max()).mean())
 
 
+@pytest.mark.slow
 def test_a_big_graph_spreads_out_as_with_the_exact_sum(monkeypatch) -> None:
     nodes, edges = _hubs_and_spokes(EXACT_LIMIT + 1000, 60, 12)
     with_mesh = force_layout(nodes, edges)

@@ -1,16 +1,16 @@
-"""The build's name index (kg.names): resolution through it gives exactly what the full path
+"""The build's name index (kg.store.names): resolution through it gives exactly what the full path
 gives (answers and errors), and a build without it still works."""
 
 from __future__ import annotations
 
 import pytest
 
-import kg.resolve
+import kg.ask.resolve
+from kg.ask.resolve import resolve_resource
 from kg.errors import UsageError
-from kg.names import FILE, open_index
 from kg.paths import Paths
-from kg.resolve import resolve_resource
 from kg.store import LocalStore, built_file, open_store
+from kg.store.names import FILE, open_index
 
 KG = "https://w3id.org/kg-sociaal/def#"
 PROGRAMME = "https://w3id.org/kg-sociaal/id/programme/"
@@ -57,7 +57,7 @@ def test_a_unique_name_needs_no_scan_of_all_names(
     def no_scan(*_args: object, **_kw: object) -> None:
         raise AssertionError("read every name")
 
-    monkeypatch.setattr(kg.resolve, "_candidates", no_scan)
+    monkeypatch.setattr(kg.ask.resolve, "_candidates", no_scan)
     with open_store(real_build.build_dir) as store:
         iri = resolve_resource(store, "Samen in Beweging", (KG + "Approach",))
     assert str(iri) == PROGRAMME + "samen-in-beweging"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDFS
 
-from kg import netfile
+from kg.build import netfile
 from kg.network import DEFAULT_KINDS, assemble, collect, facts_of, keep_kinds, project, view
 from kg.store import LocalStore, open_store
 

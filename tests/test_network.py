@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.ask.queries import find_query
 from kg.errors import UsageError
 from kg.network import (
     DEFAULT_KINDS,
@@ -17,7 +18,6 @@ from kg.network import (
     summary,
     view,
 )
-from kg.queries import find_query
 from kg.store import LocalStore, open_store
 
 from .conftest import DATA, ROOT

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from kg.ask.queries import PARAM_TYPES, Query, load_queries, run_query
+from kg.ask.tables import Resource, Table
 from kg.namespaces import ID, TOOI_GEMEENTE
-from kg.queries import PARAM_TYPES, Query, load_queries, run_query
 from kg.store import LocalStore, open_store
-from kg.tables import Resource, Table
 
 from .conftest import ROOT
 

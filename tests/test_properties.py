@@ -21,17 +21,20 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from kg.ask.queries import load_queries, run_query
+from kg.ask.tables import render
 from kg.build import build
-from kg.errors import ValidationFailed
-from kg.export import FORMATS, export
 from kg.network import view
+from kg.network.render import render_html
 from kg.paths import Paths
-from kg.queries import load_queries, run_query
-from kg.render import render_html
+from kg.publish.export import FORMATS, export
 from kg.store import open_store
-from kg.tables import render
+from kg.validate import ValidationFailed
 
 from .conftest import ROOT, TINY, _make, cpsv_shapes_path
+
+#: Many generated cases (hypothesis): the slow tier (python -m pytest -m slow).
+pytestmark = pytest.mark.slow
 
 PROGRAMME = "https://w3id.org/kg-sociaal/id/programme/tiny-programma"
 LABEL = 'skos:prefLabel "Testprogramma"@nl'

@@ -18,15 +18,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.case import find
+from kg.ask.case import find
+from kg.ask.queries import load_queries, run_query
 from kg.cli import cli
 from kg.errors import KgError
 from kg.network import view
-from kg.push import STAGING, push, stale_graphs, update_text
-from kg.queries import load_queries, run_query
-from kg.remote import RemoteStore
-from kg.render import render_html
+from kg.network.render import render_html
+from kg.publish.push import STAGING, push, stale_graphs, update_text
 from kg.store import LocalStore, open_store
+from kg.store.remote import RemoteStore
 
 from .conftest import ROOT
 
@@ -154,7 +154,7 @@ def test_cases_answer_alike_remotely(pushed, case) -> None:
 
 
 def test_pictures_and_analysis_alike_remotely(pushed) -> None:
-    from kg.analysis import analyse
+    from kg.network.analysis import analyse
 
     local, remote = pushed
     assert render_html(view(remote, focus=["Kampen"])) == render_html(view(local, focus=["Kampen"]))
@@ -207,6 +207,7 @@ def _big_store(graphs: int = 20, per_graph: int = 15000) -> LocalStore:
     return store
 
 
+@pytest.mark.slow
 def test_a_server_killed_mid_push_keeps_the_old_graph(real_build, tmp_path) -> None:
     server = Oxigraph(tmp_path / "db")
     try:

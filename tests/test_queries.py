@@ -1,4 +1,4 @@
-"""kg.queries: the '#+' header is checked, parameters are typed and bound as RDF terms."""
+"""kg.ask.queries: the '#+' header is checked, parameters are typed and bound as RDF terms."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.queries import (
+from kg.ask.queries import (
     ParameterError,
     QueryFileError,
     bind_parameters,

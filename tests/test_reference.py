@@ -1,4 +1,4 @@
-"""kg.reference and the national reference layer in the real build."""
+"""kg.build.reference and the national reference layer in the real build."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kg.build.reference import MUNICIPALITIES_CSV, OUTPUT, generate, read_reference
 from kg.errors import KgError
 from kg.paths import REFERENCE_RELATIVE
-from kg.reference import MUNICIPALITIES_CSV, OUTPUT, generate, read_reference
 from kg.store import open_store
 
 from .conftest import ROOT, SHARED, need_shared

@@ -1,4 +1,4 @@
-"""kg.remote against fake servers: parameter binding as data, and every fault as one line."""
+"""kg.store.remote against fake servers: parameter binding as data, and every fault as one line."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from rdflib import Literal, URIRef
 
 from kg.cli import cli
 from kg.errors import UsageError
-from kg.remote import RemoteError, RemoteStore
 from kg.store import to_oxigraph, with_terms
+from kg.store.remote import RemoteError, RemoteStore
 
 from .conftest import ROOT
 
@@ -200,7 +200,7 @@ PUSH_HINTS = [
 def test_a_refused_push_suggests_the_option_that_helps(
     fake, tiny_store, reply, staged, default_graph, hint
 ) -> None:
-    from kg.push import push
+    from kg.publish.push import push
 
     fake.behaviour = reply
     remote = RemoteStore(_url(fake), timeout=5, default_graph=default_graph)

@@ -15,7 +15,7 @@ import pytest
 import pyvis
 
 from kg.errors import UsageError
-from kg.render import LABELLED_LINKS_LIMIT, render_html, script_json
+from kg.network.render import LABELLED_LINKS_LIMIT, render_html, script_json
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>window.pwned=1</script>"
@@ -213,6 +213,7 @@ def test_bad_render_options(options, message) -> None:
         render_html(small_graph(), **options)
 
 
+@pytest.mark.slow
 def test_kg_viz_pages_are_byte_identical_across_processes(real_build, tmp_path) -> None:
     """Layout, communities and JSON do not depend on the hash seed or the process."""
     import os

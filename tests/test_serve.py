@@ -1,4 +1,4 @@
-"""kg.serve: Linked Data with content negotiation, a read-only SPARQL endpoint (driven by
+"""kg.web.serve: Linked Data with content negotiation, a read-only SPARQL endpoint (driven by
 SPARQLWrapper against a live server on a free loopback port), the query and case APIs, and
 what is refused: updates, SERVICE, slow queries, large requests."""
 
@@ -13,9 +13,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.queries import load_queries
-from kg.serve import create_app, negotiate, uses_service
+from kg.ask.queries import load_queries
 from kg.store import open_store
+from kg.web.serve import create_app, negotiate, uses_service
 
 from .conftest import ROOT, Tab
 
@@ -309,9 +309,9 @@ def test_a_query_worker_has_no_network(real_build) -> None:
     import subprocess
     import sys
 
-    from kg.serve import HttpError, run_limited
+    from kg.web.serve import HttpError, run_limited
 
-    probe = "import kg.serve, sys; sys.exit(0 if kg.serve._without_network() else 1)"
+    probe = "import kg.web.serve, sys; sys.exit(0 if kg.web.serve._without_network() else 1)"
     if subprocess.run([sys.executable, "-c", probe], env={"PYTHONPATH": str(ROOT)}).returncode:
         pytest.skip("this system allows no network namespace for a process")
     with socket.socket() as listener:
@@ -363,7 +363,7 @@ def test_names_resolve_in_the_servers_threads(real_build) -> None:
 def test_a_loopback_server_answers_only_to_loopback_names(real_build, host, status) -> None:
     """A web page elsewhere cannot reach a loopback server through a name of its own that
     points at 127.0.0.1 (DNS rebinding)."""
-    from kg.serve import host_names
+    from kg.web.serve import host_names
 
     with open_store(real_build.build_dir) as store:
         app = create_app(store, {}, hosts=host_names("127.0.0.1"))
@@ -372,7 +372,7 @@ def test_a_loopback_server_answers_only_to_loopback_names(real_build, host, stat
 
 
 def test_a_failing_sparql_server_is_a_bad_gateway() -> None:
-    from kg.remote import RemoteStore
+    from kg.store.remote import RemoteStore
 
     remote = RemoteStore("http://127.0.0.1:9/query", timeout=2)  # nothing listens there
     answer = create_app(remote, {}).test_client().get("/id/law/wmo-2015?format=ttl")
@@ -438,8 +438,8 @@ def test_kg_serve_says_in_one_line_when_the_port_is_taken(real_build) -> None:
 @pytest.fixture(scope="module")
 def remote_client(real_build, tmp_path_factory):
     """The app over a real Oxigraph server holding the pushed build."""
-    from kg.push import push
-    from kg.remote import RemoteStore
+    from kg.publish.push import push
+    from kg.store.remote import RemoteStore
 
     from .test_push import Oxigraph
 
@@ -622,11 +622,11 @@ def test_a_page_says_what_went_wrong_in_the_visitors_words(client) -> None:
 
 
 def test_an_answer_viewed_then_downloaded_is_computed_once(real_build, monkeypatch) -> None:
-    import kg.case
-    import kg.queries
+    import kg.ask.case
+    import kg.ask.queries
 
     calls: list[str] = []
-    run_query, find = kg.queries.run_query, kg.case.find
+    run_query, find = kg.ask.queries.run_query, kg.ask.case.find
 
     def counted_query(*args, **kwargs):
         calls.append("query")
@@ -636,8 +636,8 @@ def test_an_answer_viewed_then_downloaded_is_computed_once(real_build, monkeypat
         calls.append("case")
         return find(*args, **kwargs)
 
-    monkeypatch.setattr(kg.queries, "run_query", counted_query)
-    monkeypatch.setattr(kg.case, "find", counted_case)
+    monkeypatch.setattr(kg.ask.queries, "run_query", counted_query)
+    monkeypatch.setattr(kg.ask.case, "find", counted_case)
     with open_store(real_build.build_dir) as store:
         client = create_app(store, load_queries(ROOT / "queries")).test_client()
         page = client.get("/ask/programmes-in-municipality?municipality=Kampen&run=1&lang=nl")

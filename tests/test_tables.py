@@ -1,4 +1,4 @@
-"""kg.tables: the four renderings of a result table."""
+"""kg.ask.tables: the four renderings of a result table."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from kg.tables import Resource, Table, render
+from kg.ask.tables import Resource, Table, render
 
 KAMPEN = Resource("Kampen", "https://identifier.overheid.nl/tooi/id/gemeente/gm0166")
 GGD = Resource("GGD IJsselland", "https://w3id.org/kg-sociaal/id/organisation/ggd-ijsselland")

@@ -20,9 +20,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from kg import __version__
-from kg.network import Facts
+from kg.build.netfacts import Facts
 from kg.store import Store
+from kg.version import __version__
 
 FILE = "network.json"
 #: Bumped whenever the layout of the file changes; other formats are ignored.
@@ -103,7 +103,7 @@ def _facts(data: dict[str, Any]) -> Facts:
 
 def write(store: Store, path: Path) -> Facts:
     """Collect ``store``'s network facts and write them to ``path`` (a new file)."""
-    from kg.network import collect
+    from kg.build.netfacts import collect
 
     facts = collect(store)
     path.write_bytes(dumps(facts))

@@ -11,8 +11,8 @@ the exit code of the command before, as in a terminal.
 
 Two things vary from run to run and are masked before comparing: durations (``in 0.5 s``)
 and a line ``...`` in a transcript, which stands for any number of lines. ``python -m
-kg.examples --update`` writes the real output into the files (keeping the lines around a
-``...``); ``python -m kg.examples`` (and a test) reports every transcript that differs.
+kg.publish.examples --update`` writes the real output into the files (keeping the lines around a
+``...``); ``python -m kg.publish.examples`` (and a test) reports every transcript that differs.
 """
 
 from __future__ import annotations
@@ -248,7 +248,7 @@ def update(root: Path, files: list[Path] | None = None) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kg.examples",
+        prog="python -m kg.publish.examples",
         description="Run the console examples of README.md and docs/*.md and compare their "
         "output (exit 1 when one differs), or write the real output with --update.",
     )

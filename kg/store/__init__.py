@@ -27,10 +27,11 @@ import rdflib
 from rdflib.term import Node
 
 from kg.errors import BuildNotFoundError, KgError, UsageError
+from kg.namespaces import LABEL_PROPERTIES
 from kg.sparql.lexer import OPAQUE, tokens
 
 if TYPE_CHECKING:
-    from kg.names import NameIndex
+    from kg.store.names import NameIndex
 
 #: Serialisation formats understood by :meth:`Store.load` and :meth:`Store.dump`.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -41,14 +42,6 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 
-#: Properties that name a resource, most preferred first (see :meth:`Store.labels`).
-LABEL_PROPERTIES: tuple[str, ...] = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://xmlns.com/foaf/0.1/name",
-    "http://purl.org/dc/terms/title",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-)
 #: The languages results can be labelled in.
 LANGUAGES = ("nl", "en")
 
@@ -225,7 +218,7 @@ class Store(ABC):
 
     @property
     def name_index(self) -> NameIndex | None:
-        """The build's name index (:class:`kg.names.NameIndex`), or None where there is none
+        """The build's name index (:class:`kg.store.names.NameIndex`), or None where there is none
         (a SPARQL server, an in-memory store)."""
         return None
 
@@ -471,7 +464,7 @@ class LocalStore(Store):
     @property
     def name_index(self) -> NameIndex | None:
         if not self._names_looked_for and self._path is not None:
-            from kg.names import open_index
+            from kg.store.names import open_index
 
             self._names = open_index(self._path)
             self._names_looked_for = True

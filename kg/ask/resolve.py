@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +18,10 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from kg.errors import UsageError, shown
-from kg.names import NAME_PROPERTIES, NAMES_SPARQL
 from kg.namespaces import PREFIXES, curie, sparql_prefixes
 from kg.store import Store, sparql_iris
+from kg.store.names import NAME_PROPERTIES, NAMES_SPARQL
+from kg.text import normalise
 
 
 class ResolveError(UsageError):
@@ -38,13 +38,6 @@ class Candidate:
 _CURIE = re.compile(r"([A-Za-z][\w-]*):([^\s/][^\s]*)?")
 _CBS_CODE = re.compile(r"(?:gm)?(\d{4})", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")  # "Bergen (NH.)" -> "Bergen"
-
-
-def normalise(text: str) -> str:
-    """Case-, accent- and space-insensitive form: ``" Fryslân "`` -> ``"fryslan"``."""
-    if not text.isascii():  # (most names are: skip the Unicode work for them)
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(text.casefold().split())
 
 
 def as_iri(text: str) -> str | None:

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import click
 
-from kg import __version__
-from kg.errors import KgError, UsageError, ValidationFailed, printable
+from kg.errors import KgError, UsageError, printable
 from kg.paths import Paths
+from kg.version import __version__
 
 #: The command reference that `kg docs` writes into docs/.
 CLI_DOC = "cli.md"
@@ -44,10 +44,10 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ValidationFailed as exc:
-            _print_report(exc.report)
-            _fail(str(exc), exc.exit_code)
         except KgError as exc:
+            report = getattr(exc, "report", None)  # ValidationFailed (kept off the start-up path)
+            if report is not None:
+                _print_report(report)
             _fail(str(exc), exc.exit_code)
         except BrokenPipeError:
             # click turns EPIPE into exit 1 (our "finding" code); main() handles this instead.
@@ -132,7 +132,7 @@ class Server:
     graph_store: str | None = None
 
     def remote(self) -> Any:
-        from kg.remote import remote_from_options
+        from kg.store.remote import remote_from_options
 
         assert self.endpoint is not None
         return remote_from_options(
@@ -400,8 +400,8 @@ def export(
       kg export --format trig --output kg.trig
       kg export --format gexf --output kg.gexf
     """
-    from kg.export import NETWORK_FORMATS
-    from kg.export import export as run_export
+    from kg.publish.export import NETWORK_FORMATS
+    from kg.publish.export import export as run_export
 
     if lang is not None and fmt not in NETWORK_FORMATS:
         raise KgError(f"--lang applies to graphml and gexf; {fmt} keeps every language")
@@ -446,7 +446,7 @@ def push(ctx: Context, replace: bool, staged: bool, build_dir: Path | None, serv
         --graph-store http://127.0.0.1:8890/sparql-graph-crud \\
         --default-graph https://w3id.org/kg-sociaal/id/graph/kg      # Virtuoso
     """
-    from kg.push import push as run_push
+    from kg.publish.push import push as run_push
     from kg.store import open_store
 
     if not server.endpoint:
@@ -563,8 +563,8 @@ def query_list(ctx: Context, queries_dir: Path | None, fmt: str) -> None:
     Example:
       kg query list --format md
     """
-    from kg.queries import load_queries, query_index
-    from kg.tables import render
+    from kg.ask.queries import load_queries, query_index
+    from kg.ask.tables import render
 
     folder = queries_dir or ctx.paths().queries_dir
     assert folder is not None
@@ -585,7 +585,7 @@ def query_show(ctx: Context, name: str, queries_dir: Path | None) -> None:
     Example:
       kg query show programmes-in-municipality
     """
-    from kg.queries import find_query
+    from kg.ask.queries import find_query
 
     folder = queries_dir or ctx.paths().queries_dir
     assert folder is not None
@@ -639,8 +639,8 @@ def query_run(
       kg query run partners-of-programme -p programme "Samen in Beweging" --format csv
       kg query run my-question.rq --format json --output answer.json
     """
-    from kg.queries import find_query, run_query
-    from kg.tables import render
+    from kg.ask.queries import find_query, run_query
+    from kg.ask.tables import render
 
     paths = ctx.paths(build_dir)
     folder = queries_dir or paths.queries_dir
@@ -706,7 +706,7 @@ def case(
       kg case -m GM0193 -t "older residents" --format json
       kg case --list
     """
-    from kg.case import find, known_concepts, render_answer
+    from kg.ask.case import find, known_concepts, render_answer
 
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "a case answer")
@@ -825,10 +825,10 @@ def viz(
       kg viz --case -m Kampen -t ouderen --theme bewegen -o case.html
       kg viz --size-by betweenness --color-by community -o national.html
     """
+    from kg.ask.queries import find_query
     from kg.network import Case, parse_kinds, summary
     from kg.network import view as make_view
-    from kg.queries import find_query
-    from kg.render import render_html
+    from kg.network.render import render_html
 
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "a network page")
@@ -933,8 +933,8 @@ def serve(
     """
     from waitress.server import create_server
 
-    from kg.queries import load_queries
-    from kg.serve import MAX_REQUEST_BYTES, check_host, create_app, host_names, server_url
+    from kg.ask.queries import load_queries
+    from kg.web.serve import MAX_REQUEST_BYTES, check_host, create_app, host_names, server_url
 
     paths = ctx.paths(build_dir)
     folder = queries_dir or paths.queries_dir
@@ -1022,9 +1022,9 @@ def network(
       kg network --by community --format csv --output communities.csv
       kg network --kind programme --metric bridging
     """
-    from kg.analysis import analyse
+    from kg.ask.tables import render
     from kg.network import project
-    from kg.tables import render
+    from kg.network.analysis import analyse
 
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "network results")
@@ -1085,7 +1085,7 @@ def docs(ctx: Context, check: bool, output_dir: Path | None, build_dir: Path | N
     Example:
       kg docs --check
     """
-    from kg.docs import check_docs, write_docs
+    from kg.publish.docs import check_docs, write_docs
 
     paths = ctx.paths(build_dir, use_cpsv=False)
     out = output_dir or ctx.root / "docs"
@@ -1130,7 +1130,7 @@ def reference(ctx: Context, reference_dir: Path | None, check: bool) -> None:
     Example:
       kg reference --check
     """
-    from kg.reference import OUTPUT, reference_is_current, write_reference
+    from kg.build.reference import OUTPUT, reference_is_current, write_reference
 
     paths = ctx.paths(use_cpsv=False)
     folder = reference_dir or paths.reference_dir

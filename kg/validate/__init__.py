@@ -21,14 +21,14 @@ from rdflib import RDF, RDFS, SH, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from kg.build import DATA_SUFFIXES, InputFile, parse_file, read_graph
 from kg.errors import KgError, printable
 from kg.errors import shown as shown_value
 from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
 from kg.paths import Paths
-from kg.shacl import Result, Shape, Unsupported, compile_shapes
-from kg.shacl import validate as run_engine
 from kg.store import LocalStore, quads_to_graph, quiet_rdflib, to_oxigraph, to_rdflib
+from kg.store.files import DATA_SUFFIXES, InputFile, parse_file, read_graph
+from kg.validate.shacl import Result, Shape, Unsupported, compile_shapes
+from kg.validate.shacl import validate as run_engine
 
 SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 CPSV = "CPSV-AP 3.2.0"
@@ -84,6 +84,20 @@ class ValidationReport:
             indent=2,
             ensure_ascii=False,
         )
+
+
+class ValidationFailed(KgError):
+    """The graph does not conform to the shapes (exit code 1).
+
+    Carries the full :class:`ValidationReport` so callers can list every finding.
+    """
+
+    exit_code = 1
+
+    def __init__(self, report: ValidationReport) -> None:
+        n = len(report.violations)
+        super().__init__(f"the graph does not conform: {n} violation{'s' if n != 1 else ''}")
+        self.report = report
 
 
 @dataclass
@@ -481,7 +495,7 @@ def check_structure(store: LocalStore) -> list[Violation]:
     return found
 
 
-#: SHACL engines: "kg" (kg.shacl, on the store), "pyshacl", or "auto" (kg's engine when it
+#: SHACL engines: "kg" (kg.validate.shacl, on the store), "pyshacl", or "auto" (kg's engine when it
 #: implements every feature the shapes use, else pySHACL).
 ENGINES = ("auto", "kg", "pyshacl")
 
@@ -512,7 +526,7 @@ def validate_store(
     """Validate every graph in ``store`` (as one union graph) against ``shapes``.
 
     ``engine`` is one of :data:`ENGINES`; both engines give the same report for the shapes
-    kg's engine implements (see :mod:`kg.shacl`)."""
+    kg's engine implements (see :mod:`kg.validate.shacl`)."""
     chosen, _ = choose_engine(shapes, engine)
     with quiet_rdflib():  # ill-typed literals are findings here, not log noise
         if chosen == "kg":
@@ -527,7 +541,7 @@ def validate_store(
 
 def validate_sources(paths: Paths, engine: str = "auto") -> ValidationReport:
     """Parse ``ontology/`` and ``data/`` and validate them, writing nothing."""
-    from kg.build import load_sources
+    from kg.store.files import load_sources
 
     shapes = load_shapes(paths)
     choose_engine(shapes, engine)  # an impossible choice fails before the parsing

@@ -1,4 +1,4 @@
-"""The build's name index: every name of every resource, in the form :mod:`kg.resolve` matches
+"""The build's name index: every name of every resource, in the form :mod:`kg.ask.resolve` matches
 names (case, accents and spaces ignored), in an SQLite file beside the store.
 
 Resolving "Welzijn op Recept" to one IRI means comparing the text with every name in the graph:
@@ -6,7 +6,7 @@ on a national graph that is 100,000 names read out of the store for each command
 ``kg build`` writes this index once (``build/names.sqlite``, in the same generation as the
 store), so a command finds the resources a name may mean with one indexed lookup. The index
 only speeds up the common case, one match: no match or several still take the full path in
-:mod:`kg.resolve`, which words the error with the closest names. Stores without the index
+:mod:`kg.ask.resolve`, which words the error with the closest names. Stores without the index
 (a build from an older kg, a SPARQL server) take the full path every time.
 """
 
@@ -14,29 +14,24 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
-from kg.store import LABEL_PROPERTIES, Store
+from kg.namespaces import LABEL_PROPERTIES
+from kg.text import normalise
 
 FILE = "names.sqlite"
 
 #: Whatever names a resource for display also names it for lookup (a SPARQL path).
 NAME_PROPERTIES = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
-#: Every (resource, name): what :func:`kg.resolve.resolve_resource` matches, and the index holds.
+#: Every (resource, name): what kg.ask.resolve matches, and the index holds.
 NAMES_SPARQL = f"SELECT DISTINCT ?r ?name WHERE {{ ?r {NAME_PROPERTIES} ?name . }}"
 
 
-def write(store: Store, path: Path) -> int:
-    """Write the index of ``store``'s names to ``path`` (a new file); the number of names."""
-    from kg.resolve import normalise
-
-    rows = sorted(
-        {
-            (normalise(name), iri)
-            for iri, name in store.select_values(NAMES_SPARQL, ("r", "name"))
-            if iri is not None and name is not None
-        }
-    )
+def write(names: Iterable[tuple[str | None, ...]], path: Path) -> int:
+    """Write an index of ``names`` (resource, name) pairs, as :data:`NAMES_SPARQL` selects
+    them, to ``path`` (a new file); the number of names."""
+    rows = sorted({(normalise(name), iri) for iri, name in names if iri and name is not None})
     db = sqlite3.connect(path)
     try:
         db.execute("CREATE TABLE names (key TEXT NOT NULL, iri TEXT NOT NULL)")

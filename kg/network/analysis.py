@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from kg.ask.tables import Cell, Resource, Table
 from kg.errors import UsageError
 from kg.network import CV, DOMAINS
-from kg.tables import Cell, Resource, Table
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -48,7 +48,7 @@ from kg.store import check_language
 if TYPE_CHECKING:
     from flask import Flask, Response
 
-    from kg.queries import Query
+    from kg.ask.queries import Query
     from kg.store import Store
 
 #: The largest request body kg serve reads (a SPARQL query posted as a form or as text).
@@ -247,7 +247,7 @@ def statements(store: Store, iri: str) -> dict[ox.Triple, tuple[str, ...]]:
 
 def serialise_description(triples: list[ox.Triple], fmt: str) -> bytes:
     """``triples`` as ``fmt`` (ttl, nt or jsonld), with kg's prefixes and stable bytes."""
-    from kg.export import serialise_quads
+    from kg.store.rdf import serialise_quads
 
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     return serialise_quads(quads, fmt)
@@ -298,7 +298,7 @@ def create_app(
     :func:`host_names`); None: any."""
     from flask import Flask, Response, request
 
-    app = Flask("kg.serve", template_folder=str(Path(__file__).parent / "templates"))
+    app = Flask("kg.web.serve", template_folder=str(Path(__file__).parents[1] / "templates"))
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
@@ -315,7 +315,7 @@ def create_app(
 
     @app.errorhandler(KgError)
     def bad_request(exc: KgError) -> Response:
-        from kg.remote import RemoteError
+        from kg.store.remote import RemoteError
 
         if isinstance(exc, RemoteError):  # the SPARQL server behind kg serve failed
             return fail(502, str(exc))
@@ -381,13 +381,13 @@ def create_app(
         return value
 
     def query_answer(query: Query, values: Mapping[str, str], chosen: str) -> Any:
-        from kg.queries import run_query
+        from kg.ask.queries import run_query
 
         key = ("query", query.name, tuple(sorted(values.items())), chosen)
         return remembered(key, lambda: run_query(store, query, values, lang=chosen))
 
     def case_answer(municipality: str, groups: list[str], themes: list[str], chosen: str) -> Any:
-        from kg.case import find
+        from kg.ask.case import find
 
         key = ("case", municipality, tuple(groups), tuple(themes), chosen)
         return remembered(key, lambda: find(store, municipality, groups, themes, lang=chosen))
@@ -433,7 +433,7 @@ def create_app(
         return picked
 
     def network_response(picked: Any) -> Response:
-        from kg.render import render_page
+        from kg.network.render import render_page
 
         html, policy = render_page(picked, title=picked.graph.get("title", ""))
         response = Response(html, mimetype="text/html")
@@ -597,8 +597,8 @@ def create_app(
         return once(("concepts", scheme, chosen), make)
 
     def case_concepts(chosen: str) -> dict[str, list[tuple[str, str]]]:
-        """The target groups and themes of the case form (kg.case.known_concepts)."""
-        from kg.case import known_concepts
+        """The target groups and themes of the case form (kg.ask.case.known_concepts)."""
+        from kg.ask.case import known_concepts
 
         return once(("case concepts", chosen), lambda: known_concepts(store, chosen))
 
@@ -614,8 +614,8 @@ def create_app(
         """Resources with a name containing ``text`` (normalised): those named exactly so
         first, then those with a name starting with it, then the rest; each with its kind,
         since a municipality, its area and a programme can share a name."""
-        from kg.resolve import normalise
         from kg.store import sparql_iris
+        from kg.text import normalise
 
         key = normalise(text)
         if len(key) < 2:
@@ -650,8 +650,8 @@ def create_app(
 
     def name_list() -> list[tuple[str, str]]:
         """Every (IRI, normalised name), for suggestions."""
-        from kg.names import NAMES_SPARQL
-        from kg.resolve import normalise
+        from kg.store.names import NAMES_SPARQL
+        from kg.text import normalise
 
         def make() -> list[tuple[str, str]]:
             rows = store.select_values(NAMES_SPARQL, ("r", "name"))
@@ -697,7 +697,7 @@ def create_app(
             except KgError as exc:
                 error = for_page(exc)
         if table is not None:
-            from kg.tables import Resource
+            from kg.ask.tables import Resource
 
             for row in table.rows:
                 out: list[list[dict[str, str | None]]] = []
@@ -854,7 +854,7 @@ def create_app(
         if location is not None:
             body, chosen = run_limited(location, text, accept, query_seconds)
             return Response(body, mimetype=chosen)
-        from kg.remote import RemoteError, RemoteStore
+        from kg.store.remote import RemoteError, RemoteStore
 
         if not isinstance(store, RemoteStore):
             raise HttpError(501, "this store has no SPARQL endpoint")
@@ -878,7 +878,7 @@ def create_app(
 
     @app.get("/queries/<name>")
     def run(name: str) -> Response:
-        from kg.tables import render
+        from kg.ask.tables import render
 
         query = queries.get(name)
         if query is None:
@@ -904,7 +904,7 @@ def create_app(
 
     @app.get("/case")
     def case() -> Response:
-        from kg.case import render_answer
+        from kg.ask.case import render_answer
 
         municipality = request.args.get("municipality", "")
         if not municipality:
@@ -1007,7 +1007,7 @@ def run_limited(
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kg.serve"])  # each worker then starts in milliseconds
+    context.set_forkserver_preload(["kg.web.serve"])  # each worker then starts in milliseconds
     receive, send = context.Pipe(duplex=False)
     worker = context.Process(
         target=_answer,

@@ -1,41 +1,27 @@
-"""ontology/ + data/ -> a validated dataset with a named graph per source -> build/.
-
-Inputs: every ``*.ttl`` in ``ontology/`` except ``shapes.ttl`` (loaded into the ontology's
-own named graph), and every ``*.ttl`` and ``*.trig`` under ``data/`` (sub-folders and linked
-folders included). In TriG files each named graph is the graph of one source (its IRI is the
-source's IRI); triples of Turtle files and of TriG default graphs go to the default graph,
-which may hold only the project's code lists (see :mod:`kg.validate`).
-
-Outputs, written atomically (see :mod:`kg.atomic`): ``build/store`` (an on-disk pyoxigraph
-store that later commands open without re-parsing), ``build/kg.trig`` (named graphs kept),
-``build/kg.ttl`` (graphs merged) and ``build/manifest.json`` (counts and input checksums).
-"""
+"""The project's input files: which files a build reads (ontology/, data/), and parsing
+each into quads with errors that name the file and line."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 
-from kg import __version__, atomic, netfile
-from kg import names as name_index
-from kg.errors import DataSyntaxError, KgError, ValidationFailed
+from kg.errors import DataSyntaxError, KgError
 from kg.namespaces import ONTOLOGY_IRI, STANDARD_PREFIXES
 from kg.paths import Paths
-from kg.store import LocalStore, built_file, quads_to_graph
+from kg.store import LocalStore, quads_to_graph
 
 Progress = Callable[[str], None]
 
 DATA_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
 #: RDF files kg does not read from data/: refused rather than silently skipped.
 UNSUPPORTED_RDF = {".nt", ".nq", ".rdf", ".owl", ".jsonld", ".n3", ".trix"}
-STABLE_NAMES = ("store", "names.sqlite", "network.json", "kg.trig", "kg.ttl", "manifest.json")
 HINT = "run kg from the project folder or pass --root"
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -63,10 +49,6 @@ SCHEMA_TYPES = {
     _OWL + "AnnotationProperty",
     _OWL + "Ontology",
 }
-
-
-def _quiet(_: str) -> None:
-    pass
 
 
 @dataclass(frozen=True)
@@ -220,6 +202,10 @@ def read_graph(path: Path) -> rdflib.Graph:
     return quads_to_graph(parse_file(InputFile(path, ox.RdfFormat.TURTLE, None)), fresh_bnodes=True)
 
 
+def _quiet(_: str) -> None:
+    pass
+
+
 @dataclass(frozen=True)
 class Loaded:
     store: LocalStore
@@ -243,157 +229,3 @@ def load_sources(
             _check_data_quads(item, quads)
         store.extend(quads)
     return Loaded(store, [f.path for f in files], sums)
-
-
-@dataclass
-class BuildResult:
-    """What a build produced: counts for the summary and where the outputs are."""
-
-    build_dir: Path
-    triples: int
-    quads: int
-    files: int
-    classes: list[tuple[str, str, int]] = field(default_factory=list)  # (label, iri, count)
-    sources: list[tuple[str, str, int]] = field(default_factory=list)  # (title, graph, triples)
-    warnings: int = 0
-    shapes: str = ""  # the shape sets it was validated with (kg.validate.shape_sets)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "triples": self.triples,
-            "quads": self.quads,
-            "files": self.files,
-            "classes": [{"label": c, "iri": i, "count": n} for c, i, n in self.classes],
-            "sources": [{"title": t, "graph": g, "triples": n} for t, g, n in self.sources],
-            "warnings": self.warnings,
-            "shapes": self.shapes,
-        }
-
-    @classmethod
-    def from_dict(cls, build_dir: Path, data: dict[str, object]) -> BuildResult:
-        """Read a manifest back; a damaged one is a clear error, not a KeyError."""
-        try:
-            return cls(
-                build_dir=build_dir,
-                triples=int(data["triples"]),  # type: ignore[call-overload]
-                quads=int(data["quads"]),  # type: ignore[call-overload]
-                files=int(data["files"]),  # type: ignore[call-overload]
-                classes=[(c["label"], c["iri"], int(c["count"])) for c in data["classes"]],  # type: ignore[attr-defined]
-                sources=[(s["title"], s["graph"], int(s["triples"])) for s in data["sources"]],  # type: ignore[attr-defined]
-                warnings=int(data["warnings"]),  # type: ignore[call-overload]
-                shapes=str(data.get("shapes", "")),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise KgError(
-                f"the build manifest is damaged ({exc!r}); run 'kg build' again",
-                file=build_dir / "manifest.json",
-            ) from exc
-
-
-_CLASS_COUNTS = f"""
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-  ?s a ?class .
-  GRAPH <{ONTOLOGY_IRI}> {{ ?class rdfs:label ?l FILTER(langMatches(lang(?l), "en")) }}
-}} GROUP BY ?class
-"""
-
-#: Statements counted once however many graphs state them (the union graph's size).
-_TRIPLE_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-
-_SOURCE_COUNTS = """
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?g ?n (SAMPLE(COALESCE(?nl, ?any)) AS ?title) WHERE {
-  { SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g }
-  OPTIONAL { ?g dct:title ?nl FILTER(lang(?nl) = "nl") }
-  OPTIONAL { ?g dct:title ?any }
-} GROUP BY ?g ?n
-"""
-
-
-def summarise(store: LocalStore, build_dir: Path, files: int, warnings: int) -> BuildResult:
-    quads = len(store.oxigraph)
-    triples = int(str(next(iter(store.select(_TRIPLE_COUNT)))[0]))
-    classes = sorted(
-        (str(label), str(cls), int(str(n))) for cls, label, n in store.select(_CLASS_COUNTS)
-    )
-    sources = sorted(
-        (str(title) if title is not None else "(no title)", str(g), int(str(n)))
-        for g, n, title in store.select(_SOURCE_COUNTS)
-        if str(g) != ONTOLOGY_IRI
-    )
-    return BuildResult(build_dir, triples, quads, files, classes, sources, warnings)
-
-
-def _relative(path: Path, root: Path) -> str:
-    """The path as the project sees it (relative to the root), however --root was spelt."""
-    return Path(os.path.relpath(path.absolute(), root.absolute())).as_posix()
-
-
-def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> BuildResult:
-    """Parse, validate and write the build. Raises :class:`ValidationFailed` (nothing written)
-    when the data does not conform, :class:`KgError` for unreadable input. ``engine`` picks
-    the SHACL engine (see :data:`kg.validate.ENGINES`)."""
-    from kg.export import serialise_quads
-    from kg.validate import choose_engine, load_shapes, locate, shape_sets, validate_store
-
-    protected = (paths.ontology_dir, paths.data_dir)
-    atomic.check_claim(paths.build_dir, protected)  # before any work, and writing nothing
-    files = input_files(paths)  # missing folders first, with the --root hint
-    shapes = load_shapes(paths)  # a missing shapes file should not wait for parsing
-    _, how = choose_engine(shapes, engine)  # nor shapes that the chosen engine cannot run
-    loaded = load_sources(paths, progress, files)
-    which = shape_sets(paths)
-    progress(f"validating ({which}) with {how}")
-    report = validate_store(loaded.store, shapes, engine)
-    if not report.conforms:
-        raise ValidationFailed(locate(report, loaded.files))
-
-    progress("serialising kg.trig and kg.ttl")
-    quads = list(loaded.store.quads())
-    trig = serialise_quads(quads, "trig")
-    ttl = serialise_quads(quads, "ttl")
-    result = summarise(loaded.store, paths.build_dir, len(loaded.files), len(report.warnings))
-    result.shapes = which
-    root = paths.ontology_dir.parent
-    manifest = {
-        "kg": __version__,
-        **result.as_dict(),
-        "inputs": [
-            {"file": _relative(f, root), "sha256": s}
-            for f, s in zip(loaded.files, loaded.checksums, strict=True)
-        ],
-    }
-
-    progress(f"writing the store to {paths.build_dir}")
-    atomic.claim(paths.build_dir, protected)
-    with atomic.locked(paths.build_dir):
-        atomic.clean_staging(paths.build_dir)
-        with atomic.generation(paths.build_dir) as staged:
-            disk = ox.Store(str(staged / "store"))
-            disk.bulk_extend(loaded.store.quads())
-            disk.flush()
-            del disk
-            name_index.write(loaded.store, staged / name_index.FILE)
-            progress("collecting the network for kg viz")
-            netfile.write(loaded.store, staged / netfile.FILE)
-            (staged / "kg.trig").write_bytes(trig)
-            (staged / "kg.ttl").write_bytes(ttl)
-            text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-            (staged / "manifest.json").write_text(text, "utf-8")
-            atomic.publish(paths.build_dir, staged, STABLE_NAMES)
-    return result
-
-
-def read_manifest(build_dir: Path) -> dict[str, object]:
-    """The manifest of the current build (raises if there is none or it is damaged)."""
-    path = built_file(build_dir, "manifest.json")
-    try:
-        manifest = json.loads(path.read_text("utf-8"))
-    except (ValueError, OSError) as exc:
-        raise KgError(
-            f"cannot read the build manifest ({exc}); run 'kg build' again", file=path
-        ) from exc
-    if not isinstance(manifest, dict):
-        raise KgError("the build manifest is damaged; run 'kg build' again", file=path)
-    return manifest

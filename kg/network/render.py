@@ -170,7 +170,7 @@ def _sizes(graph: nx.MultiDiGraph, metric: str) -> dict[str, float]:
     """Node sizes between _MIN_SIZE and _MAX_SIZE by ``metric`` (square-root scaled)."""
     import networkx as nx
 
-    from kg.analysis import measure, partner_network
+    from kg.network.analysis import measure, partner_network
 
     if metric not in SIZE_METRICS:
         raise UsageError(
@@ -191,7 +191,7 @@ def _colours(graph: nx.MultiDiGraph, colour_by: str) -> tuple[dict[str, str], di
     """Node colours, and (for communities) each node's community number."""
     import networkx as nx
 
-    from kg.analysis import communities
+    from kg.network.analysis import communities
 
     if colour_by not in COLOURINGS:
         raise UsageError(
@@ -236,7 +236,7 @@ def render_page(
     from pyvis.edge import Edge
     from pyvis.network import Network
 
-    from kg.layout import force_layout
+    from kg.network.layout import force_layout
 
     lang = graph.graph.get("lang", "nl")
     words = WORDS[lang]

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.remote import RemoteError, RemoteStore, public_url
 from kg.store import LocalStore
+from kg.store.remote import RemoteError, RemoteStore, public_url
 
 #: Graph names kg owns on a server: the build's source graphs live under this.
 KG_GRAPHS = "https://w3id.org/kg-sociaal/"

@@ -22,7 +22,7 @@ always naming the file and, where it can, the line.
 Values are resolved by type (a municipality from its name, code or IRI; a concept from its
 label; ...) and bound as RDF terms, written by pyoxigraph (escaped) where the query uses them
 (:func:`kg.store.with_terms`), never as raw text. Results
-come back as a :class:`~kg.tables.Table` with labels in the asked language; parameter columns
+come back as a :class:`~kg.ask.tables.Table` with labels in the asked language; parameter columns
 are left out (their value is the same in every row). A column made by ``GROUP_CONCAT``
 (``(GROUP_CONCAT(DISTINCT COALESCE(STR(?x), ""); separator=" ") AS ?xs)``) is a list of
 resources. Columns made by COUNT, STR, MIN and the like hold text or numbers; every other
@@ -45,12 +45,12 @@ import yaml
 from rdflib import XSD
 from rdflib.term import Node
 
+from kg.ask.resolve import as_iri, resolve_concept, resolve_municipality, resolve_resource
+from kg.ask.tables import Cell, Resource, Table
 from kg.errors import KgError, UsageError, shown
 from kg.namespaces import curie
-from kg.resolve import as_iri, resolve_concept, resolve_municipality, resolve_resource
 from kg.sparql.lexer import blank_opaque, tokens
 from kg.store import Plain, Store, check_language
-from kg.tables import Cell, Resource, Table
 
 #: Parameter types and what a value of each looks like.
 PARAM_TYPES: dict[str, str] = {

@@ -16,10 +16,10 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg.ask.resolve import resolve_concept, resolve_municipality
 from kg.closure import reachable
 from kg.errors import UsageError
 from kg.namespaces import ID, sparql_prefixes
-from kg.resolve import resolve_concept, resolve_municipality
 from kg.store import Store, check_language, sparql_iris
 
 TARGET_GROUPS = ID + "concept/doelgroep"
@@ -637,7 +637,7 @@ def render_answer(answer: CaseAnswer, fmt: str, heading: int = 1) -> str:
     case is a heading of level ``heading`` and each list one level below."""
     import json
 
-    from kg.tables import Table, render
+    from kg.ask.tables import Table, render
 
     data = answer.as_dict()
     if fmt == "json":

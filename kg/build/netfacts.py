@@ -1,0 +1,298 @@
+"""The network's facts: the kinds of node a picture draws, and what :func:`collect` reads from
+a store to draw it (nodes, links with their sources, names, labels), in no particular
+language. ``kg build`` collects them once and saves them beside the store
+(:mod:`kg.build.netfile`); :mod:`kg.network` draws pictures from them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from kg.closure import reachable
+from kg.errors import UsageError
+from kg.namespaces import KG, LABEL_PROPERTIES, PREFIXES, sparql_prefixes
+from kg.store import Store
+
+CV = PREFIXES["cv"]
+DCT = PREFIXES["dct"]
+ORG = PREFIXES["org"]
+SKOS = PREFIXES["skos"]
+FOAF = PREFIXES["foaf"]
+PROV = PREFIXES["prov"]
+
+#: The policy domains scheme; its concepts are what "crossing domains" is measured in.
+DOMAINS = PREFIXES["concept"] + "domein"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of node: what it is called, which classes make it, and how it is drawn."""
+
+    key: str
+    nl: str
+    en: str
+    classes: tuple[str, ...]
+    colour: str
+    shape: str  # a vis-network shape with the label below it
+    shown: bool  # part of the picture unless --types says otherwise
+
+    def label(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+# First match wins: a municipality is also a (public) organisation, a pilot also a programme.
+# Colours: a qualitative palette whose neighbours stay distinguishable for colour-blind readers.
+KINDS: tuple[Kind, ...] = (
+    Kind("programme", "programma", "programme", (KG + "Programme",), "#0072b2", "dot", True),
+    Kind(
+        "intervention",
+        "interventie",
+        "intervention",
+        (KG + "Intervention",),
+        "#56b4e9",
+        "diamond",
+        True,
+    ),
+    Kind(
+        "municipality",
+        "gemeente",
+        "municipality",
+        (KG + "Municipality",),
+        "#009e73",
+        "square",
+        True,
+    ),
+    Kind(
+        "region",
+        "regio",
+        "region",
+        (KG + "GGDRegion", KG + "Province", KG + "Country"),
+        "#66a61e",
+        "hexagon",
+        True,
+    ),
+    Kind("place", "plaats", "place", (KG + "Place",), "#a6d854", "triangleDown", True),
+    Kind(
+        "organisation",
+        "organisatie",
+        "organisation",
+        (ORG + "Organization",),
+        "#e69f00",
+        "triangle",
+        True,
+    ),
+    Kind("law", "wet", "law", (KG + "Law",), "#d55e00", "star", True),
+    Kind("accord", "akkoord", "accord", (KG + "Accord",), "#cc79a7", "star", True),
+    Kind("scheme", "regeling", "funding scheme", (KG + "FundingScheme",), "#b8860b", "star", True),
+    Kind(
+        "policy",
+        "beleidsprogramma",
+        "government programme",
+        (KG + "GovernmentProgramme",),
+        "#8c564b",
+        "star",
+        True,
+    ),
+    Kind("concept", "begrip", "concept", (SKOS + "Concept",), "#999999", "dot", True),
+    Kind("source", "bron", "source", (KG + "Source",), "#444444", "square", False),
+    Kind("person", "persoon", "person", (FOAF + "Person",), "#f0e442", "dot", False),
+    Kind(
+        "output",
+        "publicatie of product",
+        "publication or output",
+        (CV + "Output",),
+        "#7f7f7f",
+        "triangleDown",
+        False,
+    ),
+    Kind("event", "bijeenkomst", "event", (KG + "Event",), "#17becf", "diamond", False),
+    Kind("finding", "bevinding", "finding", (KG + "Finding",), "#bcbd22", "dot", False),
+    Kind("phase", "fase", "phase", (KG + "Phase",), "#c5b0d5", "dot", False),
+)
+KIND_BY_KEY: dict[str, Kind] = {k.key: k for k in KINDS}
+DEFAULT_KINDS: tuple[str, ...] = tuple(k.key for k in KINDS if k.shown)
+
+
+def parse_kinds(values: Iterable[str]) -> tuple[str, ...]:
+    """Kind keys from ``--types`` values, in KINDS order: ``"programme,organisation"`` (just
+    those), ``"all"``, or ``"+source"`` (the defaults and sources)."""
+    wanted: set[str] = set()
+    for value in values:
+        for part in value.split(","):
+            key = part.strip().lower()
+            if not key:
+                continue
+            if key.startswith("+"):
+                wanted.update(DEFAULT_KINDS)
+                key = key[1:].strip()
+            if key == "all":
+                wanted.update(KIND_BY_KEY)
+            elif key in KIND_BY_KEY:
+                wanted.add(key)
+            else:
+                known = ", ".join(KIND_BY_KEY)
+                raise UsageError(
+                    f"--types: unknown kind {part.strip()!r}; known: {known}, all "
+                    "(+KIND adds to the defaults)"
+                )
+    if not wanted:
+        return DEFAULT_KINDS
+    return tuple(k.key for k in KINDS if k.key in wanted)
+
+
+def _rows(store: Store, sparql: str) -> list[tuple[str, ...]]:
+    """Rows as strings (None stays None) of a query written without PREFIX lines."""
+    return store.select_values(sparql_prefixes() + sparql)  # type: ignore[return-value]
+
+
+def _kind_of_class(store: Store) -> dict[str, Kind]:
+    """Every class (the kinds' classes and their subclasses) mapped to its kind.
+
+    The direct subclass links are read and followed here, not with ``rdfs:subClassOf+``
+    between two variables, which some servers refuse (Virtuoso: "transitive start not
+    given")."""
+    direct: dict[str, set[str]] = defaultdict(set)
+    for sub, sup in _rows(store, "SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf ?sup }"):
+        direct[sup].add(sub)
+
+    mapping: dict[str, Kind] = {}
+    for kind in KINDS:
+        for cls in kind.classes:
+            for c in (cls, *sorted(reachable(direct, cls) - {cls})):
+                mapping.setdefault(c, kind)
+    return mapping
+
+
+@dataclass
+class Facts:
+    """What the network is made of, in no particular language: :func:`collect` reads it from
+    a store, :func:`assemble` draws a network from it in one language. ``kg build`` saves it
+    beside the store (:mod:`kg.build.netfile`), so commands that draw need not read the whole store.
+    """
+
+    kinds: dict[str, str]  # node IRI -> kind key
+    fold: dict[str, str]  # municipal area -> municipality
+    derived: dict[str, set[str]]  # node -> the sources it derives from
+    links: dict[tuple[str, str, str], set[str]]  # (from, to, property or role) -> graphs
+    roles: set[tuple[str, str, str]]  # the links that are participations
+    schemes: dict[str, set[str]]  # concept -> its concept schemes
+    names: dict[str, set[str]]  # node -> every name it goes by
+    label_rows: list[tuple[str, str, str, str]]  # (resource, property, text, language)
+    descriptions: dict[str, list[tuple[str, str]]]  # node -> (text, language)
+    pages: dict[str, str]  # source -> its web page
+
+
+def collect(store: Store) -> Facts:
+    """Read the network's facts from ``store`` (ten SELECTs over the whole graph)."""
+    kind_of_class = _kind_of_class(store)
+    order = {k.key: i for i, k in enumerate(KINDS)}
+    kinds: dict[str, Kind] = {}
+    for x, cls in _rows(store, "SELECT ?x ?c WHERE { ?x a ?c FILTER(isIRI(?x)) }"):
+        kind = kind_of_class.get(cls)
+        if kind and (x not in kinds or order[kind.key] < order[kinds[x].key]):
+            kinds[x] = kind
+
+    # Fold each municipality's area into the municipality.
+    fold: dict[str, str] = {}
+    areas = "SELECT ?m ?a WHERE { ?m a kg:Municipality ; dct:spatial ?a . ?a a kg:MunicipalArea }"
+    for municipality, area in _rows(store, areas):
+        if municipality in kinds:
+            fold[area] = municipality
+
+    def node(iri: str) -> str | None:
+        iri = fold.get(iri, iri)
+        return iri if iri in kinds else None
+
+    derived: dict[str, set[str]] = defaultdict(set)
+    for x, source in _rows(store, "SELECT ?x ?s WHERE { ?x prov:wasDerivedFrom ?s }"):
+        n = node(x)
+        if n is not None:
+            derived[n].add(source)
+
+    # Links: every statement between two nodes, and each participation as one role edge.
+    links: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    roles: set[tuple[str, str, str]] = set()
+
+    def link(s: str, o: str, p: str, where: str) -> tuple[str, str, str] | None:
+        a, b = node(s), node(o)
+        if a is None or b is None or a == b:
+            return None
+        links[(a, b, p)].add(where)
+        return (a, b, p)
+
+    statements = (
+        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?o) && isIRI(?s)) "
+        "FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom)) }"
+    )
+    for s, p, o, g in _rows(store, statements):
+        link(s, o, p, g)
+    for x, sources in derived.items():
+        for source in sources:  # drawn only when sources are nodes; says where it comes from
+            link(x, source, PROV + "wasDerivedFrom", source)
+    participation = (
+        "SELECT ?approach ?partner ?role ?g WHERE { GRAPH ?g { ?approach cv:hasParticipation "
+        "?pp . } ?pp cv:hasParticipant ?partner . OPTIONAL { ?pp cv:role ?role } }"
+    )
+    for approach, partner, role, g in _rows(store, participation):
+        key = link(partner, approach, role or CV + "hasParticipant", g)
+        if key is not None:
+            roles.add(key)
+    schemes: dict[str, set[str]] = defaultdict(set)
+    for concept, scheme in _rows(store, "SELECT ?c ?s WHERE { ?c skos:inScheme ?s }"):
+        schemes[concept].add(scheme)
+    # Vocabulary entries nothing links to (partner roles, unused terms) are not actors; the
+    # policy domains stay, so that domains nobody connects show as gaps.
+    linked = {a for a, _, _ in links} | {b for _, b, _ in links}
+    for iri in [i for i, k in kinds.items() if k.key == "concept" and i not in linked]:
+        if DOMAINS not in schemes.get(iri, ()):
+            del kinds[iri]
+
+    # Every name a node goes by (labels in any language, codes, its area's names), for
+    # --focus and for the page's search; the labels of nodes, link properties and sources
+    # give their display labels.
+    labelled = {p for (_, _, p) in links} | _sources(links, derived)
+    names: dict[str, set[str]] = defaultdict(set)
+    label_rows: list[tuple[str, str, str, str]] = []
+    properties = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, DCT + "identifier"))
+    name_query = (
+        f"SELECT ?r ?p ?name (LANG(?name) AS ?l) WHERE {{ VALUES ?p {{ {properties} }} "
+        "?r ?p ?name FILTER(isLiteral(?name)) }"
+    )
+    for r, p, name, language in _rows(store, name_query):
+        n = fold.get(r, r)
+        if n in kinds:
+            names[n].add(name)
+        if (r in kinds or r in labelled) and p in LABEL_PROPERTIES:
+            label_rows.append((r, p, name, language or ""))
+
+    descriptions: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    description_query = (
+        "SELECT ?x ?d (LANG(?d) AS ?l) WHERE { ?x dct:description ?d FILTER(isIRI(?x)) }"
+    )
+    for x, text, language in _rows(store, description_query):
+        if x in kinds:
+            descriptions[x].append((text, language or ""))
+    pages = {
+        s: page for s, page in _rows(store, "SELECT ?s ?p WHERE { ?s a kg:Source ; foaf:page ?p }")
+    }
+    return Facts(
+        kinds={iri: kind.key for iri, kind in kinds.items()},
+        fold=fold,
+        derived=dict(derived),
+        links=dict(links),
+        roles=roles,
+        schemes=dict(schemes),
+        names=dict(names),
+        label_rows=sorted(label_rows),
+        descriptions={x: sorted(texts) for x, texts in descriptions.items()},
+        pages=pages,
+    )
+
+
+def _sources(
+    links: Mapping[tuple[str, str, str], set[str]], derived: Mapping[str, set[str]]
+) -> set[str]:
+    """Every source a link or node cites."""
+    return {g for gs in links.values() for g in gs} | {s for ss in derived.values() for s in ss}
