@@ -39,8 +39,8 @@ def main() -> int:
     from waitress.server import create_server
 
     from kg.ask.queries import load_queries
-    from kg.web.serve import create_app
     from kg.store import open_store
+    from kg.web.app import create_app
 
     with open_store(args.build_dir) as store:
         app = create_app(store, load_queries(ROOT / "queries"))

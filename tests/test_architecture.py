@@ -156,7 +156,7 @@ NOT_YET_BEHIND_THE_STORE = {
     "kg.publish.push",
     "kg.validate",
     "kg.validate.shacl",
-    "kg.web.serve",
+    "kg.web.linked",
 }
 
 

@@ -1,4 +1,4 @@
-"""kg.web.serve: Linked Data with content negotiation, a read-only SPARQL endpoint (driven by
+"""kg.web (kg serve): Linked Data with content negotiation, a read-only SPARQL endpoint (driven by
 SPARQLWrapper against a live server on a free loopback port), the query and case APIs, and
 what is refused: updates, SERVICE, slow queries, large requests."""
 
@@ -14,8 +14,10 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from kg.ask.queries import load_queries
+from kg.media import negotiate
 from kg.store import open_store
-from kg.web.serve import create_app, negotiate, uses_service
+from kg.web.app import create_app
+from kg.web.common import uses_service
 
 from .conftest import ROOT, Tab
 
@@ -309,9 +311,9 @@ def test_a_query_worker_has_no_network(real_build) -> None:
     import subprocess
     import sys
 
-    from kg.web.serve import HttpError, run_limited
+    from kg.store.sandbox import Refused, run_limited
 
-    probe = "import kg.web.serve, sys; sys.exit(0 if kg.web.serve._without_network() else 1)"
+    probe = "import kg.store.sandbox as s, sys; sys.exit(0 if s._without_network() else 1)"
     if subprocess.run([sys.executable, "-c", probe], env={"PYTHONPATH": str(ROOT)}).returncode:
         pytest.skip("this system allows no network namespace for a process")
     with socket.socket() as listener:
@@ -320,7 +322,7 @@ def test_a_query_worker_has_no_network(real_build) -> None:
         listener.setblocking(False)
         port = listener.getsockname()[1]
         sparql = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
-        with pytest.raises(HttpError):
+        with pytest.raises(Refused):
             run_limited(real_build.build_dir / "store", sparql, "", 20)
         with pytest.raises(BlockingIOError):
             listener.accept()  # nobody knocked
@@ -363,7 +365,7 @@ def test_names_resolve_in_the_servers_threads(real_build) -> None:
 def test_a_loopback_server_answers_only_to_loopback_names(real_build, host, status) -> None:
     """A web page elsewhere cannot reach a loopback server through a name of its own that
     points at 127.0.0.1 (DNS rebinding)."""
-    from kg.web.serve import host_names
+    from kg.web.common import host_names
 
     with open_store(real_build.build_dir) as store:
         app = create_app(store, {}, hosts=host_names("127.0.0.1"))

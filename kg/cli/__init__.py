@@ -934,7 +934,8 @@ def serve(
     from waitress.server import create_server
 
     from kg.ask.queries import load_queries
-    from kg.web.serve import MAX_REQUEST_BYTES, check_host, create_app, host_names, server_url
+    from kg.web.app import create_app
+    from kg.web.common import MAX_REQUEST_BYTES, check_host, host_names, server_url
 
     paths = ctx.paths(build_dir)
     folder = queries_dir or paths.queries_dir

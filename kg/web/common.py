@@ -1,0 +1,183 @@
+"""What every part of kg serve shares: limits, the pages' words, the refusal with an HTTP
+status, links to resources, and the host names a server answers to."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlencode
+
+from kg.errors import KgError, UsageError
+from kg.namespaces import BASE
+from kg.sparql.lexer import has_keyword
+
+#: The largest request kg serve reads (waitress refuses larger ones before reading them).
+MAX_REQUEST_BYTES = 1_000_000
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: How long a query sent to /sparql may run before it is stopped (``kg serve --timeout``).
+QUERY_SECONDS = 30.0
+#: Where the project's own IRIs live; ``/id/...`` on the server is the same path.
+ID_BASE = BASE + "id/"
+#: ``/sparql?format=...``: the media type each name stands for (results, then graphs).
+SPARQL_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+#: The most programmes, instruments and partners the case page lists each (``/case`` gives
+#: all of them).
+CASE_SHOWN = 30
+#: How many answers to canned queries and cases kg serve keeps (the most recent).
+ANSWERS_KEPT = 64
+#: The most statements a resource page lists (its data formats give every one).
+MAX_SHOWN = 1000
+#: An absolute IRI as SPARQL and N-Triples write it between < and >.
+IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f]+")
+
+
+#: The pages' own words; data labels come from the graph in the chosen language.
+WORDS: dict[str, dict[str, str]] = {
+    "nl": {
+        "skip": "Naar de inhoud",
+        "search": "Zoeken",
+        "search_placeholder": "Een programma, gemeente, organisatie of regeling…",
+        "language": "Taal",
+        "footer": "kg: een open kennisgraaf van het sociaal domein. Alleen lezen.",
+        "home_title": "Wat loopt er, onder welke regeling, met wie?",
+        "home_intro": "Zoek een programma, gemeente, organisatie of regeling, stel een van de "
+        "vaste vragen, of vraag welke programma's, regelingen en partners bij een casus passen.",
+        "queries": "Vaste vragen",
+        "case": "Casus",
+        "municipality": "Gemeente",
+        "target_group": "Doelgroep",
+        "theme": "Thema",
+        "any": "(geen keuze)",
+        "find": "Zoek wat past",
+        "as_data": "Als data",
+        "links": "Wat de graaf erover zegt",
+        "subject": "Onderwerp",
+        "property": "Verband",
+        "value": "Waarde",
+        "sources": "Bronnen",
+        "nothing": "Niets gevonden.",
+        "problem": "Dat lukte niet:",
+        "more": "En nog {n} uitspraken; de data (Turtle, JSON-LD, N-Triples) bevat ze allemaal.",
+        "network": "Netwerk eromheen",
+        "open_network": "Netwerk op een eigen pagina openen",
+        "results_for": "Resultaten voor",
+        "no_match": "Geen naam gevonden die hierop lijkt.",
+        "example": "bijvoorbeeld",
+        "run": "Vraag stellen",
+        "result": "Antwoord",
+        "download": "Downloaden",
+        "show_sparql": "De SPARQL van deze vraag",
+        "score": "score",
+        "as_network": "Dit antwoord als netwerk",
+        "case_shown": "Per lijst de eerste {n}; het hele antwoord als JSON:",
+        "programmes": "Programma's",
+        "instruments": "Regelingen en wetten",
+        "partners": "Partners",
+    },
+    "en": {
+        "skip": "Skip to content",
+        "search": "Search",
+        "search_placeholder": "A programme, municipality, organisation or scheme…",
+        "language": "Language",
+        "footer": "kg: an open knowledge graph of the Dutch social domain. Read-only.",
+        "home_title": "What runs where, under which scheme, with whom?",
+        "home_intro": "Search a programme, municipality, organisation or scheme, ask one of the "
+        "canned questions, or ask which programmes, schemes and partners fit a case.",
+        "queries": "Canned questions",
+        "case": "Case",
+        "municipality": "Municipality",
+        "target_group": "Target group",
+        "theme": "Theme",
+        "any": "(none)",
+        "find": "Find what fits",
+        "as_data": "As data",
+        "links": "What the graph says about it",
+        "subject": "Subject",
+        "property": "Link",
+        "value": "Value",
+        "sources": "Sources",
+        "nothing": "Nothing found.",
+        "problem": "That did not work:",
+        "more": "And {n} more statements; the data (Turtle, JSON-LD, N-Triples) has them all.",
+        "network": "Network around it",
+        "open_network": "Open the network on a page of its own",
+        "results_for": "Results for",
+        "no_match": "No name found that looks like this.",
+        "example": "for example",
+        "run": "Ask",
+        "result": "Answer",
+        "download": "Download",
+        "show_sparql": "The SPARQL of this question",
+        "score": "score",
+        "as_network": "This answer as a network",
+        "case_shown": "The first {n} of each list; the whole answer as JSON:",
+        "programmes": "Programmes",
+        "instruments": "Schemes and laws",
+        "partners": "Partners",
+    },
+}
+LANGUAGES = (("nl", "Nederlands"), ("en", "English"))
+
+
+class HttpError(KgError):
+    """A request kg serve refuses, with its HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def uses_service(sparql: str) -> bool:
+    """Whether ``sparql`` holds the SERVICE keyword (outside comments, strings, IRIs and
+    names), after SPARQL's ``\\u``/``\\U`` codepoint escapes are applied, as a parser applies
+    them (read by kg's one SPARQL tokenizer, :mod:`kg.sparql.lexer`)."""
+    return has_keyword(sparql, "SERVICE")
+
+
+def for_page(exc: KgError) -> str:
+    """An error as kg serve says it: without the command-line option the library's message
+    names (``--municipality: ``) or suggests (``(e.g. -p municipality Kampen)``), which a
+    visitor of a page or an API never typed."""
+    text = re.sub(r"^(?:--[a-z-]+|parameter '[^']*'): ", "", str(exc))
+    return re.sub(r" \(e\.g\. -p [^()]*\)$", "", text)
+
+
+#: The names a server bound to loopback answers to (others are refused: a web page elsewhere
+#: cannot reach it by pointing a name of its own at 127.0.0.1, "DNS rebinding").
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def host_names(host: str) -> tuple[str, ...] | None:
+    """The Host names a server listening on ``host`` accepts: the loopback names when it
+    listens on loopback, None (any: a proxy in front decides) otherwise."""
+    if host in LOOPBACK_NAMES or host.startswith("127."):
+        return (*LOOPBACK_NAMES, host) if host not in LOOPBACK_NAMES else LOOPBACK_NAMES
+    return None
+
+
+def server_url(host: str, port: int) -> str:
+    """``http://host:port/``, with an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def check_host(host: str) -> str:
+    """``host`` if it is one kg serve can bind to; a usage error otherwise."""
+    if not host or any(c.isspace() for c in host):
+        raise UsageError(f"--host: not a host name or address: {host!r}")
+    return host
+
+
+def link(iri: str, lang: str) -> str:
+    """Where kg serve shows ``iri`` in ``lang``: ``/id/...`` for the project's own IRIs,
+    else ``/resource?iri=...``."""
+    if iri.startswith(ID_BASE):
+        rest = quote(iri[len(ID_BASE) :], safe="/-._~!$&'()*+,;=:@")
+        return f"/id/{rest}?lang={lang}"
+    return f"/resource?{urlencode({'iri': iri, 'lang': lang})}"

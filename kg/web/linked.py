@@ -1,0 +1,125 @@
+"""Linked Data: every resource at ``/id/...`` (the project's own IRIs) or
+``/resource?iri=...`` (any other, such as a TOOI municipality), negotiated by the ``Accept``
+header (RFC 9110) or ``?format=``: a page for people, Turtle, JSON-LD or N-Triples."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from kg.media import RDF_TYPES, key_of, negotiate
+from kg.store.describe import serialise_description, statements
+from kg.web.common import ID_BASE, IRI, MAX_SHOWN, RDF_TYPE, HttpError, link
+from kg.web.views import page, page_lang, site
+
+linked = Blueprint("linked", __name__)
+
+
+@linked.get("/resource")
+def resource() -> Response:
+    iri = request.args.get("iri", "")
+    if not IRI.fullmatch(iri):
+        raise HttpError(400, "iri must be an absolute IRI")
+    return resource_response(iri)
+
+
+@linked.get("/id/<path:rest>")
+def own_resource(rest: str) -> Response:
+    if not IRI.fullmatch(ID_BASE + rest):
+        raise HttpError(404, "not found")
+    return resource_response(ID_BASE + rest)
+
+
+def resource_response(iri: str) -> Response:
+    found = statements(site().store, iri)
+    triples = list(found)
+    if not triples:
+        raise HttpError(404, f"nothing is known about <{iri}>")
+    fmt = request.args.get("format")
+    if fmt is None:
+        offers = ["text/html", *RDF_TYPES.values()]
+        chosen = negotiate(request.headers.get("Accept") or "", offers, "text/turtle")
+        fmt = "html" if chosen == "text/html" else key_of(RDF_TYPES, chosen)
+    if fmt == "html":
+        page_response = Response(resource_page(iri, found), mimetype="text/html")
+        page_response.headers["Vary"] = "Accept"
+        return page_response
+    if fmt not in RDF_TYPES:
+        raise HttpError(400, f"format must be one of html, {', '.join(RDF_TYPES)}")
+    body = serialise_description(triples, fmt)
+    response = Response(body, mimetype=RDF_TYPES[fmt])
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def resource_page(iri: str, found: dict[ox.Triple, tuple[str, ...]]) -> str:
+    state = site()
+    store = state.store
+    chosen = page_lang()
+    # Its own statements first, then those pointing at it; at most MAX_SHOWN (a concept or a
+    # class can have tens of thousands; the data formats give them all).
+    subject = ox.NamedNode(iri)
+    ordered = sorted(found, key=lambda t: t.subject != subject)  # stable: keeps the order
+    triples = ordered[:MAX_SHOWN]
+    names = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+    names |= {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
+    names |= {t.predicate.value for t in triples}
+    names |= {g for t in triples for g in found[t]}
+    names.add(iri)
+    labels = store.labels(names, chosen)
+
+    def cell(term: Any) -> dict[str, str | None]:
+        if isinstance(term, ox.NamedNode):
+            return {"text": labels.get(term.value, term.value), "href": link(term.value, chosen)}
+        return {"text": term.value if isinstance(term, ox.Literal) else str(term), "href": None}
+
+    label = labels.get(iri, iri)
+    own = [
+        (t.predicate.value, t.object)
+        for t in triples
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value == iri
+    ]
+    description = next(
+        (
+            o.value
+            for p, o in own
+            if p == "http://purl.org/dc/terms/description"
+            and isinstance(o, ox.Literal)
+            and o.language == chosen
+        ),
+        "",
+    )
+    kinds = [o.value for p, o in own if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
+    kind_labels = store.labels(kinds, chosen)
+    rows = [
+        {
+            "cells": [cell(t.subject), cell(t.predicate), cell(t.object)],
+            "sources": [cell(ox.NamedNode(g)) for g in graphs],
+        }
+        for t in triples
+        for graphs in (found[t],)
+    ]
+
+    def data_url(fmt: str) -> str:
+        return f"/resource?{urlencode({'iri': iri, 'format': fmt})}"
+
+    return page(
+        "resource.html",
+        label,
+        iri=iri,
+        label=label,
+        kind=", ".join(sorted(kind_labels.get(k, k) for k in kinds)),
+        description=description,
+        statements=rows,
+        hidden=len(found) - len(triples),
+        formats=[("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")],
+        data_url=data_url,
+        network_url=(
+            f"/network?{urlencode({'iri': iri, 'lang': chosen})}"
+            if state.picture_node(iri, chosen) is not None
+            else None
+        ),
+    )

@@ -1,0 +1,187 @@
+"""Pages for people: home with search suggestions, search, a canned question's form and
+answer, the case finder, and network pictures (Dutch or English by ``?lang=``)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, request
+
+from kg.errors import KgError
+from kg.web.common import CASE_SHOWN, WORDS, HttpError, for_page, link
+from kg.web.state import with_totals
+from kg.web.views import network_response, page, page_lang, site
+
+pages = Blueprint("pages", __name__)
+
+
+@pages.get("/")
+def home() -> str:
+    chosen = page_lang()
+    state = site()
+    return page(
+        "home.html",
+        WORDS[chosen]["home_title"],
+        queries=sorted(state.queries.values(), key=lambda q: q.title),
+        known=state.case_concepts(chosen),
+        municipalities=state.municipality_names(),
+        case_values={"municipality": "", "target_group": [], "theme": []},
+    )
+
+
+@pages.get("/suggest")
+def suggest() -> Response:
+    text = request.args.get("q", "")[:200]
+    return Response(
+        json.dumps(site().suggestions(text, page_lang()), ensure_ascii=False),
+        mimetype="application/json",
+    )
+
+
+@pages.get("/search")
+def search() -> str:
+    text = request.args.get("q", "")[:200]
+    hits = site().suggestions(text, page_lang(), limit=50)
+    return page("search.html", text or WORDS[page_lang()]["search"], hits=hits)
+
+
+@pages.get("/ask/<name>")
+def query_page(name: str) -> str:
+    state = site()
+    query = state.queries.get(name)
+    if query is None:
+        raise HttpError(404, f"no query named {name!r}")
+    chosen = page_lang()
+    values = {k: v for k, v in request.args.items() if k in query.params and v}
+    params = [
+        {
+            "name": p.name,
+            "type": p.type,
+            "required": p.required,
+            "description": p.description,
+            "example": p.example,
+            "list": (
+                state.municipality_names()
+                if p.type == "municipality"
+                else state.concept_names(p.scheme, chosen)
+                if p.type == "concept"
+                else None
+            ),
+        }
+        for p in query.params.values()
+    ]
+    table, error = None, None
+    if "run" in request.args:
+        try:
+            table = state.query_answer(query, values, chosen)
+        except KgError as exc:
+            error = for_page(exc)
+    rows = _linked_rows(table, chosen) if table is not None else []
+
+    def download(fmt: str) -> str:
+        return f"/queries/{name}?" + urlencode({**values, "format": fmt, "lang": chosen})
+
+    return page(
+        "query.html",
+        query.title,
+        query=query,
+        params=params,
+        values=values,
+        table=table,
+        rows=rows,
+        error=error,
+        download=download,
+    )
+
+
+def _linked_rows(table: object, chosen: str) -> list[list[list[dict[str, str | None]]]]:
+    """A table's cells as texts with links to the resources they name."""
+    from kg.ask.tables import Resource, Table
+
+    assert isinstance(table, Table)
+    rows = []
+    for row in table.rows:
+        out: list[list[dict[str, str | None]]] = []
+        for c in row:
+            if isinstance(c, Resource):
+                out.append([{"text": c.label, "href": link(c.iri, chosen)}])
+            elif isinstance(c, tuple):
+                out.append([{"text": r.label, "href": link(r.iri, chosen)} for r in c])
+            else:
+                out.append([{"text": "" if c is None else str(c), "href": None}])
+        rows.append(out)
+    return rows
+
+
+@pages.get("/ask-case")
+def case_page() -> str:
+    state = site()
+    chosen = page_lang()
+    municipality = request.args.get("municipality", "")
+    groups = [g for g in request.args.getlist("target_group") if g]
+    themes = [t for t in request.args.getlist("theme") if t]
+    answer, error = None, None
+    if municipality:
+        try:
+            found = state.case_answer(municipality, groups, themes, chosen).as_dict()
+            words = WORDS[chosen]
+            answer = {
+                "lists": [
+                    (
+                        words[key],
+                        [
+                            dict(item, href=link(item["iri"], chosen))
+                            for item in found[key][:CASE_SHOWN]
+                        ],
+                    )
+                    for key in ("programmes", "instruments", "partners")
+                ]
+            }
+        except KgError as exc:
+            error = for_page(exc)
+    asked = {"municipality": municipality, "target_group": groups, "theme": themes}
+    return page(
+        "case.html",
+        WORDS[chosen]["case"],
+        known=state.case_concepts(chosen),
+        municipalities=state.municipality_names(),
+        case_values=asked,
+        answer=answer,
+        error=error,
+        shown=CASE_SHOWN,
+        json_url="/case?" + urlencode(asked, doseq=True),
+        network_url=(
+            "/network?" + urlencode({**asked, "lang": chosen}, doseq=True)
+            if answer is not None
+            else None
+        ),
+    )
+
+
+@pages.get("/network")
+def network() -> Response:
+    """A network picture (kg viz's page): around ``iri``, or of the answer to a case."""
+    from kg.network import case_view
+
+    state = site()
+    chosen = page_lang()
+    iri = request.args.get("iri")
+    municipality = request.args.get("municipality")
+    if iri:
+        picked = state.picture_around(iri, chosen)
+        if picked is None:
+            raise HttpError(404, f"<{iri}> is not in the network picture")
+        return network_response(picked)
+    if municipality:
+        groups = [g for g in request.args.getlist("target_group") if g]
+        themes = [t for t in request.args.getlist("theme") if t]
+        answer = state.case_answer(municipality, groups, themes, chosen)
+        graph = state.whole(chosen, False)
+        return network_response(with_totals(case_view(graph, answer), graph))
+    raise HttpError(400, "give iri=... or municipality=... (with target_group, theme)")
+
+
+@pages.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status=204)  # none: browsers ask, and a 404 would be a console error
