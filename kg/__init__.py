@@ -22,13 +22,13 @@ from kg.version import __version__
 # and `export` are not re-exported: their names are also module names (kg.build, kg.publish.export).
 _EXPORTS = {
     "BuildResult": "kg.build",
-    "load_sources": "kg.build",
+    "load_sources": "kg.store.files",
     "BuildNotFoundError": "kg.errors",
     "DataSyntaxError": "kg.errors",
     "KgError": "kg.errors",
     "UsageError": "kg.errors",
     "ValidationFailed": "kg.validate",
-    "FORMATS": "kg.publish.export",
+    "FORMATS": "kg.store.rdf",
     "Paths": "kg.paths",
     "LocalStore": "kg.store",
     "Store": "kg.store",
@@ -67,7 +67,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from kg.build import BuildResult, load_sources
+    from kg.build import BuildResult
     from kg.errors import (
         BuildNotFoundError,
         DataSyntaxError,
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from kg.paths import Paths
-    from kg.publish.export import FORMATS
     from kg.store import LocalStore, Store, open_store
+    from kg.store.files import load_sources
+    from kg.store.rdf import FORMATS
     from kg.validate import ValidationFailed, ValidationReport, Violation, validate_sources

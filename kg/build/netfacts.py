@@ -7,7 +7,7 @@ language. ``kg build`` collects them once and saves them beside the store
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from kg.closure import reachable
@@ -186,20 +186,8 @@ class Facts:
 
 def collect(store: Store) -> Facts:
     """Read the network's facts from ``store`` (ten SELECTs over the whole graph)."""
-    kind_of_class = _kind_of_class(store)
-    order = {k.key: i for i, k in enumerate(KINDS)}
-    kinds: dict[str, Kind] = {}
-    for x, cls in _rows(store, "SELECT ?x ?c WHERE { ?x a ?c FILTER(isIRI(?x)) }"):
-        kind = kind_of_class.get(cls)
-        if kind and (x not in kinds or order[kind.key] < order[kinds[x].key]):
-            kinds[x] = kind
-
-    # Fold each municipality's area into the municipality.
-    fold: dict[str, str] = {}
-    areas = "SELECT ?m ?a WHERE { ?m a kg:Municipality ; dct:spatial ?a . ?a a kg:MunicipalArea }"
-    for municipality, area in _rows(store, areas):
-        if municipality in kinds:
-            fold[area] = municipality
+    kinds = _node_kinds(store)
+    fold = _folded_areas(store, kinds)
 
     def node(iri: str) -> str | None:
         iri = fold.get(iri, iri)
@@ -210,8 +198,70 @@ def collect(store: Store) -> Facts:
         n = node(x)
         if n is not None:
             derived[n].add(source)
+    links, roles = _links(store, node, derived)
+    schemes: dict[str, set[str]] = defaultdict(set)
+    for concept, scheme in _rows(store, "SELECT ?c ?s WHERE { ?c skos:inScheme ?s }"):
+        schemes[concept].add(scheme)
+    # Vocabulary entries nothing links to (partner roles, unused terms) are not actors; the
+    # policy domains stay, so that domains nobody connects show as gaps.
+    linked = {a for a, _, _ in links} | {b for _, b, _ in links}
+    for iri in [i for i, k in kinds.items() if k.key == "concept" and i not in linked]:
+        if DOMAINS not in schemes.get(iri, ()):
+            del kinds[iri]
+    names, label_rows = _names(
+        store, kinds, fold, {p for (_, _, p) in links} | _sources(links, derived)
+    )
+    descriptions: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    description_query = (
+        "SELECT ?x ?d (LANG(?d) AS ?l) WHERE { ?x dct:description ?d FILTER(isIRI(?x)) }"
+    )
+    for x, text, language in _rows(store, description_query):
+        if x in kinds:
+            descriptions[x].append((text, language or ""))
+    pages = {
+        s: page for s, page in _rows(store, "SELECT ?s ?p WHERE { ?s a kg:Source ; foaf:page ?p }")
+    }
+    return Facts(
+        kinds={iri: kind.key for iri, kind in kinds.items()},
+        fold=fold,
+        derived=dict(derived),
+        links=dict(links),
+        roles=roles,
+        schemes=dict(schemes),
+        names=dict(names),
+        label_rows=sorted(label_rows),
+        descriptions={x: sorted(texts) for x, texts in descriptions.items()},
+        pages=pages,
+    )
 
-    # Links: every statement between two nodes, and each participation as one role edge.
+
+def _node_kinds(store: Store) -> dict[str, Kind]:
+    """Every resource with a kind of node, and that kind (the first in KINDS that fits)."""
+    kind_of_class = _kind_of_class(store)
+    order = {k.key: i for i, k in enumerate(KINDS)}
+    kinds: dict[str, Kind] = {}
+    for x, cls in _rows(store, "SELECT ?x ?c WHERE { ?x a ?c FILTER(isIRI(?x)) }"):
+        kind = kind_of_class.get(cls)
+        if kind and (x not in kinds or order[kind.key] < order[kinds[x].key]):
+            kinds[x] = kind
+    return kinds
+
+
+def _folded_areas(store: Store, kinds: Mapping[str, Kind]) -> dict[str, str]:
+    """Each municipality's area, folded into the municipality."""
+    fold: dict[str, str] = {}
+    areas = "SELECT ?m ?a WHERE { ?m a kg:Municipality ; dct:spatial ?a . ?a a kg:MunicipalArea }"
+    for municipality, area in _rows(store, areas):
+        if municipality in kinds:
+            fold[area] = municipality
+    return fold
+
+
+def _links(
+    store: Store, node: Callable[[str], str | None], derived: Mapping[str, set[str]]
+) -> tuple[dict[tuple[str, str, str], set[str]], set[tuple[str, str, str]]]:
+    """Every statement between two nodes, with the graphs that state it, and each
+    participation as one role edge from partner to programme (the second set names them)."""
     links: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     roles: set[tuple[str, str, str]] = set()
 
@@ -239,20 +289,15 @@ def collect(store: Store) -> Facts:
         key = link(partner, approach, role or CV + "hasParticipant", g)
         if key is not None:
             roles.add(key)
-    schemes: dict[str, set[str]] = defaultdict(set)
-    for concept, scheme in _rows(store, "SELECT ?c ?s WHERE { ?c skos:inScheme ?s }"):
-        schemes[concept].add(scheme)
-    # Vocabulary entries nothing links to (partner roles, unused terms) are not actors; the
-    # policy domains stay, so that domains nobody connects show as gaps.
-    linked = {a for a, _, _ in links} | {b for _, b, _ in links}
-    for iri in [i for i, k in kinds.items() if k.key == "concept" and i not in linked]:
-        if DOMAINS not in schemes.get(iri, ()):
-            del kinds[iri]
+    return links, roles
 
-    # Every name a node goes by (labels in any language, codes, its area's names), for
-    # --focus and for the page's search; the labels of nodes, link properties and sources
-    # give their display labels.
-    labelled = {p for (_, _, p) in links} | _sources(links, derived)
+
+def _names(
+    store: Store, kinds: Mapping[str, Kind], fold: Mapping[str, str], labelled: set[str]
+) -> tuple[dict[str, set[str]], list[tuple[str, str, str, str]]]:
+    """Every name a node goes by (labels in any language, codes, its area's names), for
+    --focus and for the page's search; and the label rows of nodes and of ``labelled``
+    (link properties and sources), which give their display labels."""
     names: dict[str, set[str]] = defaultdict(set)
     label_rows: list[tuple[str, str, str, str]] = []
     properties = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, DCT + "identifier"))
@@ -266,29 +311,7 @@ def collect(store: Store) -> Facts:
             names[n].add(name)
         if (r in kinds or r in labelled) and p in LABEL_PROPERTIES:
             label_rows.append((r, p, name, language or ""))
-
-    descriptions: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    description_query = (
-        "SELECT ?x ?d (LANG(?d) AS ?l) WHERE { ?x dct:description ?d FILTER(isIRI(?x)) }"
-    )
-    for x, text, language in _rows(store, description_query):
-        if x in kinds:
-            descriptions[x].append((text, language or ""))
-    pages = {
-        s: page for s, page in _rows(store, "SELECT ?s ?p WHERE { ?s a kg:Source ; foaf:page ?p }")
-    }
-    return Facts(
-        kinds={iri: kind.key for iri, kind in kinds.items()},
-        fold=fold,
-        derived=dict(derived),
-        links=dict(links),
-        roles=roles,
-        schemes=dict(schemes),
-        names=dict(names),
-        label_rows=sorted(label_rows),
-        descriptions={x: sorted(texts) for x, texts in descriptions.items()},
-        pages=pages,
-    )
+    return names, label_rows
 
 
 def _sources(

@@ -117,6 +117,7 @@ class VizOptions:
 @handle_errors
 def viz(
     ctx: Context,
+    /,
     build_dir: Path | None,
     server: Server,
     queries_dir: Path | None,
@@ -137,7 +138,8 @@ def viz(
       kg viz --size-by betweenness --color-by community -o national.html
     """
     from kg.ask.queries import find_query
-    from kg.network import Case, parse_kinds, summary
+    from kg.build.netfacts import parse_kinds
+    from kg.network import Case, summary
     from kg.network import view as make_view
     from kg.network.render import render_html
 

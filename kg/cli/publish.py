@@ -59,8 +59,8 @@ def export(
       kg export --format trig --output kg.trig
       kg export --format gexf --output kg.gexf
     """
-    from kg.publish.export import NETWORK_FORMATS
     from kg.publish.export import export as run_export
+    from kg.store.rdf import NETWORK_FORMATS
 
     if lang is not None and fmt not in NETWORK_FORMATS:
         raise KgError(f"--lang applies to graphml and gexf; {fmt} keeps every language")

@@ -261,7 +261,7 @@ def _canonical(graph: nx.MultiDiGraph, iri: str) -> str:
     """``iri``, or the municipality its area is folded into."""
     if iri in graph:
         return iri
-    return graph.graph.get("folded", {}).get(iri, iri)
+    return str(graph.graph.get("folded", {}).get(iri, iri))
 
 
 def summary(graph: nx.MultiDiGraph) -> str:

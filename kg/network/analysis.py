@@ -31,8 +31,8 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from kg.ask.tables import Cell, Resource, Table
+from kg.build.netfacts import CV, DOMAINS
 from kg.errors import UsageError
-from kg.network import CV, DOMAINS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -207,81 +207,105 @@ def analyse(
     if limit is not None and limit < 0:
         raise UsageError("the limit must be 0 or more")
     net = partner_network(graph)
-    values = measure(net.graph, metric, net.bridging())
+    ranking = _Ranking(net, measure(net.graph, metric, net.bridging()))
     community = partner_communities(net)
-
-    def ranked(nodes: Iterable[str]) -> list[str]:
-        return sorted(nodes, key=lambda n: (-values[n], net.labels[n], n))
-
-    def ranks(nodes: list[str]) -> list[int]:
-        """Competition ranks ("1, 2, 2, 4"): equal values share a rank."""
-        out: list[int] = []
-        for i, n in enumerate(nodes):
-            out.append(out[-1] if i and values[n] == values[nodes[i - 1]] else i + 1)
-        return out
-
-    def domain_list(ds: Iterable[str]) -> tuple[Resource, ...]:
-        return tuple(sorted(net.resource(d) for d in ds))
-
-    rows: list[tuple[Cell, ...]]
     if by == "node":
-        everyone = {"partner": net.partners(), "programme": net.programmes()}
-        order = ranked(everyone.get(kind, sorted(net.graph)))
-        rows = [
-            (
-                rank,
-                net.resource(n),
-                net.kinds[n],
-                values[n],
-                net.graph.degree(n),
-                domain_list(net.domains[n]),
-                community.get(n),
-            )
-            for rank, n in zip(ranks(order), order, strict=True)
-        ]
-        columns: tuple[str, ...] = ("rank", "name", "kind", metric, "links", "domains", "community")
-        table = Table(columns, rows, frozenset({"name", "domains"}))
+        table = _by_node(net, ranking, community, kind, metric)
     elif by == "domain":
-        all_domains = sorted({d for ds in net.domains.values() for d in ds} | _scheme(graph))
-        rows = []
-        for a, b in combinations(sorted(all_domains, key=lambda d: net.labels.get(d, d)), 2):
-            brokers = [p for p in net.partners() if net.connects(p, a, b)]
-            crossing = [p for p in net.programmes() if {a, b} <= net.domains[p]]
-            rows.append(
-                (
-                    net.resource(a),
-                    net.resource(b),
-                    len(brokers),
-                    tuple(net.resource(n) for n in ranked(brokers)),
-                    tuple(net.resource(n) for n in ranked(crossing)),
-                )
-            )
-        rows.sort(key=lambda r: (-len(r[3]), -len(r[4]), str(r[0]), str(r[1])))  # type: ignore[arg-type]
-        columns = ("domain", "other_domain", "broker_count", "brokers", "programmes")
-        table = Table(columns, rows, frozenset({"domain", "other_domain", "brokers", "programmes"}))
+        table = _by_domain(net, ranking, graph)
     else:
-        members: dict[int, list[str]] = defaultdict(list)
-        for n, c in community.items():
-            members[c].append(n)
-        rows = []
-        for c in sorted(members):
-            people = ranked(n for n in members[c] if net.kinds[n] != "programme")
-            programmes = ranked(n for n in members[c] if net.kinds[n] == "programme")
-            ds = {d for n in members[c] for d in net.domains[n]}
-            rows.append(
-                (
-                    c,
-                    len(people),
-                    tuple(net.resource(n) for n in people),
-                    tuple(net.resource(n) for n in programmes),
-                    domain_list(ds),
-                )
-            )
-        columns = ("community", "partners", "members", "programmes", "domains")
-        table = Table(columns, rows, frozenset({"members", "programmes", "domains"}))
+        table = _by_community(net, ranking, community)
     if limit is not None:
         table = Table(table.columns, table.rows[:limit], table.resource_columns)
     return table
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """Nodes ordered by a measure (highest first, then by label), with competition ranks."""
+
+    net: PartnerNetwork
+    values: dict[str, float]
+
+    def ranked(self, nodes: Iterable[str]) -> list[str]:
+        return sorted(nodes, key=lambda n: (-self.values[n], self.net.labels[n], n))
+
+    def ranks(self, nodes: list[str]) -> list[int]:
+        """Competition ranks ("1, 2, 2, 4"): equal values share a rank."""
+        out: list[int] = []
+        for i, n in enumerate(nodes):
+            same = i and self.values[n] == self.values[nodes[i - 1]]
+            out.append(out[-1] if same else i + 1)
+        return out
+
+    def resources(self, nodes: Iterable[str]) -> tuple[Resource, ...]:
+        return tuple(self.net.resource(n) for n in self.ranked(nodes))
+
+    def domains(self, ds: Iterable[str]) -> tuple[Resource, ...]:
+        return tuple(sorted(self.net.resource(d) for d in ds))
+
+
+def _by_node(
+    net: PartnerNetwork, ranking: _Ranking, community: dict[str, int], kind: str, metric: str
+) -> Table:
+    everyone = {"partner": net.partners(), "programme": net.programmes()}
+    order = ranking.ranked(everyone.get(kind, sorted(net.graph)))
+    rows: list[tuple[Cell, ...]] = [
+        (
+            rank,
+            net.resource(n),
+            net.kinds[n],
+            ranking.values[n],
+            net.graph.degree(n),
+            ranking.domains(net.domains[n]),
+            community.get(n),
+        )
+        for rank, n in zip(ranking.ranks(order), order, strict=True)
+    ]
+    columns = ("rank", "name", "kind", metric, "links", "domains", "community")
+    return Table(columns, rows, frozenset({"name", "domains"}))
+
+
+def _by_domain(net: PartnerNetwork, ranking: _Ranking, graph: nx.MultiDiGraph) -> Table:
+    all_domains = sorted({d for ds in net.domains.values() for d in ds} | _scheme(graph))
+    rows: list[tuple[Cell, ...]] = []
+    for a, b in combinations(sorted(all_domains, key=lambda d: net.labels.get(d, d)), 2):
+        brokers = [p for p in net.partners() if net.connects(p, a, b)]
+        crossing = [p for p in net.programmes() if {a, b} <= net.domains[p]]
+        rows.append(
+            (
+                net.resource(a),
+                net.resource(b),
+                len(brokers),
+                ranking.resources(brokers),
+                ranking.resources(crossing),
+            )
+        )
+    rows.sort(key=lambda r: (-len(r[3]), -len(r[4]), str(r[0]), str(r[1])))  # type: ignore[arg-type]
+    columns = ("domain", "other_domain", "broker_count", "brokers", "programmes")
+    return Table(columns, rows, frozenset({"domain", "other_domain", "brokers", "programmes"}))
+
+
+def _by_community(net: PartnerNetwork, ranking: _Ranking, community: dict[str, int]) -> Table:
+    members: dict[int, list[str]] = defaultdict(list)
+    for n, c in community.items():
+        members[c].append(n)
+    rows: list[tuple[Cell, ...]] = []
+    for c in sorted(members):
+        people = ranking.ranked(n for n in members[c] if net.kinds[n] != "programme")
+        programmes = ranking.ranked(n for n in members[c] if net.kinds[n] == "programme")
+        ds = {d for n in members[c] for d in net.domains[n]}
+        rows.append(
+            (
+                c,
+                len(people),
+                tuple(net.resource(n) for n in people),
+                tuple(net.resource(n) for n in programmes),
+                ranking.domains(ds),
+            )
+        )
+    columns = ("community", "partners", "members", "programmes", "domains")
+    return Table(columns, rows, frozenset({"members", "programmes", "domains"}))
 
 
 def _scheme(graph: nx.MultiDiGraph) -> set[str]:

@@ -214,4 +214,5 @@ def _close_pairs(pos: np.ndarray, radius: float) -> np.ndarray:
     """The pairs of nodes (i < j) less than ``radius`` apart."""
     from scipy.spatial import cKDTree
 
-    return cKDTree(pos).query_pairs(r=radius, output_type="ndarray")
+    pairs: np.ndarray = cKDTree(pos).query_pairs(r=radius, output_type="ndarray")
+    return pairs

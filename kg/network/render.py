@@ -21,8 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.build.netfacts import KIND_BY_KEY, KINDS
 from kg.errors import KgError, UsageError
-from kg.network import KIND_BY_KEY, KINDS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -233,15 +233,45 @@ def render_page(
 ) -> tuple[str, str]:
     """:func:`render_html`'s page and its Content-Security-Policy (also in the page's
     ``<meta>``), for a server that sends the policy as a header too."""
+    lang = graph.graph.get("lang", "nl")
+    words = WORDS[lang]
+    colours, community = _colours(graph, colour_by)
+    net, source_ids = _vis_network(graph, _sizes(graph, size_by), colours, community)
+    titles = graph.graph.get("sources", {})
+    sources: list[dict[str, str | None]] = []
+    for iri in source_ids:  # in the order of their numbers
+        name, page = titles.get(iri, (iri, None))
+        sources.append({"iri": iri, "title": name, "page": page})
+    pyvis_nodes, pyvis_edges, _, _, _, _ = net.get_network_data()
+    payload = {
+        "lang": lang,
+        "words": words,
+        "nodes": pyvis_nodes,
+        "edges": pyvis_edges,
+        "sources": sources,
+        "kinds": _kind_legend(graph, lang),
+        "communities": _community_legend(community),
+        "labelAllLinks": len(pyvis_edges) <= LABELLED_LINKS_LIMIT,
+        "colourBy": colour_by,
+        "marked": any(graph.nodes[n].get("focus") for n in graph),
+        "sizeBy": _SIZE_WORDS[lang][size_by],
+    }
+    return _page(graph, payload, title)
+
+
+def _vis_network(
+    graph: nx.MultiDiGraph,
+    sizes: dict[str, float],
+    colours: dict[str, str],
+    community: dict[str, int],
+) -> tuple[Any, dict[str, int]]:
+    """The pyvis network of ``graph``, laid out, and the number of each source it cites."""
     from pyvis.edge import Edge
     from pyvis.network import Network
 
     from kg.network.layout import force_layout
 
     lang = graph.graph.get("lang", "nl")
-    words = WORDS[lang]
-    sizes = _sizes(graph, size_by)
-    colours, community = _colours(graph, colour_by)
     nodes = sorted(graph)
     positions = force_layout(nodes, [(a, b) for a, b in graph.edges()])
     number = {n: i for i, n in enumerate(nodes)}
@@ -307,13 +337,13 @@ def render_page(
                 **options,
             ).options
         )
-    titles = graph.graph.get("sources", {})
-    sources: list[dict[str, str | None]] = []
-    for iri in source_ids:  # in the order of their numbers
-        name, page = titles.get(iri, (iri, None))
-        sources.append({"iri": iri, "title": name, "page": page})
+    return net, source_ids
+
+
+def _kind_legend(graph: nx.MultiDiGraph, lang: str) -> list[dict[str, Any]]:
+    """The legend's kinds: each kind drawn, with its colour, shape and count."""
     present = {graph.nodes[n]["kind"] for n in graph}
-    legend = [
+    return [
         {
             "key": k.key,
             "label": k.label(lang),
@@ -324,7 +354,11 @@ def render_page(
         for k in KINDS
         if k.key in present
     ]
-    community_legend: list[dict[str, Any]] = []
+
+
+def _community_legend(community: dict[str, int]) -> list[dict[str, Any]]:
+    """The legend's communities: those with a colour of their own, then the rest as one."""
+    legend: list[dict[str, Any]] = []
     others = 0
     for c in sorted(set(community.values())):
         count = sum(1 for v in community.values() if v == c)
@@ -332,23 +366,19 @@ def render_page(
         if colour == OTHER_COLOUR:
             others += count
         else:
-            community_legend.append({"number": c, "colour": colour, "count": count})
+            legend.append({"number": c, "colour": colour, "count": count})
     if others:
-        community_legend.append({"number": None, "colour": OTHER_COLOUR, "count": others})
-    pyvis_nodes, pyvis_edges, _, _, _, _ = net.get_network_data()
-    payload = {
-        "lang": lang,
-        "words": words,
-        "nodes": pyvis_nodes,
-        "edges": pyvis_edges,
-        "sources": sources,
-        "kinds": legend,
-        "communities": community_legend,
-        "labelAllLinks": len(pyvis_edges) <= LABELLED_LINKS_LIMIT,
-        "colourBy": colour_by,
-        "marked": any(graph.nodes[n].get("focus") for n in graph),
-        "sizeBy": _SIZE_WORDS[lang][size_by],
-    }
+        legend.append({"number": None, "colour": OTHER_COLOUR, "count": others})
+    return legend
+
+
+def _page(graph: nx.MultiDiGraph, payload: dict[str, Any], title: str) -> tuple[str, str]:
+    """The self-contained page around ``payload`` (vis-network and kg's script inlined), and
+    its policy: only those two scripts, by hash, and no request at all."""
+    from jinja2 import Environment
+
+    lang = payload["lang"]
+    words = payload["words"]
     data_json = script_json(payload)
     vis_js = _asset("vis-9.1.2/vis-network.min.js")
     app_js = resources.files("kg").joinpath("templates/network.js").read_text(encoding="utf-8")
@@ -365,8 +395,6 @@ def render_page(
             "form-action 'none'",
         )
     )
-    from jinja2 import Environment
-
     env = Environment(autoescape=True, keep_trailing_newline=True)
     page = env.from_string(_template()).render(
         lang=lang,

@@ -24,7 +24,7 @@ from kg import atomic
 from kg.errors import KgError
 from kg.namespaces import KG, curie
 from kg.paths import Paths
-from kg.publish.export import jsonld_context
+from kg.store.rdf import jsonld_context
 
 if TYPE_CHECKING:
     from kg.ask.queries import Param
@@ -167,8 +167,8 @@ def ontology_html(graph: rdflib.Graph, lang: str) -> str:
     )
     marker = '<div class="section" id="classes">'
     if marker in html:
-        return html.replace(marker, figure + marker, 1)
-    return html.replace("</body>", figure + "</body>", 1)
+        return str(html.replace(marker, figure + marker, 1))
+    return str(html.replace("</body>", figure + "</body>", 1))
 
 
 def generate(paths: Paths) -> dict[str, str]:

@@ -28,7 +28,8 @@ def export(build_dir: str | Path, fmt: str, lang: str = "nl") -> bytes:
     from kg.store import built_file, open_store
 
     if fmt in NETWORK_FORMATS:
-        from kg.network import DEFAULT_KINDS, assemble, facts_of
+        from kg.build.netfacts import DEFAULT_KINDS
+        from kg.network import assemble, facts_of
 
         with open_store(build_dir) as store:
             graph = assemble(facts_of(store), lang, DEFAULT_KINDS)
@@ -47,7 +48,7 @@ def network_file(graph: Any, fmt: str) -> bytes:
 
     import networkx as nx
 
-    from kg.network import KIND_BY_KEY
+    from kg.build.netfacts import KIND_BY_KEY
 
     lang = graph.graph.get("lang", "nl")
     titles = graph.graph.get("sources", {})

@@ -171,7 +171,7 @@ class RemoteStore(Store):
         answer = self._results(sparql, bindings)
         if not isinstance(answer.get("boolean"), bool):
             raise RemoteError(f"{public_url(self.endpoint)} did not answer the ASK with a boolean")
-        return answer["boolean"]
+        return bool(answer["boolean"])
 
     def construct(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> rdflib.Graph:
         body, _ = self._request(

@@ -8,96 +8,31 @@ warnings and infos are reported but pass.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import RDF, RDFS, SH, SKOS, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import RDF, RDFS, SH, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import KgError, printable
-from kg.errors import shown as shown_value
-from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
+from kg.errors import KgError
+from kg.namespaces import curie
 from kg.paths import Paths
-from kg.store import LocalStore, quads_to_graph, quiet_rdflib, to_oxigraph, to_rdflib
+from kg.store import LocalStore, quads_to_graph, quiet_rdflib, to_oxigraph
 from kg.store.files import DATA_SUFFIXES, InputFile, parse_file, read_graph
+from kg.validate.report import CPSV, term_key
+from kg.validate.report import ValidationFailed as ValidationFailed
+from kg.validate.report import ValidationReport as ValidationReport
+from kg.validate.report import Violation as Violation
 from kg.validate.shacl import Result, Shape, Unsupported, compile_shapes
 from kg.validate.shacl import validate as run_engine
+from kg.validate.structure import check_structure
+from kg.validate.structure import ill_typed as ill_typed
 
 SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
-CPSV = "CPSV-AP 3.2.0"
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One finding, in words a curator understands."""
-
-    focus_label: str
-    focus: str
-    property: str | None
-    message: str
-    value: str | None = None
-    severity: str = "violation"
-    shapes: str = "kg"  # which shapes found it: "kg", "CPSV-AP 3.2.0" or "kg + CPSV-AP 3.2.0"
-    constraint: str = ""  # the SHACL constraint (MinCount, Datatype, ...) or "structure"
-    files: tuple[str, ...] = ()  # the input files that state it (see locate)
-    path: str | None = None  # the property's IRI, where the finding is about one
-    value_term: str | None = None  # the value in N-Triples, where the finding names one
-
-    def sort_key(self) -> tuple[str, ...]:
-        return (self.focus_label, self.focus, self.property or "", self.message, self.value or "")
-
-    def __str__(self) -> str:
-        where = f"{self.focus_label} <{self.focus}>"
-        if self.files:
-            where = f"{', '.join(self.files)}: {where}"
-        prop = f", {self.property}" if self.property else ""
-        value = f" (value: {self.value})" if self.value is not None else ""
-        tag = f" [{self.shapes}]" if self.shapes != "kg" else ""
-        return printable(f"{where}{prop}: {self.message}{value}{tag}", layout=False)
-
-
-@dataclass
-class ValidationReport:
-    violations: list[Violation] = field(default_factory=list)
-    warnings: list[Violation] = field(default_factory=list)
-    shapes: str = ""  # the shape sets used, in words (see shape_sets); "" when not known
-
-    @property
-    def conforms(self) -> bool:
-        return not self.violations
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "conforms": self.conforms,
-                "shapes": self.shapes,
-                "violations": [asdict(v) for v in self.violations],
-                "warnings": [asdict(v) for v in self.warnings],
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-
-
-class ValidationFailed(KgError):
-    """The graph does not conform to the shapes (exit code 1).
-
-    Carries the full :class:`ValidationReport` so callers can list every finding.
-    """
-
-    exit_code = 1
-
-    def __init__(self, report: ValidationReport) -> None:
-        n = len(report.violations)
-        super().__init__(f"the graph does not conform: {n} violation{'s' if n != 1 else ''}")
-        self.report = report
 
 
 @dataclass
@@ -263,7 +198,7 @@ def _explain(results: Iterable[Result], shapes: Shapes, store: LocalStore) -> Va
             shapes=CPSV if r.shape in shapes.cpsv_nodes else "kg",
             constraint=str(r.component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
             path=str(r.path) if isinstance(r.path, URIRef) else None,
-            value_term=None if r.value is None else _term_key(r.value),
+            value_term=None if r.value is None else term_key(r.value),
         )
         if item in seen:
             continue
@@ -311,188 +246,6 @@ def _merge_duplicates(violations: list[Violation]) -> list[Violation]:
             v = replace(v, shapes=f"kg + {CPSV}")
         merged.append(v)
     return merged
-
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_TZ = r"(Z|[+-]\d{2}:\d{2})?"
-#: Lexical checks rdflib does not make (it accepts any gYear or gYearMonth).
-_LEXICAL = {
-    _XSD + "gYear": re.compile(rf"-?\d{{4,}}{_TZ}"),
-    _XSD + "gYearMonth": re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_TZ}"),
-}
-#: Datatypes whose lexical form rdflib can check by converting it.
-_CONVERTIBLE = {
-    _XSD + t
-    for t in (
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "boolean",
-        "date",
-        "dateTime",
-        "int",
-        "long",
-        "nonNegativeInteger",
-        "positiveInteger",
-    )
-}
-
-
-def ill_typed(lexical: str, datatype: str) -> bool:
-    """Whether ``lexical`` is not a valid form of the XSD ``datatype`` (unknown types pass)."""
-    if datatype in _LEXICAL:
-        return _LEXICAL[datatype].fullmatch(lexical) is None
-    if datatype in _CONVERTIBLE:  # callers hold back rdflib's logging (quiet_rdflib)
-        return bool(Literal(lexical, datatype=URIRef(datatype)).ill_typed)
-    return False
-
-
-#: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks; U+FFFE/F).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-_SKOS_CODE_LIST = {str(SKOS.Concept), str(SKOS.ConceptScheme)}
-_PREF_LABEL = str(SKOS.prefLabel)
-_TYPE = str(RDF.type)
-_KG_SOURCE = KG + "Source"
-_MUNICIPALITY = KG + "Municipality"
-_IDENTIFIER = str(DCTERMS.identifier)
-
-
-def _finding(
-    focus: str,
-    message: str,
-    labels: dict[str, str],
-    prop: str | None = None,
-    value: str | None = None,
-    where: tuple[str, str] | None = None,  # (property IRI, value in N-Triples) for locate
-) -> Violation:
-    return Violation(
-        focus_label=labels.get(focus, curie(focus)),
-        focus=focus,
-        property=prop,
-        message=message,
-        value=value,
-        constraint="structure",
-        path=where[0] if where else None,
-        value_term=where[1] if where else None,
-    )
-
-
-def check_structure(store: LocalStore) -> list[Violation]:
-    """Rules SHACL cannot state (or states slowly), checked in one pass over the quads:
-
-    * every named graph other than the ontology's is the IRI of a declared ``kg:Source``;
-    * the default graph holds only code lists (SKOS concepts and concept schemes);
-    * no blank nodes (they would make exports depend on parse order);
-    * every resource described in the data has a class the ontology declares;
-    * a municipality's TOOI IRI ends in its CBS code;
-    * every typed literal is a valid form of its XSD type (``"abc"^^xsd:integer`` is not);
-    * no text holds a character XML cannot carry (C0 controls other than tab and line breaks).
-    """
-    onto = ox.NamedNode(ONTOLOGY_IRI)
-    owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
-    classes = {
-        q.subject.value
-        for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(_TYPE), owl_class, onto)
-        if isinstance(q.subject, ox.NamedNode)
-    }
-    graphs: set[str] = set()
-    default_subjects: set[str] = set()
-    subjects: set[str] = set()
-    types: dict[str, set[str]] = {}
-    codes: dict[str, set[str]] = {}
-    blank: set[str] = set()
-    labels: dict[str, str] = {}
-    bad_literals: list[tuple[str, str, str, str]] = []
-    unreadable: list[tuple[str, str, str, str, str]] = []
-    for q in store.quads():
-        if q.graph_name == onto:
-            continue
-        s, o = q.subject, q.object
-        if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
-            continue  # refused when parsing
-        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-            blank.add(s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}")
-            continue
-        subject = s.value
-        subjects.add(subject)
-        if isinstance(q.graph_name, ox.DefaultGraph):
-            default_subjects.add(subject)
-        else:
-            graphs.add(q.graph_name.value)
-        if q.predicate.value == _TYPE:
-            types.setdefault(subject, set()).add(o.value)
-        elif q.predicate.value == _IDENTIFIER:
-            codes.setdefault(subject, set()).add(o.value)
-        elif q.predicate.value == _PREF_LABEL and getattr(o, "language", None) == "nl":
-            labels[subject] = o.value
-        if isinstance(o, ox.Literal):
-            if ill_typed(o.value, o.datatype.value):
-                shown = f"{o.value!r}^^{curie(o.datatype.value)}"
-                bad_literals.append((subject, q.predicate.value, shown, _term_key(o)))
-            if (hidden := _NOT_XML.search(o.value)) is not None:
-                code = f"U+{ord(hidden.group()):04X}"
-                found_value = shown_value(o.value)
-                unreadable.append((subject, q.predicate.value, code, found_value, _term_key(o)))
-    found = [
-        _finding(
-            g,
-            "this named graph is not declared as a kg:Source (every named graph is "
-            "the graph of one source)",
-            labels,
-        )
-        for g in sorted(graphs)
-        if _KG_SOURCE not in types.get(g, set())
-    ]
-    found += [
-        _finding(
-            s,
-            "is described outside any source graph; only code lists (SKOS concepts "
-            "and schemes) may sit in the default graph (Turtle files): put it in the TriG "
-            "graph of the source that states it",
-            labels,
-        )
-        for s in sorted(default_subjects)
-        if not types.get(s, set()) & _SKOS_CODE_LIST
-    ]
-    found += [
-        _finding(b, "uses a blank node; give every resource an IRI (docs/iris.md)", labels)
-        for b in sorted(blank)
-    ]
-    found += [
-        _finding(
-            s, "has no class that the ontology declares (missing or misspelt rdf:type)", labels
-        )
-        for s in sorted(subjects)
-        if not types.get(s, set()) & classes
-    ]
-    found += [
-        _finding(
-            s, f"its TOOI IRI does not match its CBS code {sorted(codes.get(s, set()))}", labels
-        )
-        for s, t in sorted(types.items())
-        if _MUNICIPALITY in t
-        and s.startswith(TOOI_GEMEENTE)
-        and {c.lower() for c in codes.get(s, set())} != {s.removeprefix(TOOI_GEMEENTE)}
-    ]
-    found += [
-        _finding(s, "this value is not a valid form of its datatype", labels, curie(p), v, (p, t))
-        for s, p, v, t in sorted(bad_literals)
-    ]
-    found += [
-        _finding(
-            s,
-            f"this text holds a control character ({code}): invisible on screen, and XML "
-            "formats (GraphML, GEXF) cannot carry it; remove it",
-            labels,
-            curie(p),
-            v,
-            (p, t),
-        )
-        for s, p, code, v, t in sorted(unreadable)
-    ]
-    return found
 
 
 #: SHACL engines: "kg" (kg.validate.shacl, on the store), "pyshacl", or "auto" (kg's engine when it
@@ -569,7 +322,7 @@ def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
                     subject = quad.subject
                     if isinstance(subject, ox.NamedNode) and subject.value in wanted:
                         p = quad.predicate.value
-                        value = _term_key(quad.object)
+                        value = term_key(quad.object)
                         for key in (
                             (subject.value, None, None),
                             (subject.value, p, None),
@@ -593,12 +346,3 @@ def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
         [placed(v) for v in report.warnings],
         report.shapes,
     )
-
-
-def _term_key(term: Any) -> str:
-    """A term (pyoxigraph's or rdflib's) as rdflib writes it in N-Triples, after rdflib's
-    normalisation of literals (``"01"^^xsd:integer`` is ``"1"``): the SHACL results pass
-    through rdflib, so the value read from a file must be compared in the same form."""
-    if not isinstance(term, Node):
-        term = to_rdflib(term)
-    return str(term.n3())

@@ -392,7 +392,7 @@ def _min_inclusive_check(minimum: Literal) -> Check:
                 assert isinstance(value, Literal)
                 if isinstance(value.value, str) == minimum_is_text:
                     try:
-                        ok = compare_literal(value, minimum) >= 0
+                        ok = compare_literal(value, minimum) >= 0  # type: ignore[no-untyped-call]
                     except (TypeError, NotImplementedError):
                         ok = False
             if not ok:
