@@ -12,7 +12,6 @@ reaches each source's own graph.
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import re
 import warnings
@@ -28,7 +27,7 @@ from rdflib.term import Node
 
 from kg.errors import BuildNotFoundError, KgError, UsageError
 from kg.namespaces import LABEL_PROPERTIES
-from kg.sparql.lexer import OPAQUE, tokens
+from kg.sparql.binding import term_places
 
 if TYPE_CHECKING:
     from kg.store.names import NameIndex
@@ -305,39 +304,6 @@ def quads_to_graph(
 
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-#: Keywords that change where a variable may become a term (see _term_places).
-_CLAUSES = {
-    "WHERE": "where",
-    "ASK": "where",
-    "DESCRIBE": "where",
-    "SELECT": "select",
-    "GROUP": "modifier",
-    "ORDER": "modifier",
-    "HAVING": "modifier",
-    "LIMIT": "modifier",
-    "OFFSET": "modifier",
-    "VALUES": "values",
-    "AS": "as",
-}
-_PUNCT = {"{": "brace", "}": "close", "(": "paren", ")": "unparen"}
-
-
-def _scan(sparql: str) -> Iterator[tuple[str | None, int, int, str]]:
-    """The tokens :func:`_term_places` needs, as (kind, start, end, text), read by kg's one
-    SPARQL tokenizer: comments, strings, IRIs and names hide nothing from it."""
-    items = [t for t in tokens(sparql) if t.kind not in OPAQUE]
-    for i, token in enumerate(items):
-        kind: str | None = None
-        if token.kind == "variable":
-            kind = "variable"
-        elif token.kind == "punct":
-            kind = _PUNCT.get(token.text)
-        elif token.kind == "word":
-            word = token.text.upper()
-            kind = _CLAUSES.get(word)
-            if word == "BOUND" and i + 1 < len(items) and items[i + 1].text == "(":
-                kind = "as"
-        yield kind, token.start, token.end, token.text
 
 
 def with_terms(sparql: str, bindings: Mapping[str, Node] | None) -> str:
@@ -361,7 +327,7 @@ def with_terms(sparql: str, bindings: Mapping[str, Node] | None) -> str:
         if isinstance(value, rdflib.BNode):  # "_:b" in a query is a variable, not a node
             raise UsageError(f"cannot bind ?{name} to a blank node")
         terms[name] = str(to_oxigraph(value))
-    group, places = _term_places(sparql)
+    group, places = term_places(sparql)
     if group is None:
         raise UsageError("cannot bind parameters: the query has no WHERE group")
     block = f" VALUES ({' '.join('?' + n for n in terms)}) {{ ({' '.join(terms.values())}) }}\n"
@@ -375,66 +341,6 @@ def with_terms(sparql: str, bindings: Mapping[str, Node] | None) -> str:
         done = end
     out.append(sparql[done:])
     return "".join(out)
-
-
-@functools.lru_cache(maxsize=256)
-def _term_places(sparql: str) -> tuple[int | None, tuple[tuple[int, int, str], ...]]:
-    """Where :func:`with_terms` writes: the offset just inside the query's WHERE group (None
-    if it has none), and each variable that may become a term, as (start, end, name), in
-    order; the group's offset is among them as (offset, offset, ""). Canned queries are
-    bound again and again, so each text is scanned once."""
-    group: int | None = None
-    places: list[tuple[int, int, str]] = []
-    depth = 0
-    # Where a variable must stay one: "projection" (SELECT ... up to its group), "modifier"
-    # (after a query's group), "values" and "data" (a VALUES header and its rows); in the
-    # first two only outside parentheses, where an expression would take the term.
-    clause: str | None = None
-    paren = 0
-    groups: list[int] = []  # the brace depth of each open (sub-)query's WHERE group
-    after_as = False  # the variable just after AS or BOUND( names itself, not a value
-    for kind, start, end, text in _scan(sparql):
-        if kind == "select":
-            clause, paren = "projection", 0
-        elif kind == "where":
-            clause = "projection"  # (ASK, DESCRIBE, CONSTRUCT WHERE: their group follows)
-        elif kind == "modifier":
-            clause, paren = "modifier", 0
-        elif kind == "values":
-            clause = "values"
-        elif kind == "brace":
-            depth += 1
-            if clause == "values":
-                clause = "data"
-            elif clause == "projection":
-                groups.append(depth)
-                clause = None
-                if group is None:
-                    group = end
-                    places.append((group, group, ""))
-        elif kind == "close":
-            if clause == "data":
-                clause = None
-            elif groups and groups[-1] == depth:
-                groups.pop()
-                clause, paren = "modifier", 0
-            elif clause == "modifier":
-                clause = None  # the braces round a sub-select close: its modifiers end
-            depth -= 1
-        elif kind == "paren":
-            paren += 1
-        elif kind == "unparen":
-            paren -= 1
-        elif kind == "variable":
-            keep = (
-                after_as
-                or clause in ("values", "data")
-                or (clause in ("projection", "modifier") and paren == 0)
-            )
-            if not keep:
-                places.append((start, end, text[1:]))
-        after_as = kind == "as" or (after_as and kind == "paren")  # BOUND ( ?x
-    return group, tuple(places)
 
 
 class LocalStore(Store):
