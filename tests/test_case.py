@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from kg.ask.case import _related_concepts, find
+from kg.ask.case import find
+from kg.ask.evidence import _related_concepts
 from kg.cli import cli
 from kg.errors import UsageError
 from kg.namespaces import ID

@@ -142,7 +142,7 @@ def parse_kinds(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(k.key for k in KINDS if k.key in wanted)
 
 
-def _rows(store: Store, sparql: str) -> list[tuple[str, ...]]:
+def _select(store: Store, sparql: str) -> list[tuple[str, ...]]:
     """Rows as strings (None stays None) of a query written without PREFIX lines."""
     return store.select_values(sparql_prefixes() + sparql)  # type: ignore[return-value]
 
@@ -154,7 +154,7 @@ def _kind_of_class(store: Store) -> dict[str, Kind]:
     between two variables, which some servers refuse (Virtuoso: "transitive start not
     given")."""
     direct: dict[str, set[str]] = defaultdict(set)
-    for sub, sup in _rows(store, "SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf ?sup }"):
+    for sub, sup in _select(store, "SELECT ?sub ?sup WHERE { ?sub rdfs:subClassOf ?sup }"):
         direct[sup].add(sub)
 
     mapping: dict[str, Kind] = {}
@@ -194,13 +194,13 @@ def collect(store: Store) -> Facts:
         return iri if iri in kinds else None
 
     derived: dict[str, set[str]] = defaultdict(set)
-    for x, source in _rows(store, "SELECT ?x ?s WHERE { ?x prov:wasDerivedFrom ?s }"):
+    for x, source in _select(store, "SELECT ?x ?s WHERE { ?x prov:wasDerivedFrom ?s }"):
         n = node(x)
         if n is not None:
             derived[n].add(source)
     links, roles = _links(store, node, derived)
     schemes: dict[str, set[str]] = defaultdict(set)
-    for concept, scheme in _rows(store, "SELECT ?c ?s WHERE { ?c skos:inScheme ?s }"):
+    for concept, scheme in _select(store, "SELECT ?c ?s WHERE { ?c skos:inScheme ?s }"):
         schemes[concept].add(scheme)
     # Vocabulary entries nothing links to (partner roles, unused terms) are not actors; the
     # policy domains stay, so that domains nobody connects show as gaps.
@@ -215,11 +215,12 @@ def collect(store: Store) -> Facts:
     description_query = (
         "SELECT ?x ?d (LANG(?d) AS ?l) WHERE { ?x dct:description ?d FILTER(isIRI(?x)) }"
     )
-    for x, text, language in _rows(store, description_query):
+    for x, text, language in _select(store, description_query):
         if x in kinds:
             descriptions[x].append((text, language or ""))
     pages = {
-        s: page for s, page in _rows(store, "SELECT ?s ?p WHERE { ?s a kg:Source ; foaf:page ?p }")
+        s: page
+        for s, page in _select(store, "SELECT ?s ?p WHERE { ?s a kg:Source ; foaf:page ?p }")
     }
     return Facts(
         kinds={iri: kind.key for iri, kind in kinds.items()},
@@ -240,7 +241,7 @@ def _node_kinds(store: Store) -> dict[str, Kind]:
     kind_of_class = _kind_of_class(store)
     order = {k.key: i for i, k in enumerate(KINDS)}
     kinds: dict[str, Kind] = {}
-    for x, cls in _rows(store, "SELECT ?x ?c WHERE { ?x a ?c FILTER(isIRI(?x)) }"):
+    for x, cls in _select(store, "SELECT ?x ?c WHERE { ?x a ?c FILTER(isIRI(?x)) }"):
         kind = kind_of_class.get(cls)
         if kind and (x not in kinds or order[kind.key] < order[kinds[x].key]):
             kinds[x] = kind
@@ -251,7 +252,7 @@ def _folded_areas(store: Store, kinds: Mapping[str, Kind]) -> dict[str, str]:
     """Each municipality's area, folded into the municipality."""
     fold: dict[str, str] = {}
     areas = "SELECT ?m ?a WHERE { ?m a kg:Municipality ; dct:spatial ?a . ?a a kg:MunicipalArea }"
-    for municipality, area in _rows(store, areas):
+    for municipality, area in _select(store, areas):
         if municipality in kinds:
             fold[area] = municipality
     return fold
@@ -276,7 +277,7 @@ def _links(
         "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?o) && isIRI(?s)) "
         "FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom)) }"
     )
-    for s, p, o, g in _rows(store, statements):
+    for s, p, o, g in _select(store, statements):
         link(s, o, p, g)
     for x, sources in derived.items():
         for source in sources:  # drawn only when sources are nodes; says where it comes from
@@ -285,7 +286,7 @@ def _links(
         "SELECT ?approach ?partner ?role ?g WHERE { GRAPH ?g { ?approach cv:hasParticipation "
         "?pp . } ?pp cv:hasParticipant ?partner . OPTIONAL { ?pp cv:role ?role } }"
     )
-    for approach, partner, role, g in _rows(store, participation):
+    for approach, partner, role, g in _select(store, participation):
         key = link(partner, approach, role or CV + "hasParticipant", g)
         if key is not None:
             roles.add(key)
@@ -305,7 +306,7 @@ def _names(
         f"SELECT ?r ?p ?name (LANG(?name) AS ?l) WHERE {{ VALUES ?p {{ {properties} }} "
         "?r ?p ?name FILTER(isLiteral(?name)) }"
     )
-    for r, p, name, language in _rows(store, name_query):
+    for r, p, name, language in _select(store, name_query):
         n = fold.get(r, r)
         if n in kinds:
             names[n].add(name)

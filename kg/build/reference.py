@@ -72,7 +72,7 @@ class GGDRegion:
     recipients: str
 
 
-def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -110,7 +110,7 @@ def read_reference(reference_dir: Path) -> tuple[list[Municipality], list[GGDReg
     path = reference_dir / MUNICIPALITIES_CSV
     municipalities = []
     seen: dict[str, int] = {}
-    for line, row in _rows(path, MUNICIPALITY_COLUMNS):
+    for line, row in _read_csv(path, MUNICIPALITY_COLUMNS):
         code = row["gemeentecode"]
         if code in seen:
             raise KgError(f"{code} also on line {seen[code]}", file=path, line=line)
@@ -130,7 +130,7 @@ def read_reference(reference_dir: Path) -> tuple[list[Municipality], list[GGDReg
         )
     ggd_path = reference_dir / GGD_CSV
     regions = []
-    for line, row in _rows(ggd_path, GGD_COLUMNS):
+    for line, row in _read_csv(ggd_path, GGD_COLUMNS):
         try:
             count = int(row["aantal_gemeenten_2025"])
         except ValueError:
