@@ -7,7 +7,7 @@ canned query or a case in this process, on the build bench/run.py left in ``--wo
 profiles go into ``run.md`` as a last section, "Targets not met, and why" (replaced when run
 again), beside the figures from ``run.json``: kg's time, the raw engine's and rdflib's.
 
-Usage:  python bench/explain.py --work DIR [--size 1] [--results bench/results] [--top 12]
+Usage:  python -m bench.explain --work DIR [--size 1] [--results bench/results] [--top 12]
 bench/run.py calls it itself at the end of a run.
 """
 
@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
 
 HEADING = "## Targets not met, and why"
 #: Frames that only pass the call on (click, the CLI's wrappers, the interpreter).
-_PLUMBING = ("click/", "<frozen", "<string>", "{built-in method builtins.exec}", "kg/cli.py")
+_PLUMBING = ("click/", "<frozen", "<string>", "{built-in method builtins.exec}", "kg/cli/")
 
 
 def _size_key(name: str) -> float:
@@ -66,8 +65,7 @@ def _profile_here(work: Any, top: int) -> list[Any]:
 
 def _engine_work(name: str, build_dir: Path) -> Any:
     """What bench/run.py timed for a canned query or a case, as a function of no arguments."""
-    from run import CASES
-
+    from bench.run import CASES
     from kg.ask.case import find
     from kg.ask.queries import load_queries, run_query
     from kg.store import open_store
@@ -87,7 +85,7 @@ def _engine_work(name: str, build_dir: Path) -> Any:
 
 
 def _figures(m: dict[str, Any]) -> str:
-    from run import _fmt_s
+    from bench.run import _fmt_s
 
     parts = [f"kg {_fmt_s(m['seconds'])}"]
     if m.get("peak_mb") is not None:
@@ -103,7 +101,7 @@ def _figures(m: dict[str, Any]) -> str:
 
 def explain(results: Path, work: Path, size: str | None = None, top: int = 12) -> str:
     """The section for ``run.md`` (also written into it)."""
-    from run import commands, environment
+    from bench.run import commands, environment
 
     data = json.loads((results / "run.json").read_text())
     sizes = {s["name"]: s for s in data["sizes"]}
@@ -116,7 +114,7 @@ def explain(results: Path, work: Path, size: str | None = None, top: int = 12) -
     else:
         lines.append(
             f"At {name}, {len(unmet)} target(s) are not met. Each was run once more under "
-            f"cProfile (`python bench/explain.py`); the {top} functions with the most "
+            f"cProfile (`python -m bench.explain`); the {top} functions with the most "
             "cumulative time, without the CLI's plumbing:"
         )
     processes = commands(name, work)

@@ -11,7 +11,7 @@ At ``--scale 1`` (the default): 5,000 programmes and 3,000 organisations, each p
 6 municipalities with 2 to 8 partners and 1 to 3 instruments, about a million statements. The
 same seed and scale give byte-identical files.
 
-Usage:  python bench/generate.py OUT [--scale 0.1] [--seed 42]
+Usage:  python -m bench.generate OUT [--scale 0.1] [--seed 42]
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ For every size it measures, each as the median of ``--runs`` runs:
 Results go to ``bench/results/run.json`` and ``bench/results/run.md`` (the README links the
 table). Sizes: ``seed`` (kg's own data) or a scale factor for bench/generate.py.
 
-Usage:  python bench/run.py [--scale seed --scale 0.1 --scale 1] [--runs 5] [--quick]
+Usage:  python -m bench.run [--scale seed --scale 0.1 --scale 1] [--runs 5] [--quick]
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from typing import Any
 from kg.publish.export import FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
 CPSV = ROOT.parent / "shared" / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
 
 CASES = [
@@ -335,7 +334,7 @@ def prepare(size: str, work: Path) -> Path:
     folder = project_folder(size, work)
     if size == "seed":
         return folder
-    from generate import generate
+    from bench.generate import generate
 
     generate(folder, float(size))
     return folder
@@ -468,7 +467,7 @@ def markdown(sizes: list[Size], meta: dict[str, Any]) -> str:
             if meta.get("min_timing_s")
             else ""
         )
-        + ". Made by `python bench/run.py` "
+        + ". Made by `python -m bench.run` "
         "(see its docstring); sizes are kg's own data (`seed`) and synthetic national graphs "
         "from `bench/generate.py` at a scale factor.",
         "",
@@ -570,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         missed = [f"{s.name}: {m.name}" for s in results for m in s.measures if m.met is False]
         if missed:
             print(f"\n{len(missed)} target(s) not met: " + "; ".join(missed), file=sys.stderr)
-        from explain import explain
+        from bench.explain import explain
 
         print(explain(args.out, work))  # profiles of what the largest size misses
     finally:

@@ -10,7 +10,7 @@ panel are wired, because the page's script runs before the first drawing.
   provinces, programmes, partners and instruments);
 - national, every kind: the same with sources, people, findings and the rest.
 
-Usage:  python bench/viz.py [--runs 5] [--build-dir build] [--picture NAME] [--results DIR]
+Usage:  python -m bench.viz [--runs 5] [--build-dir build] [--picture NAME] [--results DIR]
         [--screenshot docs/img/viz-focus.png]
 Needs a built graph (kg build), playwright (pip install -e ".[test]") and /usr/bin/chromium.
 """
@@ -169,7 +169,7 @@ def main() -> int:
         json.dumps({"machine": machine, "runs": args.runs, "results": rows}, indent=2) + "\n"
     )
     lines = [
-        f"Network page benchmark ({machine}; median of {args.runs} runs; `python bench/viz.py`).",
+        f"Network page benchmark ({machine}; median of {args.runs} runs; `python -m bench.viz`).",
         "",
         "| picture | nodes | links | file size | write HTML | usable in chromium |",
         "|---|---:|---:|---:|---:|---:|",

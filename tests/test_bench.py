@@ -5,23 +5,19 @@ not speed: timings are printed by the benchmark, never asserted here."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from bench.generate import generate
+from bench.run import CASES, EXPORTS, Recorder
+from bench.run import main as run_bench
 from kg.ask.queries import load_queries
 from kg.build import build
 from kg.paths import Paths
 from kg.store import open_store
 
 from .conftest import ROOT, cpsv_shapes_path
-
-sys.path.insert(0, str(ROOT / "bench"))
-
-from generate import generate
-from run import CASES, EXPORTS, Recorder
-from run import main as run_bench
 
 CPSV = cpsv_shapes_path()
 

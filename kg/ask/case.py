@@ -28,6 +28,7 @@ from kg.ask.evidence import (
 )
 from kg.ask.resolve import resolve_concept, resolve_municipality
 from kg.errors import UsageError
+from kg.i18n import by_language
 from kg.namespaces import ID
 from kg.store import Store, check_language
 
@@ -123,60 +124,8 @@ class CaseAnswer:
 
 # --- wording ---------------------------------------------------------------------------------
 
-_WORDS = {
-    "nl": {
-        "local": "{a} loopt in {w}",
-        "region": "{a} loopt in {w}, waar {m} onder valt",
-        "national": "{a} loopt landelijk",
-        "method": "{a} is een werkwijze die niet aan een plaats gebonden is",
-        "elsewhere": "{a} loopt elders ({w}) en staat hier alleen als voorbeeld",
-        "with_partners": "; partners in het project: {p}",
-        "serves": "{a} is voor {c}",
-        "serves_related": "{a} is voor {c}, verwant aan {q}",
-        "theme": "{a} gaat over {c}",
-        "theme_related": "{a} gaat over {c}, verwant aan {q}",
-        "link": "{a} {verb} {i}",
-        "link_via": "{a} past {v} toe, en {v} {verb} {i}",
-        "hasLegalResource": "heeft als wettelijke basis",
-        "implements": "voert uit",
-        "underAccord": "valt onder",
-        "fundedBy": "wordt gefinancierd uit",
-        "relation": "houdt verband met",
-        "instr_concept": "{i} gaat over {c}",
-        "instr_concept_related": "{i} gaat over {c}, verwant aan {q}",
-        "finances": "{i} financiert {x}",
-        "partner_in": "{p} werkt mee aan {a}",
-        "partner_role": "{p} werkt mee aan {a} als {r}",
-        "ggd": "{p} is de GGD van de GGD-regio van {m}",
-        "responsible": "{p} is verantwoordelijk voor {i}",
-    },
-    "en": {
-        "local": "{a} runs in {w}",
-        "region": "{a} runs in {w}, which includes {m}",
-        "national": "{a} runs nationally",
-        "method": "{a} is a way of working not tied to a place",
-        "elsewhere": "{a} runs elsewhere ({w}) and is shown only as an example",
-        "with_partners": "; project partners: {p}",
-        "serves": "{a} serves {c}",
-        "serves_related": "{a} serves {c}, related to {q}",
-        "theme": "{a} is about {c}",
-        "theme_related": "{a} is about {c}, related to {q}",
-        "link": "{a} {verb} {i}",
-        "link_via": "{a} applies {v}, and {v} {verb} {i}",
-        "hasLegalResource": "has as legal basis the",
-        "implements": "implements",
-        "underAccord": "falls under the",
-        "fundedBy": "is funded from the",
-        "relation": "is related to the",
-        "instr_concept": "{i} is about {c}",
-        "instr_concept_related": "{i} is about {c}, related to {q}",
-        "finances": "{i} finances {x}",
-        "partner_in": "{p} takes part in {a}",
-        "partner_role": "{p} takes part in {a} as {r}",
-        "ggd": "{p} is the GGD of {m}'s GGD region",
-        "responsible": "{p} is responsible for {i}",
-    },
-}
+#: The words of the reasons (kg.i18n).
+_WORDS = by_language("reasons")
 
 
 # --- the finder ------------------------------------------------------------------------------

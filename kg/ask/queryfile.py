@@ -323,17 +323,17 @@ def _expression_columns(text: str) -> tuple[set[str], set[str]]:
 
 def _check_sparql(text: str, fail: Any) -> tuple[str, ...]:
     """Parse ``text`` (by running it on an empty store) and return its SELECT projection."""
-    import pyoxigraph as ox
+    from kg.store import select_projection
 
     try:
-        result = ox.Store().query(text)
+        columns = select_projection(text)
     except SyntaxError as exc:
         message = " ".join(str(exc).split())
         match = re.search(r"(?:line|at) (\d+)(?::|, column )", message)
         raise fail(f"not valid SPARQL: {message}", int(match.group(1)) if match else None) from None
-    if not isinstance(result, ox.QuerySolutions):
+    if columns is None:
         raise fail("kg runs SELECT queries; this is an ASK, CONSTRUCT or DESCRIBE query")
-    return tuple(v.value for v in result.variables)
+    return columns
 
 
 def _check_variables(

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from kg import i18n
 from kg.closure import reachable
 from kg.errors import UsageError
 from kg.namespaces import KG, LABEL_PROPERTIES, PREFIXES, sparql_prefixes
@@ -26,90 +27,40 @@ PROV = PREFIXES["prov"]
 DOMAINS = PREFIXES["concept"] + "domein"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Kind:
-    """A kind of node: what it is called, which classes make it, and how it is drawn."""
+    """A kind of node: which classes make it, and whether a picture shows it unless
+    ``--types`` says otherwise. Its name is in the catalogue (kg.i18n, section kinds); how it
+    is drawn is kg.network.render's (STYLES)."""
 
     key: str
-    nl: str
-    en: str
     classes: tuple[str, ...]
-    colour: str
-    shape: str  # a vis-network shape with the label below it
-    shown: bool  # part of the picture unless --types says otherwise
+    shown: bool
 
     def label(self, lang: str) -> str:
-        return self.nl if lang == "nl" else self.en
+        label: str = i18n.words("kinds", lang)[self.key]
+        return label
 
 
 # First match wins: a municipality is also a (public) organisation, a pilot also a programme.
-# Colours: a qualitative palette whose neighbours stay distinguishable for colour-blind readers.
 KINDS: tuple[Kind, ...] = (
-    Kind("programme", "programma", "programme", (KG + "Programme",), "#0072b2", "dot", True),
-    Kind(
-        "intervention",
-        "interventie",
-        "intervention",
-        (KG + "Intervention",),
-        "#56b4e9",
-        "diamond",
-        True,
-    ),
-    Kind(
-        "municipality",
-        "gemeente",
-        "municipality",
-        (KG + "Municipality",),
-        "#009e73",
-        "square",
-        True,
-    ),
-    Kind(
-        "region",
-        "regio",
-        "region",
-        (KG + "GGDRegion", KG + "Province", KG + "Country"),
-        "#66a61e",
-        "hexagon",
-        True,
-    ),
-    Kind("place", "plaats", "place", (KG + "Place",), "#a6d854", "triangleDown", True),
-    Kind(
-        "organisation",
-        "organisatie",
-        "organisation",
-        (ORG + "Organization",),
-        "#e69f00",
-        "triangle",
-        True,
-    ),
-    Kind("law", "wet", "law", (KG + "Law",), "#d55e00", "star", True),
-    Kind("accord", "akkoord", "accord", (KG + "Accord",), "#cc79a7", "star", True),
-    Kind("scheme", "regeling", "funding scheme", (KG + "FundingScheme",), "#b8860b", "star", True),
-    Kind(
-        "policy",
-        "beleidsprogramma",
-        "government programme",
-        (KG + "GovernmentProgramme",),
-        "#8c564b",
-        "star",
-        True,
-    ),
-    Kind("concept", "begrip", "concept", (SKOS + "Concept",), "#999999", "dot", True),
-    Kind("source", "bron", "source", (KG + "Source",), "#444444", "square", False),
-    Kind("person", "persoon", "person", (FOAF + "Person",), "#f0e442", "dot", False),
-    Kind(
-        "output",
-        "publicatie of product",
-        "publication or output",
-        (CV + "Output",),
-        "#7f7f7f",
-        "triangleDown",
-        False,
-    ),
-    Kind("event", "bijeenkomst", "event", (KG + "Event",), "#17becf", "diamond", False),
-    Kind("finding", "bevinding", "finding", (KG + "Finding",), "#bcbd22", "dot", False),
-    Kind("phase", "fase", "phase", (KG + "Phase",), "#c5b0d5", "dot", False),
+    Kind(key="programme", classes=(KG + "Programme",), shown=True),
+    Kind(key="intervention", classes=(KG + "Intervention",), shown=True),
+    Kind(key="municipality", classes=(KG + "Municipality",), shown=True),
+    Kind(key="region", classes=(KG + "GGDRegion", KG + "Province", KG + "Country"), shown=True),
+    Kind(key="place", classes=(KG + "Place",), shown=True),
+    Kind(key="organisation", classes=(ORG + "Organization",), shown=True),
+    Kind(key="law", classes=(KG + "Law",), shown=True),
+    Kind(key="accord", classes=(KG + "Accord",), shown=True),
+    Kind(key="scheme", classes=(KG + "FundingScheme",), shown=True),
+    Kind(key="policy", classes=(KG + "GovernmentProgramme",), shown=True),
+    Kind(key="concept", classes=(SKOS + "Concept",), shown=True),
+    Kind(key="source", classes=(KG + "Source",), shown=False),
+    Kind(key="person", classes=(FOAF + "Person",), shown=False),
+    Kind(key="output", classes=(CV + "Output",), shown=False),
+    Kind(key="event", classes=(KG + "Event",), shown=False),
+    Kind(key="finding", classes=(KG + "Finding",), shown=False),
+    Kind(key="phase", classes=(KG + "Phase",), shown=False),
 )
 KIND_BY_KEY: dict[str, Kind] = {k.key: k for k in KINDS}
 DEFAULT_KINDS: tuple[str, ...] = tuple(k.key for k in KINDS if k.shown)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
+from kg import i18n
 from kg.ask.resolve import Candidate, pick, unqualified_names
 from kg.ask.tables import Resource
 from kg.build.netfacts import (  # noqa: F401 - the facts a picture is drawn from
@@ -59,8 +60,6 @@ if TYPE_CHECKING:
     from kg.ask.queries import Query
 
 _BARE_CBS_CODE = re.compile(r"\d{4}")
-_PARTICIPATION_WORDS = {"nl": "{role} van", "en": "{role} of"}
-_PARTICIPANT = {"nl": "deelnemer", "en": "participant"}
 
 
 def _pick_language(values: list[tuple[str, str]], lang: str) -> tuple[str, str]:
@@ -113,7 +112,8 @@ def assemble(
     for p, role in {(key[2], key in facts.roles) for key in drawn}:
         if role:
             named = labels.get(p) if p != CV + "hasParticipant" else None
-            words[(p, role)] = _PARTICIPATION_WORDS[lang].format(role=named or _PARTICIPANT[lang])
+            said = i18n.words("network", lang)
+            words[(p, role)] = said["participation"].format(role=named or said["participant"])
         else:
             words[(p, role)] = labels[p] if p in labels else curie(p)
     graph.add_edges_from(
@@ -269,7 +269,7 @@ def summary(graph: nx.MultiDiGraph) -> str:
     counts: dict[str, int] = defaultdict(int)
     for _, kind in graph.nodes(data="kind"):
         counts[kind] += 1
-    parts = ", ".join(f"{counts[k.key]} {k.en}" for k in KINDS if counts.get(k.key))
+    parts = ", ".join(f"{counts[k.key]} {k.label('en')}" for k in KINDS if counts.get(k.key))
     return f"{graph.number_of_nodes()} nodes ({parts}), {graph.number_of_edges()} links"
 
 
@@ -315,8 +315,9 @@ def view(
             kind = everything.nodes[n]["kind"]
             if n not in graph:
                 label = everything.nodes[n]["label"]
+                what = KIND_BY_KEY[kind].label("en")
                 raise UsageError(
-                    f"--focus: {label!r} is a {KIND_BY_KEY[kind].en}, which the picture does "
+                    f"--focus: {label!r} is a {what}, which the picture does "
                     f"not show; add --types +{kind} (or --types all)"
                 )
         picked = neighbourhood(graph, nodes, 1 if depth is None else depth)

@@ -17,12 +17,14 @@ import base64
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.build.netfacts import KIND_BY_KEY, KINDS
 from kg.errors import KgError, UsageError
+from kg.i18n import by_language
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -46,89 +48,45 @@ COMMUNITY_COLOURS = (
     "#7f7f7f",
     "#9467bd",
 )
+
+
 #: Communities beyond the palette, and nodes alone in theirs.
+@dataclass(frozen=True, kw_only=True)
+class Style:
+    """How a kind of node is drawn: its colour and its vis-network shape (label below)."""
+
+    colour: str
+    shape: str
+
+
+#: Each kind's style. Colours: a qualitative palette whose neighbours stay distinguishable for
+#: colour-blind readers.
+STYLES: dict[str, Style] = {
+    "programme": Style(colour="#0072b2", shape="dot"),
+    "intervention": Style(colour="#56b4e9", shape="diamond"),
+    "municipality": Style(colour="#009e73", shape="square"),
+    "region": Style(colour="#66a61e", shape="hexagon"),
+    "place": Style(colour="#a6d854", shape="triangleDown"),
+    "organisation": Style(colour="#e69f00", shape="triangle"),
+    "law": Style(colour="#d55e00", shape="star"),
+    "accord": Style(colour="#cc79a7", shape="star"),
+    "scheme": Style(colour="#b8860b", shape="star"),
+    "policy": Style(colour="#8c564b", shape="star"),
+    "concept": Style(colour="#999999", shape="dot"),
+    "source": Style(colour="#444444", shape="square"),
+    "person": Style(colour="#f0e442", shape="dot"),
+    "output": Style(colour="#7f7f7f", shape="triangleDown"),
+    "event": Style(colour="#17becf", shape="diamond"),
+    "finding": Style(colour="#bcbd22", shape="dot"),
+    "phase": Style(colour="#c5b0d5", shape="dot"),
+}
+
 OTHER_COLOUR = "#bbbbbb"
 _MIN_SIZE, _MAX_SIZE = 8.0, 34.0
 
-#: The page's own words; data labels come from the graph in the chosen language.
-WORDS: dict[str, dict[str, Any]] = {
-    "nl": {
-        "search": "Zoeken",
-        "search_placeholder": "Zoek een naam…",
-        "no_match": "Geen knoop gevonden",
-        "kinds": "Soorten",
-        "communities": "Gemeenschappen",
-        "community": "gemeenschap",
-        "fit": "Alles in beeld",
-        "reset": "Selectie wissen",
-        "links": "Verbindingen",
-        "sources": "Bronnen",
-        "description": "Beschrijving",
-        "source_of_link": "bron",
-        "hint": "Klik op een knoop om de buren en de bronnen te zien.",
-        "nodes": "knopen",
-        "edges": "verbindingen",
-        "no_sources": "Geen bron vastgelegd.",
-        "no_links": "Geen verbindingen in deze weergave.",
-        "close": "Sluiten",
-        "size_by": "Grootte naar",
-        "title": "kg: netwerkbeeld",
-        "other_communities": "overige en losse knopen",
-        "marked": "Dikke rand: waar dit beeld om gaat (focus, vraag of casus); de andere knopen "
-        "verbinden die.",
-        "outside": "en {n} verbinding(en) buiten dit beeld",
-        "hidden": "verborgen",
-        "more": "en {n} meer; typ verder om te verfijnen",
-        "written_in": "(in het {language})",
-        "languages": {"nl": "Nederlands", "en": "Engels"},
-        "colour_by_community": "Kleur: gemeenschap; vorm: soort.",
-    },
-    "en": {
-        "search": "Search",
-        "search_placeholder": "Search a name…",
-        "no_match": "No node found",
-        "kinds": "Kinds",
-        "communities": "Communities",
-        "community": "community",
-        "fit": "Fit to view",
-        "reset": "Clear selection",
-        "links": "Links",
-        "sources": "Sources",
-        "description": "Description",
-        "source_of_link": "source",
-        "hint": "Click a node to see its neighbours and sources.",
-        "nodes": "nodes",
-        "edges": "links",
-        "no_sources": "No source recorded.",
-        "no_links": "No links in this view.",
-        "close": "Close",
-        "size_by": "Size by",
-        "title": "kg: network picture",
-        "other_communities": "other and single nodes",
-        "marked": "Thick border: what this picture is about (focus, question or case); the other "
-        "nodes connect them.",
-        "outside": "and {n} link(s) outside this picture",
-        "hidden": "hidden",
-        "more": "and {n} more; keep typing to narrow down",
-        "written_in": "(in {language})",
-        "languages": {"nl": "Dutch", "en": "English"},
-        "colour_by_community": "Colour: community; shape: kind.",
-    },
-}
-_SIZE_WORDS = {
-    "nl": {
-        "degree": "aantal verbindingen",
-        "betweenness": "tussenliggendheid",
-        "bridging": "aantal domeinen",
-        "none": "gelijk",
-    },
-    "en": {
-        "degree": "number of links",
-        "betweenness": "betweenness",
-        "bridging": "number of domains",
-        "none": "equal",
-    },
-}
+#: The page's own words (kg.i18n); data labels come from the graph in the chosen language.
+WORDS: dict[str, dict[str, Any]] = by_language("picture")
+_SIZE_WORDS = by_language("picture_sizes")
 
 
 def _asset(relative: str) -> str:
@@ -198,7 +156,7 @@ def _colours(graph: nx.MultiDiGraph, colour_by: str) -> tuple[dict[str, str], di
             f"--color-by: unknown colouring {colour_by!r}; expected one of {', '.join(COLOURINGS)}"
         )
     if colour_by == "kind":
-        return {n: KIND_BY_KEY[k].colour for n, k in graph.nodes(data="kind")}, {}
+        return {n: STYLES[k].colour for n, k in graph.nodes(data="kind")}, {}
     number = communities(nx.Graph(graph))
     return {n: community_colour(c, number) for n, c in number.items()}, number
 
@@ -293,7 +251,7 @@ def _vis_network(
         net.add_node(
             number[n],
             label=data["label"],
-            shape=kind.shape,
+            shape=STYLES[kind.key].shape,
             color=colours[n],
             title=f"{data['label']} ({kind.label(lang)})",  # vis-network shows it as text
             size=sizes[n],
@@ -347,8 +305,8 @@ def _kind_legend(graph: nx.MultiDiGraph, lang: str) -> list[dict[str, Any]]:
         {
             "key": k.key,
             "label": k.label(lang),
-            "colour": k.colour,
-            "shape": k.shape,
+            "colour": STYLES[k.key].colour,
+            "shape": STYLES[k.key].shape,
             "count": sum(1 for n in graph if graph.nodes[n]["kind"] == k.key),
         }
         for k in KINDS

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
 
-from kg import atomic
+from kg import atomic, i18n
 from kg.errors import KgError
 from kg.namespaces import KG, curie
 from kg.paths import Paths
@@ -61,26 +61,7 @@ def _curie(term: URIRef) -> str:
 
 def core_model_dot(graph: rdflib.Graph) -> str:
     """Graphviz source: every kg class with its superclass, and kg properties as arrows."""
-    nodes: set[URIRef] = set()
-    edges: list[tuple[str, str, str, str]] = []
-    for cls in graph.subjects(RDF.type, OWL.Class):
-        if isinstance(cls, URIRef) and str(cls).startswith(KG):
-            nodes.add(cls)
-            for sup in graph.objects(cls, RDFS.subClassOf):
-                if isinstance(sup, URIRef):
-                    nodes.add(sup)
-                    edges.append((_curie(cls), _curie(sup), "", "subclass"))
-    # Close over superclasses so standard chains (PublicOrganisation -> Organization -> Agent)
-    # appear too.
-    frontier = set(nodes)
-    while frontier:
-        cls = frontier.pop()
-        for sup in graph.objects(cls, RDFS.subClassOf):
-            if isinstance(sup, URIRef):
-                edges.append((_curie(cls), _curie(sup), "", "subclass"))
-                if sup not in nodes:
-                    nodes.add(sup)
-                    frontier.add(sup)
+    nodes, edges = _class_tree(graph)
     for prop in graph.subjects(RDF.type, OWL.ObjectProperty):
         if isinstance(prop, URIRef) and str(prop).startswith(KG):
             domain, range_ = graph.value(prop, RDFS.domain), graph.value(prop, RDFS.range)
@@ -122,6 +103,30 @@ def core_model_dot(graph: rdflib.Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _class_tree(graph: rdflib.Graph) -> tuple[set[URIRef], list[tuple[str, str, str, str]]]:
+    """kg's classes and their superclasses, closed upwards so that standard chains
+    (PublicOrganisation -> Organization -> Agent) appear too, with a subclass edge each."""
+    nodes: set[URIRef] = set()
+    edges: list[tuple[str, str, str, str]] = []
+    for cls in graph.subjects(RDF.type, OWL.Class):
+        if isinstance(cls, URIRef) and str(cls).startswith(KG):
+            nodes.add(cls)
+            for sup in graph.objects(cls, RDFS.subClassOf):
+                if isinstance(sup, URIRef):
+                    nodes.add(sup)
+                    edges.append((_curie(cls), _curie(sup), "", "subclass"))
+    frontier = set(nodes)
+    while frontier:
+        cls = frontier.pop()
+        for sup in graph.objects(cls, RDFS.subClassOf):
+            if isinstance(sup, URIRef):
+                edges.append((_curie(cls), _curie(sup), "", "subclass"))
+                if sup not in nodes:
+                    nodes.add(sup)
+                    frontier.add(sup)
+    return nodes, edges
+
+
 def render_svg(dot_source: str) -> str:
     """Render the DOT source with Graphviz and stamp it with the source's checksum."""
     dot = shutil.which("dot")
@@ -152,16 +157,10 @@ def ontology_html(graph: rdflib.Graph, lang: str) -> str:
     finally:
         root.setLevel(level)
     other = "nl" if lang == "en" else "en"
-    switch = {"en": "Nederlandse versie", "nl": "English version"}[lang]
-    caption = {
-        "en": "kg classes (blue) with their standard superclasses (dashed arrows) and the main "
-        "links between them. Source: core-model.dot.",
-        "nl": "De klassen van kg (blauw) met hun standaard bovenklassen (gestippelde pijlen) en "
-        "de belangrijkste verbanden. Bron: core-model.dot.",
-    }[lang]
+    said = i18n.words("docs", lang)
     figure = (
-        f'<div id="core-model"><p><a href="{LANGUAGES[other]}">{switch}</a></p>'
-        f"<h2>{'Core model' if lang == 'en' else 'Kernmodel'}</h2><p>{caption}</p>"
+        f'<div id="core-model"><p><a href="{LANGUAGES[other]}">{said["other_version"]}</a></p>'
+        f"<h2>{said['core_model']}</h2><p>{said['caption']}</p>"
         '<img src="core-model.svg" alt="Diagram of the kg core model" '
         'style="max-width:100%"/></div>'
     )

@@ -306,6 +306,15 @@ def quads_to_graph(
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def select_projection(sparql: str) -> tuple[str, ...] | None:
+    """The variables a SELECT query projects, or None for another form of query; parsed by
+    running it on an empty store (a SyntaxError says where it is not SPARQL)."""
+    result = ox.Store().query(sparql)
+    if not isinstance(result, ox.QuerySolutions):
+        return None
+    return tuple(v.value for v in result.variables)
+
+
 def with_terms(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     """``sparql`` with each bound variable written as its term wherever a term may stand,
     and the bindings as a ``VALUES`` block opening the query's WHERE group for the places

@@ -7,6 +7,7 @@ import re
 from urllib.parse import quote, urlencode
 
 from kg.errors import KgError, UsageError
+from kg.i18n import by_language
 from kg.namespaces import BASE
 from kg.sparql.lexer import has_keyword
 
@@ -38,91 +39,8 @@ MAX_SHOWN = 1000
 IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x1f]+")
 
 
-#: The pages' own words; data labels come from the graph in the chosen language.
-WORDS: dict[str, dict[str, str]] = {
-    "nl": {
-        "skip": "Naar de inhoud",
-        "search": "Zoeken",
-        "search_placeholder": "Een programma, gemeente, organisatie of regeling…",
-        "language": "Taal",
-        "footer": "kg: een open kennisgraaf van het sociaal domein. Alleen lezen.",
-        "home_title": "Wat loopt er, onder welke regeling, met wie?",
-        "home_intro": "Zoek een programma, gemeente, organisatie of regeling, stel een van de "
-        "vaste vragen, of vraag welke programma's, regelingen en partners bij een casus passen.",
-        "queries": "Vaste vragen",
-        "case": "Casus",
-        "municipality": "Gemeente",
-        "target_group": "Doelgroep",
-        "theme": "Thema",
-        "any": "(geen keuze)",
-        "find": "Zoek wat past",
-        "as_data": "Als data",
-        "links": "Wat de graaf erover zegt",
-        "subject": "Onderwerp",
-        "property": "Verband",
-        "value": "Waarde",
-        "sources": "Bronnen",
-        "nothing": "Niets gevonden.",
-        "problem": "Dat lukte niet:",
-        "more": "En nog {n} uitspraken; de data (Turtle, JSON-LD, N-Triples) bevat ze allemaal.",
-        "network": "Netwerk eromheen",
-        "open_network": "Netwerk op een eigen pagina openen",
-        "results_for": "Resultaten voor",
-        "no_match": "Geen naam gevonden die hierop lijkt.",
-        "example": "bijvoorbeeld",
-        "run": "Vraag stellen",
-        "result": "Antwoord",
-        "download": "Downloaden",
-        "show_sparql": "De SPARQL van deze vraag",
-        "score": "score",
-        "as_network": "Dit antwoord als netwerk",
-        "case_shown": "Per lijst de eerste {n}; het hele antwoord als JSON:",
-        "programmes": "Programma's",
-        "instruments": "Regelingen en wetten",
-        "partners": "Partners",
-    },
-    "en": {
-        "skip": "Skip to content",
-        "search": "Search",
-        "search_placeholder": "A programme, municipality, organisation or scheme…",
-        "language": "Language",
-        "footer": "kg: an open knowledge graph of the Dutch social domain. Read-only.",
-        "home_title": "What runs where, under which scheme, with whom?",
-        "home_intro": "Search a programme, municipality, organisation or scheme, ask one of the "
-        "canned questions, or ask which programmes, schemes and partners fit a case.",
-        "queries": "Canned questions",
-        "case": "Case",
-        "municipality": "Municipality",
-        "target_group": "Target group",
-        "theme": "Theme",
-        "any": "(none)",
-        "find": "Find what fits",
-        "as_data": "As data",
-        "links": "What the graph says about it",
-        "subject": "Subject",
-        "property": "Link",
-        "value": "Value",
-        "sources": "Sources",
-        "nothing": "Nothing found.",
-        "problem": "That did not work:",
-        "more": "And {n} more statements; the data (Turtle, JSON-LD, N-Triples) has them all.",
-        "network": "Network around it",
-        "open_network": "Open the network on a page of its own",
-        "results_for": "Results for",
-        "no_match": "No name found that looks like this.",
-        "example": "for example",
-        "run": "Ask",
-        "result": "Answer",
-        "download": "Download",
-        "show_sparql": "The SPARQL of this question",
-        "score": "score",
-        "as_network": "This answer as a network",
-        "case_shown": "The first {n} of each list; the whole answer as JSON:",
-        "programmes": "Programmes",
-        "instruments": "Schemes and laws",
-        "partners": "Partners",
-    },
-}
+#: The pages' own words (kg.i18n); data labels come from the graph in the chosen language.
+WORDS: dict[str, dict[str, str]] = by_language("pages")
 LANGUAGES = (("nl", "Nederlands"), ("en", "English"))
 
 

@@ -1,7 +1,7 @@
 """The README's pictures of `kg serve`: the home page, a canned query's answer and a resource
 page, taken in headless chromium from the app on a free loopback port.
 
-Usage:  python docs/screenshots.py [--build-dir build] [--out docs/img]
+Usage:  python -m bench.screenshots [--build-dir build] [--out docs/img]
 Needs a built graph (kg build), playwright (pip install -e ".[test]") and /usr/bin/chromium.
 """
 
@@ -12,9 +12,9 @@ import sys
 import threading
 from pathlib import Path
 
+from bench.viz import CHROMIUM, FLAGS  # the browser bench/viz.py takes its picture with
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-from viz import CHROMIUM, FLAGS  # noqa: E402  (the browser bench/viz.py takes its picture with)
 
 #: (file name, path on the server, what to wait for); on the home page, "Kampen" is typed
 #: into the search box first, so the picture shows its suggestions.
