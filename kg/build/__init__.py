@@ -18,8 +18,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg import atomic
 from kg.build import netfile
 from kg.errors import KgError
@@ -181,10 +179,7 @@ def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> Bu
     with atomic.locked(paths.build_dir):
         atomic.clean_staging(paths.build_dir)
         with atomic.generation(paths.build_dir) as staged:
-            disk = ox.Store(str(staged / "store"))
-            disk.bulk_extend(loaded.store.quads())
-            disk.flush()
-            del disk
+            loaded.store.save(staged / "store")
             pairs = loaded.store.select_values(name_index.NAMES_SPARQL, ("r", "name"))
             name_index.write(pairs, staged / name_index.FILE)
             progress("collecting the network for kg viz")

@@ -19,11 +19,8 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.store import LocalStore
@@ -57,22 +54,6 @@ class PushResult:
         )
 
 
-def _statements(
-    local: LocalStore, default_graph: str | None
-) -> tuple[dict[str | None, list[str]], int]:
-    """The build's statements as N-Triples lines per graph (None: the default graph), sorted."""
-    by_graph: dict[str | None, list[str]] = defaultdict(list)
-    count = 0
-    for quad in local.quads():
-        graph = quad.graph_name
-        key = graph.value if isinstance(graph, ox.NamedNode) else default_graph
-        by_graph[key].append(f"{quad.subject} {quad.predicate} {quad.object} .")
-        count += 1
-    for lines in by_graph.values():
-        lines.sort()
-    return by_graph, count
-
-
 def _insert(graph: str | None, lines: list[str]) -> str:
     body = "\n".join(lines)
     if graph is None:
@@ -101,7 +82,7 @@ class _Plan:
 
 
 def _plan(local: LocalStore, default_graph: str | None, stale: Iterable[str]) -> _Plan:
-    by_graph, count = _statements(local, default_graph)
+    by_graph, count = local.lines_by_graph(default_graph)
     targets = sorted(by_graph, key=_order)
     drops: set[str | None] = set(targets) | set(stale)
     if default_graph is None:

@@ -471,6 +471,28 @@ class LocalStore(Store):
         """Add parsed quads (used by the build)."""
         self._store.extend(quads)
 
+    def lines_by_graph(self, default_graph: str | None) -> tuple[dict[str | None, list[str]], int]:
+        """Every statement as an N-Triples line, grouped by graph (``default_graph`` names the
+        default graph's, None keeps it unnamed), each group sorted; and how many there are."""
+        by_graph: dict[str | None, list[str]] = {}
+        count = 0
+        for quad in self.quads():
+            graph = quad.graph_name
+            key = graph.value if isinstance(graph, ox.NamedNode) else default_graph
+            by_graph.setdefault(key, []).append(f"{quad.subject} {quad.predicate} {quad.object} .")
+            count += 1
+        for lines in by_graph.values():
+            lines.sort()
+        return by_graph, count
+
+    def save(self, path: Path) -> None:
+        """Write every statement to a new on-disk store at ``path`` (which
+        :meth:`open` reads)."""
+        disk = ox.Store(str(path))
+        disk.bulk_extend(self.quads())
+        disk.flush()
+        del disk
+
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, None))
 

@@ -3,7 +3,8 @@ graphs (its sources) that hold each, from a local store or a SPARQL server alike
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -56,3 +57,43 @@ def serialise_description(triples: list[ox.Triple], fmt: str) -> bytes:
 
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     return serialise_quads(quads, fmt)
+
+
+class Term(NamedTuple):
+    """A term as plain strings: ``kind`` is "iri", "literal" or "bnode"; ``language`` a
+    literal's language tag, else ""."""
+
+    kind: str
+    value: str
+    language: str = ""
+
+    def __str__(self) -> str:
+        return "_:" + self.value if self.kind == "bnode" else self.value
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a description in plain terms, with the graphs (sources) that hold it."""
+
+    subject: Term
+    predicate: str
+    object: Term
+    graphs: tuple[str, ...]
+
+
+def _term(term: Any) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return Term("iri", term.value)
+    if isinstance(term, ox.Literal):
+        return Term("literal", term.value, term.language or "")
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    return Term("other", str(term))
+
+
+def plain(found: dict[ox.Triple, tuple[str, ...]]) -> list[Statement]:
+    """The statements of :func:`statements`, in its order, as plain terms."""
+    return [
+        Statement(_term(t.subject), t.predicate.value, _term(t.object), graphs)
+        for t, graphs in found.items()
+    ]

@@ -4,14 +4,12 @@ header (RFC 9110) or ``?format=``: a page for people, Turtle, JSON-LD or N-Tripl
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from kg.media import RDF_TYPES, key_of, negotiate
-from kg.store.describe import serialise_description, statements
+from kg.store.describe import Statement, Term, plain, serialise_description, statements
 from kg.web.common import ID_BASE, IRI, MAX_SHOWN, RDF_TYPE, HttpError, link
 from kg.web.views import page, page_lang, site
 
@@ -44,7 +42,7 @@ def resource_response(iri: str) -> Response:
         chosen = negotiate(request.headers.get("Accept") or "", offers, "text/turtle")
         fmt = "html" if chosen == "text/html" else key_of(RDF_TYPES, chosen)
     if fmt == "html":
-        page_response = Response(resource_page(iri, found), mimetype="text/html")
+        page_response = Response(resource_page(iri, plain(found)), mimetype="text/html")
         page_response.headers["Vary"] = "Accept"
         return page_response
     if fmt not in RDF_TYPES:
@@ -55,52 +53,47 @@ def resource_response(iri: str) -> Response:
     return response
 
 
-def resource_page(iri: str, found: dict[ox.Triple, tuple[str, ...]]) -> str:
+def resource_page(iri: str, found: list[Statement]) -> str:
     state = site()
     store = state.store
     chosen = page_lang()
     # Its own statements first, then those pointing at it; at most MAX_SHOWN (a concept or a
     # class can have tens of thousands; the data formats give them all).
-    subject = ox.NamedNode(iri)
+    subject = Term("iri", iri)
     ordered = sorted(found, key=lambda t: t.subject != subject)  # stable: keeps the order
-    triples = ordered[:MAX_SHOWN]
-    names = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
-    names |= {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
-    names |= {t.predicate.value for t in triples}
-    names |= {g for t in triples for g in found[t]}
+    shown = ordered[:MAX_SHOWN]
+    names = {t.subject.value for t in shown if t.subject.kind == "iri"}
+    names |= {t.object.value for t in shown if t.object.kind == "iri"}
+    names |= {t.predicate for t in shown}
+    names |= {g for t in shown for g in t.graphs}
     names.add(iri)
     labels = store.labels(names, chosen)
 
-    def cell(term: Any) -> dict[str, str | None]:
-        if isinstance(term, ox.NamedNode):
+    def cell(term: Term) -> dict[str, str | None]:
+        if term.kind == "iri":
             return {"text": labels.get(term.value, term.value), "href": link(term.value, chosen)}
-        return {"text": term.value if isinstance(term, ox.Literal) else str(term), "href": None}
+        return {"text": str(term), "href": None}
 
     label = labels.get(iri, iri)
-    own = [
-        (t.predicate.value, t.object)
-        for t in triples
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value == iri
-    ]
+    own = [(t.predicate, t.object) for t in shown if t.subject == subject]
     description = next(
         (
             o.value
             for p, o in own
             if p == "http://purl.org/dc/terms/description"
-            and isinstance(o, ox.Literal)
+            and o.kind == "literal"
             and o.language == chosen
         ),
         "",
     )
-    kinds = [o.value for p, o in own if p == RDF_TYPE and isinstance(o, ox.NamedNode)]
+    kinds = [o.value for p, o in own if p == RDF_TYPE and o.kind == "iri"]
     kind_labels = store.labels(kinds, chosen)
     rows = [
         {
-            "cells": [cell(t.subject), cell(t.predicate), cell(t.object)],
-            "sources": [cell(ox.NamedNode(g)) for g in graphs],
+            "cells": [cell(t.subject), cell(Term("iri", t.predicate)), cell(t.object)],
+            "sources": [cell(Term("iri", g)) for g in t.graphs],
         }
-        for t in triples
-        for graphs in (found[t],)
+        for t in shown
     ]
 
     def data_url(fmt: str) -> str:
@@ -114,7 +107,7 @@ def resource_page(iri: str, found: dict[ox.Triple, tuple[str, ...]]) -> str:
         kind=", ".join(sorted(kind_labels.get(k, k) for k in kinds)),
         description=description,
         statements=rows,
-        hidden=len(found) - len(triples),
+        hidden=len(found) - len(shown),
         formats=[("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")],
         data_url=data_url,
         network_url=(
