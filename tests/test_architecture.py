@@ -146,21 +146,10 @@ def test_layers_import_downward_only() -> None:
     assert upward == []
 
 
-#: Modules outside the store layer that still use pyoxigraph directly: the SHACL engine and
-#: the structure checks read the store's quads and terms. Moving them behind
-#: the store interface is still to do (K11); this list may only shrink.
-NOT_YET_BEHIND_THE_STORE = {
-    "kg.validate",
-    "kg.validate.shacl",
-    "kg.validate.structure",
-}
-
-
 @pytest.mark.parametrize("library", ["pyoxigraph", "SPARQLWrapper"])
 def test_only_the_store_layer_imports_the_engines(library: str) -> None:
-    users = {m for m, i in GRAPH.items() if library in i["other"]}
-    outside = {m for m in users if not m.startswith("kg.store")}
-    assert outside <= NOT_YET_BEHIND_THE_STORE, sorted(outside - NOT_YET_BEHIND_THE_STORE)
+    users = sorted(m for m, i in GRAPH.items() if library in i["other"])
+    assert [m for m in users if not m.startswith("kg.store")] == []
 
 
 def _functions() -> list[tuple[str, str, int]]:

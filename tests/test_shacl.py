@@ -1,4 +1,4 @@
-"""kg's SHACL engine (kg.validate.shacl): each constraint on hand-made graphs whose answer is
+"""kg's SHACL engine (kg.store.shacl): each constraint on hand-made graphs whose answer is
 worked out by hand, the same report as pySHACL on every broken example and on mutated data,
 and a clear refusal (or a fall-back to pySHACL) for shapes it does not implement."""
 
@@ -15,8 +15,8 @@ from kg.build import load_sources
 from kg.errors import KgError
 from kg.paths import Paths
 from kg.store import LocalStore
+from kg.store.shacl import Unsupported, compile_shapes, validate
 from kg.validate import Shapes, choose_engine, load_shapes, validate_store
-from kg.validate.shacl import Unsupported, compile_shapes, validate
 
 from .conftest import INVALID, TINY
 

@@ -109,7 +109,7 @@ STRUCTURE = [
         "blank-node-object",
         f"<{EX}s> {{ <{EX}s> {TYPE} {SOURCE} ; <{EX}p> [ <{EX}q> 1 ] . }}",
         f"{EX}s",
-        "blank node",
+        "uses a blank node; give every resource an IRI",
     ),
     (
         "misspelt-type",

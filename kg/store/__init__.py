@@ -254,6 +254,22 @@ def to_rdflib(term: Any) -> Node:
     raise TypeError(f"cannot convert {term!r}")
 
 
+def term_key(term: Any) -> str:
+    """A term (pyoxigraph's or rdflib's) as rdflib writes it in N-Triples, after rdflib's
+    normalisation of literals (``"01"^^xsd:integer`` is ``"1"``): the SHACL results pass
+    through rdflib, so a value read from a file must be compared in the same form."""
+    if not isinstance(term, Node):
+        term = to_rdflib(term)
+    return str(term.n3())
+
+
+def local_from_triples(triples: Iterable[tuple[Node, Node, Node]]) -> LocalStore:
+    """An in-memory store holding ``triples`` (rdflib terms) in its default graph."""
+    store = LocalStore.in_memory()
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples)
+    return store
+
+
 def to_oxigraph(term: Node) -> Any:
     """An rdflib term as the equal pyoxigraph term."""
     if isinstance(term, rdflib.URIRef):

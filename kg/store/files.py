@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -229,3 +229,32 @@ def load_sources(
             _check_data_quads(item, quads)
         store.extend(quads)
     return Loaded(store, [f.path for f in files], sums)
+
+
+def stated_in(
+    files: Iterable[Path], wanted: set[str]
+) -> dict[tuple[str, str | None, str | None], set[str]]:
+    """Which of ``files`` state something about each IRI in ``wanted``: keyed by (resource,
+    None, None), (resource, property, None) and (resource, property, value as
+    :func:`~kg.store.term_key` writes it). A file that no longer parses is passed over."""
+    from kg.store import quiet_rdflib, term_key
+
+    found: dict[tuple[str, str | None, str | None], set[str]] = {}
+    with quiet_rdflib():  # an ill-typed value is what is being located, not log noise
+        for path in files:
+            fmt = DATA_SUFFIXES.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
+            try:
+                for quad in parse_file(InputFile(path, fmt, None)):
+                    subject = quad.subject
+                    if isinstance(subject, ox.NamedNode) and subject.value in wanted:
+                        p = quad.predicate.value
+                        value = term_key(quad.object)
+                        for key in (
+                            (subject.value, None, None),
+                            (subject.value, p, None),
+                            (subject.value, p, value),
+                        ):
+                            found.setdefault(key, set()).add(str(path))
+            except KgError:  # it parsed once; it changed since (or went)
+                continue
+    return found

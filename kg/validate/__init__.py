@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, RDFS, SH, Literal, URIRef
 from rdflib.term import Node
@@ -21,14 +20,14 @@ from rdflib.term import Node
 from kg.errors import KgError
 from kg.namespaces import curie
 from kg.paths import Paths
-from kg.store import LocalStore, quads_to_graph, quiet_rdflib, to_oxigraph
-from kg.store.files import DATA_SUFFIXES, InputFile, parse_file, read_graph
+from kg.store import LocalStore, local_from_triples, quads_to_graph, quiet_rdflib
+from kg.store.files import read_graph, stated_in
+from kg.store.shacl import Result, Shape, Unsupported, compile_shapes
+from kg.store.shacl import validate as run_engine
 from kg.validate.report import CPSV, term_key
 from kg.validate.report import ValidationFailed as ValidationFailed
 from kg.validate.report import ValidationReport as ValidationReport
 from kg.validate.report import Violation as Violation
-from kg.validate.shacl import Result, Shape, Unsupported, compile_shapes
-from kg.validate.shacl import validate as run_engine
 from kg.validate.structure import check_structure
 from kg.validate.structure import ill_typed as ill_typed
 
@@ -212,20 +211,16 @@ def _explain(results: Iterable[Result], shapes: Shapes, store: LocalStore) -> Va
 
 def _english_label(store: LocalStore, prop: URIRef) -> str | None:
     """The first (in code-point order) English ``rdfs:label`` of ``prop``."""
-    texts = [
-        q.object.value
-        for q in store.oxigraph.quads_for_pattern(
-            ox.NamedNode(str(prop)), ox.NamedNode(str(RDFS.label)), None, None
-        )
-        if isinstance(q.object, ox.Literal) and q.object.language == "en"
-    ]
+    rows = store.select_values(
+        f'SELECT ?l WHERE {{ <{prop}> <{RDFS.label}> ?l FILTER(LANG(?l) = "en") }}'
+    )
+    texts = [label for (label,) in rows if label is not None]
     return min(texts) if texts else None
 
 
 def validate_graph(data: rdflib.Graph, shapes: Shapes) -> ValidationReport:
     """Validate an rdflib graph with pySHACL and explain every result in plain words."""
-    store = LocalStore.in_memory()
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
+    store = local_from_triples(data)
     return _explain(_pyshacl_results(data, shapes), shapes, store)
 
 
@@ -313,24 +308,7 @@ def locate(report: ValidationReport, files: Sequence[Path]) -> ValidationReport:
     wanted = {v.focus for v in findings}
     if not wanted:
         return report
-    found: dict[tuple[str, str | None, str | None], set[str]] = {}
-    with quiet_rdflib():  # an ill-typed value is what is being located, not log noise
-        for path in files:
-            fmt = DATA_SUFFIXES.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
-            try:
-                for quad in parse_file(InputFile(path, fmt, None)):
-                    subject = quad.subject
-                    if isinstance(subject, ox.NamedNode) and subject.value in wanted:
-                        p = quad.predicate.value
-                        value = term_key(quad.object)
-                        for key in (
-                            (subject.value, None, None),
-                            (subject.value, p, None),
-                            (subject.value, p, value),
-                        ):
-                            found.setdefault(key, set()).add(str(path))
-            except KgError:  # it parsed once; it changed since (or went)
-                continue
+    found = stated_in(files, wanted)
 
     def placed(v: Violation) -> Violation:
         where = (

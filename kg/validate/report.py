@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
-
-from rdflib.term import Node
 
 from kg.errors import KgError, printable
-from kg.store import to_rdflib
+from kg.store import term_key as term_key
 
 CPSV = "CPSV-AP 3.2.0"
 
@@ -79,12 +76,3 @@ class ValidationFailed(KgError):
         n = len(report.violations)
         super().__init__(f"the graph does not conform: {n} violation{'s' if n != 1 else ''}")
         self.report = report
-
-
-def term_key(term: Any) -> str:
-    """A term (pyoxigraph's or rdflib's) as rdflib writes it in N-Triples, after rdflib's
-    normalisation of literals (``"01"^^xsd:integer`` is ``"1"``): the SHACL results pass
-    through rdflib, so the value read from a file must be compared in the same form."""
-    if not isinstance(term, Node):
-        term = to_rdflib(term)
-    return str(term.n3())

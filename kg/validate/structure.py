@@ -4,16 +4,15 @@ the quads (:func:`check_structure`)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 from rdflib import RDF, SKOS, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from kg.errors import shown as shown_value
 from kg.namespaces import KG, ONTOLOGY_IRI, TOOI_GEMEENTE, curie
 from kg.store import LocalStore
-from kg.validate.report import Violation, term_key
+from kg.store.census import Census, census
+from kg.validate.report import Violation
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TZ = r"(Z|[+-]\d{2}:\d{2})?"
@@ -92,14 +91,52 @@ def check_structure(store: LocalStore) -> list[Violation]:
     * every typed literal is a valid form of its XSD type (``"abc"^^xsd:integer`` is not);
     * no text holds a character XML cannot carry (C0 controls other than tab and line breaks).
     """
-    onto = ox.NamedNode(ONTOLOGY_IRI)
-    owl_class = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
-    classes = {
-        q.subject.value
-        for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(_TYPE), owl_class, onto)
-        if isinstance(q.subject, ox.NamedNode)
-    }
-    seen = _scan(store, onto)
+    literals = _Literals()
+    seen = census(store, ONTOLOGY_IRI, literals.check)
+    return _resource_findings(seen) + literals.findings(seen.labels)
+
+
+class _Literals:
+    """The literals that are not a valid form of their datatype, or hold a character XML
+    cannot carry, as the census hands them over."""
+
+    def __init__(self) -> None:
+        self.bad: list[tuple[str, str, str, str]] = []
+        self.unreadable: list[tuple[str, str, str, str, str]] = []
+
+    def check(self, subject: str, prop: str, lexical: str, datatype: str, key: str) -> None:
+        if ill_typed(lexical, datatype):
+            shown = f"{lexical!r}^^{curie(datatype)}"
+            self.bad.append((subject, prop, shown, key))
+        if (hidden := _NOT_XML.search(lexical)) is not None:
+            code = f"U+{ord(hidden.group()):04X}"
+            self.unreadable.append((subject, prop, code, shown_value(lexical), key))
+
+    def findings(self, labels: dict[str, str]) -> list[Violation]:
+        found = [
+            _finding(
+                s, "this value is not a valid form of its datatype", labels, curie(p), v, (p, t)
+            )
+            for s, p, v, t in sorted(self.bad)
+        ]
+        found += [
+            _finding(
+                s,
+                f"this text holds a control character ({code}): invisible on screen, and XML "
+                "formats (GraphML, GEXF) cannot carry it; remove it",
+                labels,
+                curie(p),
+                v,
+                (p, t),
+            )
+            for s, p, code, v, t in sorted(self.unreadable)
+        ]
+        return found
+
+
+def _resource_findings(seen: Census) -> list[Violation]:
+    """Graphs, subjects and types that break kg's rules."""
+    classes = seen.classes
     labels = seen.labels
     found = [
         _finding(
@@ -123,7 +160,7 @@ def check_structure(store: LocalStore) -> list[Violation]:
         if not seen.types.get(s, set()) & _SKOS_CODE_LIST
     ]
     found += [
-        _finding(b, "uses a seen.blank node; give every resource an IRI (docs/iris.md)", labels)
+        _finding(b, "uses a blank node; give every resource an IRI (docs/iris.md)", labels)
         for b in sorted(seen.blank)
     ]
     found += [
@@ -144,70 +181,4 @@ def check_structure(store: LocalStore) -> list[Violation]:
         and s.startswith(TOOI_GEMEENTE)
         and {c.lower() for c in seen.codes.get(s, set())} != {s.removeprefix(TOOI_GEMEENTE)}
     ]
-    found += [
-        _finding(s, "this value is not a valid form of its datatype", labels, curie(p), v, (p, t))
-        for s, p, v, t in sorted(seen.bad_literals)
-    ]
-    found += [
-        _finding(
-            s,
-            f"this text holds a control character ({code}): invisible on screen, and XML "
-            "formats (GraphML, GEXF) cannot carry it; remove it",
-            labels,
-            curie(p),
-            v,
-            (p, t),
-        )
-        for s, p, code, v, t in sorted(seen.unreadable)
-    ]
     return found
-
-
-@dataclass
-class _Seen:
-    """What one pass over the quads collects for :func:`check_structure`."""
-
-    graphs: set[str] = field(default_factory=set)
-    default_subjects: set[str] = field(default_factory=set)
-    subjects: set[str] = field(default_factory=set)
-    types: dict[str, set[str]] = field(default_factory=dict)
-    codes: dict[str, set[str]] = field(default_factory=dict)
-    blank: set[str] = field(default_factory=set)
-    labels: dict[str, str] = field(default_factory=dict)
-    bad_literals: list[tuple[str, str, str, str]] = field(default_factory=list)
-    unreadable: list[tuple[str, str, str, str, str]] = field(default_factory=list)
-
-
-def _scan(store: LocalStore, onto: ox.NamedNode) -> _Seen:
-    """One pass over every quad outside the ontology's graph."""
-    seen = _Seen()
-    for q in store.quads():
-        if q.graph_name == onto:
-            continue
-        s, o = q.subject, q.object
-        if isinstance(s, ox.Triple) or isinstance(o, ox.Triple):
-            continue  # refused when parsing
-        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-            seen.blank.add(s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}")
-            continue
-        subject = s.value
-        seen.subjects.add(subject)
-        if isinstance(q.graph_name, ox.DefaultGraph):
-            seen.default_subjects.add(subject)
-        else:
-            seen.graphs.add(q.graph_name.value)
-        if q.predicate.value == _TYPE:
-            seen.types.setdefault(subject, set()).add(o.value)
-        elif q.predicate.value == _IDENTIFIER:
-            seen.codes.setdefault(subject, set()).add(o.value)
-        elif q.predicate.value == _PREF_LABEL and getattr(o, "language", None) == "nl":
-            seen.labels[subject] = o.value
-        if isinstance(o, ox.Literal):
-            if ill_typed(o.value, o.datatype.value):
-                shown = f"{o.value!r}^^{curie(o.datatype.value)}"
-                seen.bad_literals.append((subject, q.predicate.value, shown, term_key(o)))
-            if (hidden := _NOT_XML.search(o.value)) is not None:
-                code = f"U+{ord(hidden.group()):04X}"
-                found_value = shown_value(o.value)
-                seen.unreadable.append((subject, q.predicate.value, code, found_value, term_key(o)))
-    return seen
