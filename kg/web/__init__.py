@@ -1,6 +1,6 @@
 """``kg serve``: the graph over HTTP, read-only (Flask, served by waitress).
 
-Pages for people (``kg.web.pages``; templates in ``kg/templates/serve/``, Dutch or English
+Pages for people (``kg.web.pages``; templates in ``kg/web/templates/serve/``, Dutch or English
 by ``?lang=``): ``/`` (search with suggestions, the canned questions, the case form),
 ``/search``, ``/ask/NAME`` (a canned query's form and answer), ``/ask-case`` (the case
 finder) and ``/network`` (kg viz's picture around a resource or of a case's answer).

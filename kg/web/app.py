@@ -46,7 +46,7 @@ def create_app(
 
     app = Flask(
         __name__,
-        template_folder=str(HERE.parent / "templates"),
+        template_folder=str(HERE / "templates"),
         static_folder=str(HERE / "static"),
         static_url_path="/assets",
     )
