@@ -43,6 +43,8 @@ KINDS: dict[str, str] = {
     "publication": "publication",
     "person": "person",
     "finding": "finding",
+    "allocation": "allocation",
+    "iza-region": "izaregion",
 }
 
 #: Standard vocabularies, in the order they appear in exports.
@@ -56,6 +58,7 @@ STANDARD_PREFIXES: dict[str, str] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "geo": "http://www.opengis.net/ont/geosparql#",
     "org": "http://www.w3.org/ns/org#",
+    "owms": "http://standaarden.overheid.nl/owms/terms/",
     "owl": "http://www.w3.org/2002/07/owl#",
     "prov": "http://www.w3.org/ns/prov#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from kg import atomic
-from kg.build import netfile
+from kg.build import netfile, status
 from kg.errors import KgError
 from kg.namespaces import ONTOLOGY_IRI
 from kg.paths import Paths
@@ -132,10 +133,13 @@ def _relative(path: Path, root: Path) -> str:
     return Path(os.path.relpath(path.absolute(), root.absolute())).as_posix()
 
 
-def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> BuildResult:
+def build(
+    paths: Paths, progress: Progress = _quiet, engine: str = "auto", as_of: date | None = None
+) -> BuildResult:
     """Parse, validate and write the build. Raises :class:`ValidationFailed` (nothing written)
     when the data does not conform, :class:`KgError` for unreadable input. ``engine`` picks
-    the SHACL engine (see :data:`kg.validate.ENGINES`)."""
+    the SHACL engine (see :data:`kg.validate.ENGINES`); ``as_of`` is the reference date of
+    the derived status of programmes (default: today; see :mod:`kg.build.status`)."""
     from kg.store.rdf import serialise_quads
     from kg.validate import (
         ValidationFailed,
@@ -152,6 +156,11 @@ def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> Bu
     shapes = load_shapes(paths)  # a missing shapes file should not wait for parsing
     _, how = choose_engine(shapes, engine)  # nor shapes that the chosen engine cannot run
     loaded = load_sources(paths, progress, files)
+    day = as_of or date.today()
+    derived = status.derive(loaded.store, day)
+    if derived is not None:
+        progress(f"deriving the status of programmes on {day.isoformat()}")
+        loaded.store.load(derived.encode("utf-8"), "ttl", status.GRAPH)
     which = shape_sets(paths)
     progress(f"validating ({which}) with {how}")
     report = validate_store(loaded.store, shapes, engine)
@@ -167,6 +176,7 @@ def build(paths: Paths, progress: Progress = _quiet, engine: str = "auto") -> Bu
     root = paths.ontology_dir.parent
     manifest = {
         "kg": __version__,
+        "as_of": day.isoformat(),
         **result.as_dict(),
         "inputs": [
             {"file": _relative(f, root), "sha256": s}

@@ -15,12 +15,13 @@ The output is deterministic (rows sorted by code) and committed; ``kg reference 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg import atomic
+from kg.build import allocations, upl
+from kg.build.csvfile import read_rows
 from kg.errors import KgError
 from kg.namespaces import PREFIXES, municipality_iri, slugify
 
@@ -72,45 +73,12 @@ class GGDRegion:
     recipients: str
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in columns if c not in (reader.fieldnames or [])]
-            if missing:
-                raise KgError(f"missing column(s) {', '.join(missing)}", file=path, line=1)
-            rows = [(i, row) for i, row in enumerate(reader, start=2)]
-    except FileNotFoundError as exc:
-        where = "folder" if not path.parent.is_dir() else "file"
-        raise KgError(
-            f"reference {where} not found; restore data/reference/inputs/ from git, or name the "
-            f"folder that holds {MUNICIPALITIES_CSV} and {GGD_CSV} with --reference-dir",
-            file=path.parent if where == "folder" else path,
-        ) from exc
-    except OSError as exc:
-        raise KgError(
-            f"cannot read: {exc.strerror or exc}; restore it from git (data/reference/inputs/) "
-            "or name another folder with --reference-dir",
-            file=path,
-        ) from exc
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise KgError(f"not a UTF-8 CSV file: {exc}", file=path) from exc
-    for line, row in rows:
-        for column in columns:
-            if not (row.get(column) or "").strip():
-                raise KgError(f"empty {column}", file=path, line=line)
-        for column, pattern in PATTERNS.items():
-            if column in row and not pattern.fullmatch(row[column]):
-                raise KgError(f"{column} {row[column]!r} is not a valid code", file=path, line=line)
-    return rows
-
-
 def read_reference(reference_dir: Path) -> tuple[list[Municipality], list[GGDRegion]]:
     """Read and check both CSV files (every problem names the file and line)."""
     path = reference_dir / MUNICIPALITIES_CSV
     municipalities = []
     seen: dict[str, int] = {}
-    for line, row in _read_csv(path, MUNICIPALITY_COLUMNS):
+    for line, row in read_rows(path, MUNICIPALITY_COLUMNS, patterns=PATTERNS):
         code = row["gemeentecode"]
         if code in seen:
             raise KgError(f"{code} also on line {seen[code]}", file=path, line=line)
@@ -130,7 +98,7 @@ def read_reference(reference_dir: Path) -> tuple[list[Municipality], list[GGDReg
         )
     ggd_path = reference_dir / GGD_CSV
     regions = []
-    for line, row in _read_csv(ggd_path, GGD_COLUMNS):
+    for line, row in read_rows(ggd_path, GGD_COLUMNS, patterns=PATTERNS):
         try:
             count = int(row["aantal_gemeenten_2025"])
         except ValueError:
@@ -314,12 +282,38 @@ def _ggds(municipalities: list[Municipality], regions: list[GGDRegion]) -> list[
     return out
 
 
-def write_reference(reference_dir: Path, data_dir: Path) -> Path:
-    target = data_dir / OUTPUT
-    atomic.write_bytes(target, generate(reference_dir).encode("utf-8"), within=data_dir)
-    return target
+def outputs(reference_dir: Path) -> dict[Path, str]:
+    """Every generated file (relative to data/) and its text; raises on the first bad row
+    before anything is written."""
+    municipalities, _ = read_reference(reference_dir)
+    names = {m.code: m.name for m in municipalities}
+    return {
+        OUTPUT: generate(reference_dir),
+        upl.OUTPUT: upl.generate(reference_dir),
+        allocations.OUTPUT: allocations.generate(reference_dir, names),
+    }
+
+
+def write_reference(reference_dir: Path, data_dir: Path) -> list[Path]:
+    """Write every generated file (all of them are generated first: a bad row writes
+    nothing)."""
+    texts = outputs(reference_dir)
+    written = []
+    for relative, text in texts.items():
+        target = data_dir / relative
+        atomic.write_bytes(target, text.encode("utf-8"), within=data_dir)
+        written.append(target)
+    return written
+
+
+def stale_outputs(reference_dir: Path, data_dir: Path) -> list[Path]:
+    """The generated files that are missing or not what the CSV files give."""
+    return [
+        data_dir / relative
+        for relative, text in outputs(reference_dir).items()
+        if not (data_dir / relative).is_file() or (data_dir / relative).read_text("utf-8") != text
+    ]
 
 
 def reference_is_current(reference_dir: Path, data_dir: Path) -> bool:
-    target = data_dir / OUTPUT
-    return target.is_file() and target.read_text("utf-8") == generate(reference_dir)
+    return not stale_outputs(reference_dir, data_dir)

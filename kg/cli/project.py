@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,14 @@ from kg.cli.base import (
 @with_cpsv
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Reference date for the status of programmes, projects and phases (running, ended "
+    "or unknown). Default: today.",
+)
 @pass_ctx
 @handle_errors
 def build(
@@ -35,6 +44,7 @@ def build(
     shacl_engine: str,
     quiet: bool,
     as_json: bool,
+    as_of: datetime | None,
 ) -> None:
     """Parse, validate and store the graph in build/.
 
@@ -44,7 +54,8 @@ def build(
     (an on-disk store), build/kg.trig, build/kg.ttl and build/manifest.json (counts and
     input checksums). The new build replaces the old one in one step (the build/current
     link). If the data does not conform, each violation is printed, the exit code is 1
-    and the previous build is left as it was.
+    and the previous build is left as it was. Each programme, project, pilot and phase gets
+    a status (running, ended, unknown) derived from its period on the --as-of date.
 
     \b
     Example:
@@ -55,7 +66,8 @@ def build(
     paths = ctx.paths(build_dir, cpsv_shapes, not no_cpsv)
     started = time.perf_counter()
     progress = (lambda _m: None) if quiet or as_json else (lambda m: click.echo(m, err=True))
-    result = run_build(paths, progress=progress, engine=shacl_engine)
+    day = as_of.date() if as_of else None
+    result = run_build(paths, progress=progress, engine=shacl_engine, as_of=day)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:
@@ -198,37 +210,49 @@ def docs(ctx: Context, check: bool, output_dir: Path | None, build_dir: Path | N
     "--reference-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder with gemeenten_2025_regio.csv and ggd_regios.csv "
-    "(default: ROOT/data/reference/inputs).",
+    help="Folder with the reference CSV files (default: ROOT/data/reference/inputs).",
 )
 @click.option(
     "--check",
     is_flag=True,
-    help="Do not write; exit 1 if data/reference/regions.trig is not what the CSV files give.",
+    help="Do not write; exit 1 if a generated file in data/reference/ is not what the CSV "
+    "files give.",
 )
 @pass_ctx
 @handle_errors
 def reference(ctx: Context, reference_dir: Path | None, check: bool) -> None:
     """Generate the national reference layer from the reference CSV files.
 
-    Writes data/reference/regions.trig: the 12 provinces, the 342 municipalities (TOOI IRI,
-    CBS code, province, GGD region) and the 25 GGD regions with the GGD that serves each,
-    every statement in the named graph of its public source. Deterministic; re-run it when
-    the CSV files change, then 'kg build'.
+    Writes three files in data/reference/, every statement in the named graph of its public
+    source:
+
+    \b
+      regions.trig      the 12 provinces, the 342 municipalities (TOOI IRI, CBS code,
+                        province, GGD region) and the 25 GGD regions with their GGD
+      upl.trig          the 59 municipal products of the Uniforme Productnamenlijst as
+                        statutory services, with the law articles they rest on
+      allocations.trig  the Brede SPUK of every municipality and the SPUK IZA of every IZA
+                        region, 2025 and 2026, from the health ministry's letter
+
+    Deterministic; a bad row (file, line and column named) writes nothing. Re-run it when the
+    CSV files change, then 'kg build'.
 
     \b
     Example:
       kg reference --check
     """
-    from kg.build.reference import OUTPUT, reference_is_current, write_reference
+    from kg.build.reference import stale_outputs, write_reference
 
     paths = ctx.paths(use_cpsv=False)
     folder = reference_dir or paths.reference_dir
     assert folder is not None  # Paths.from_root always sets it
     if check:
-        if not reference_is_current(folder, paths.data_dir):
-            click.echo(f"stale: {paths.data_dir / OUTPUT}; run 'kg reference'", err=True)
+        stale = stale_outputs(folder, paths.data_dir)
+        for path in stale:
+            click.echo(f"stale: {path}; run 'kg reference'", err=True)
+        if stale:
             sys.exit(1)
-        click.echo(f"{paths.data_dir / OUTPUT} is current.")
+        click.echo(f"{paths.data_dir / 'reference'} is current.")
         return
-    click.echo(f"wrote {write_reference(folder, paths.data_dir)}", err=True)
+    for path in write_reference(folder, paths.data_dir):
+        click.echo(f"wrote {path}", err=True)
