@@ -93,7 +93,11 @@ BROKEN = [
     ("duplicate", lambda t: t + t.splitlines()[1] + "\n", "also on line"),
     ("wrong-tooi", lambda t: t.replace("gemeente/gm0014", "gemeente/gm0015", 1), "tooi_uri"),
     ("missing-column", lambda t: t.replace("tooi_uri", "tooi", 1), "missing column"),
-    ("empty-cell", lambda t: t.replace(",Groningen,PV20", ",,PV20", 1), "column gemeentenaam: empty"),
+    (
+        "empty-cell",
+        lambda t: t.replace(",Groningen,PV20", ",,PV20", 1),
+        "column gemeentenaam: empty",
+    ),
 ]
 
 

@@ -35,29 +35,64 @@ RATIO_TOLERANCE = 0.002
 #: Bijlage 1 of the letter: what is added to or taken from each scheme for 2026, in euros.
 #: (key, scheme, amount, theme or None, Dutch text, English text)
 CHANGES_2026 = (
-    ("brede-spuk-2026-overgewicht", "scheme:brede-spuk", 17_000_000, "overgewicht",
-     "Toevoeging aan de Brede SPUK voor 2026 voor de aanpak van overgewicht, uit het AZWA.",
-     "Addition to the Brede SPUK for 2026 for tackling overweight, from the AZWA."),
-    ("brede-spuk-2026-mantelzorg", "scheme:brede-spuk", 18_000_000, "mantelzorg",
-     "Toevoeging aan de Brede SPUK voor 2026 voor mantelzorgondersteuning en respijtzorg, uit "
-     "het HLO (het akkoord over de ouderenzorg).",
-     "Addition to the Brede SPUK for 2026 for informal-care support and respite care, from "
-     "the HLO (the elderly-care accord)."),
-    ("brede-spuk-2026-mentale-gezondheid", "scheme:brede-spuk", 5_000_000, "mentale-gezondheid",
-     "Toevoeging aan de Brede SPUK voor 2026 voor mentale gezondheid, uit het AZWA.",
-     "Addition to the Brede SPUK for 2026 for mental health, from the AZWA."),
-    ("brede-spuk-2026-kansrijke-start", "scheme:brede-spuk", 3_000_000, "opvoeden-en-opgroeien",
-     "Toevoeging aan de Brede SPUK voor 2026 voor Kansrijke Start, uit het AZWA.",
-     "Addition to the Brede SPUK for 2026 for Kansrijke Start, from the AZWA."),
-    ("brede-spuk-2026-korting", "scheme:brede-spuk", -23_500_000, None,
-     "Korting van 10% op de Brede SPUK voor 2026.",
-     "A 10% cut of the Brede SPUK for 2026."),
-    ("spuk-iza-2026-azwa-coordinatie", "scheme:spuk-iza-doelen", 25_000_000, None,
-     "Toevoeging aan de SPUK IZA voor 2026 voor coördinatie in het kader van het AZWA.",
-     "Addition to the SPUK IZA for 2026 for coordination under the AZWA."),
-    ("spuk-iza-2026-korting", "scheme:spuk-iza-doelen", -14_100_000, None,
-     "Korting op de SPUK IZA voor 2026.",
-     "A cut of the SPUK IZA for 2026."),
+    (
+        "brede-spuk-2026-overgewicht",
+        "scheme:brede-spuk",
+        17_000_000,
+        "overgewicht",
+        "Toevoeging aan de Brede SPUK voor 2026 voor de aanpak van overgewicht, uit het AZWA.",
+        "Addition to the Brede SPUK for 2026 for tackling overweight, from the AZWA.",
+    ),
+    (
+        "brede-spuk-2026-mantelzorg",
+        "scheme:brede-spuk",
+        18_000_000,
+        "mantelzorg",
+        "Toevoeging aan de Brede SPUK voor 2026 voor mantelzorgondersteuning en respijtzorg, uit "
+        "het HLO (het akkoord over de ouderenzorg).",
+        "Addition to the Brede SPUK for 2026 for informal-care support and respite care, from "
+        "the HLO (the elderly-care accord).",
+    ),
+    (
+        "brede-spuk-2026-mentale-gezondheid",
+        "scheme:brede-spuk",
+        5_000_000,
+        "mentale-gezondheid",
+        "Toevoeging aan de Brede SPUK voor 2026 voor mentale gezondheid, uit het AZWA.",
+        "Addition to the Brede SPUK for 2026 for mental health, from the AZWA.",
+    ),
+    (
+        "brede-spuk-2026-kansrijke-start",
+        "scheme:brede-spuk",
+        3_000_000,
+        "opvoeden-en-opgroeien",
+        "Toevoeging aan de Brede SPUK voor 2026 voor Kansrijke Start, uit het AZWA.",
+        "Addition to the Brede SPUK for 2026 for Kansrijke Start, from the AZWA.",
+    ),
+    (
+        "brede-spuk-2026-korting",
+        "scheme:brede-spuk",
+        -23_500_000,
+        None,
+        "Korting van 10% op de Brede SPUK voor 2026.",
+        "A 10% cut of the Brede SPUK for 2026.",
+    ),
+    (
+        "spuk-iza-2026-azwa-coordinatie",
+        "scheme:spuk-iza-doelen",
+        25_000_000,
+        None,
+        "Toevoeging aan de SPUK IZA voor 2026 voor coördinatie in het kader van het AZWA.",
+        "Addition to the SPUK IZA for 2026 for coordination under the AZWA.",
+    ),
+    (
+        "spuk-iza-2026-korting",
+        "scheme:spuk-iza-doelen",
+        -14_100_000,
+        None,
+        "Korting op de SPUK IZA voor 2026.",
+        "A cut of the SPUK IZA for 2026.",
+    ),
 )
 
 BREDE_CAVEATS = {
@@ -100,7 +135,9 @@ def read_brede_spuk(folder: Path, cbs_names: dict[str, str]) -> list[BredeSpuk]:
         code = row["gemeentecode"]
         _known_municipality(path, line, "gemeentecode", code, row["gemeentenaam"], cbs_names)
         if code in seen:
-            raise KgError(f"column gemeentecode: {code} also on line {seen[code]}", file=path, line=line)
+            raise KgError(
+                f"column gemeentecode: {code} also on line {seen[code]}", file=path, line=line
+            )
         seen[code] = line
         amounts = {y: whole_euros(path, line, row, f"bedrag_{y}_eur") for y in YEARS}
         out.append(BredeSpuk(code, cbs_names[code], amounts))
@@ -109,8 +146,13 @@ def read_brede_spuk(folder: Path, cbs_names: dict[str, str]) -> list[BredeSpuk]:
 
 def read_spuk_iza(folder: Path, cbs_names: dict[str, str]) -> list[SpukIza]:
     path = folder / SPUK_IZA_CSV
-    columns = ("iza_regio", "mandaatgemeente", "mandaatgemeentecode", "bedrag_2025_eur",
-               "bedrag_2026_eur")
+    columns = (
+        "iza_regio",
+        "mandaatgemeente",
+        "mandaatgemeentecode",
+        "bedrag_2025_eur",
+        "bedrag_2026_eur",
+    )
     required = tuple(c for c in columns if c != "mandaatgemeentecode")
     out: list[SpukIza] = []
     seen: dict[str, int] = {}
@@ -118,11 +160,15 @@ def read_spuk_iza(folder: Path, cbs_names: dict[str, str]) -> list[SpukIza]:
     for line, row in rows:
         region, code = row["iza_regio"].strip(), row["mandaatgemeentecode"]
         if code:
-            _known_municipality(path, line, "mandaatgemeentecode", code, row["mandaatgemeente"],
-                                cbs_names)
+            _known_municipality(
+                path, line, "mandaatgemeentecode", code, row["mandaatgemeente"], cbs_names
+            )
         if slugify(region) in seen:
-            raise KgError(f"column iza_regio: {shown(region)} also on line {seen[slugify(region)]}",
-                          file=path, line=line)
+            raise KgError(
+                f"column iza_regio: {shown(region)} also on line {seen[slugify(region)]}",
+                file=path,
+                line=line,
+            )
         seen[slugify(region)] = line
         amounts = {y: whole_euros(path, line, row, f"bedrag_{y}_eur") for y in YEARS}
         out.append(SpukIza(region, row["mandaatgemeente"].strip(), code, amounts))
@@ -133,13 +179,16 @@ def _known_municipality(
     path: Path, line: int, column: str, code: str, name: str, cbs_names: dict[str, str]
 ) -> None:
     if code not in cbs_names:
-        raise KgError(f"column {column}: {code} is not a municipality in 2025", file=path, line=line)
+        raise KgError(
+            f"column {column}: {code} is not a municipality in 2025", file=path, line=line
+        )
     official = cbs_names[code]
     # The letter prints six names without CBS's province suffix ("Beek" for "Beek (L.)").
     if name.strip() != official and not official.startswith(name.strip() + " ("):
         raise KgError(
             f"column {column}: {code} is {official!r} in the CBS list, not {shown(name)}",
-            file=path, line=line,
+            file=path,
+            line=line,
         )
 
 
@@ -156,7 +205,9 @@ def generate(folder: Path, cbs_names: dict[str, str]) -> str:
     brede = read_brede_spuk(folder, cbs_names)
     iza = read_spuk_iza(folder, cbs_names)
     odd = flagged(iza)
-    common = Counter(round(r.amounts["2026"] / r.amounts["2025"], 3) for r in iza).most_common(1)[0][0]
+    common = Counter(round(r.amounts["2026"] / r.amounts["2025"], 3) for r in iza).most_common(1)[
+        0
+    ][0]
     out = [
         "# Generated by 'kg reference' from data/reference/inputs/ "
         f"({BREDE_SPUK_CSV}, {SPUK_IZA_CSV}); do not edit.\n",
@@ -196,9 +247,9 @@ _PREFIXES = (
 def _letter() -> str:
     return (
         f"    {LETTER} a kg:Source ;\n"
-        '        skos:prefLabel "Brief van VWS \'Wijziging SPUK IZA en Brede SPUK\' '
+        "        skos:prefLabel \"Brief van VWS 'Wijziging SPUK IZA en Brede SPUK' "
         '(12 september 2025)"@nl ,\n'
-        '            "Health ministry letter \'Changes to the SPUK IZA and the Brede SPUK\' '
+        "            \"Health ministry letter 'Changes to the SPUK IZA and the Brede SPUK' "
         '(12 September 2025)"@en ;\n'
         '        dct:title "Wijziging SPUK IZA en Brede SPUK"@nl ;\n'
         '        dct:description "Brief van het ministerie van VWS (DG Langdurige Zorg, directie '
@@ -209,7 +260,7 @@ def _letter() -> str:
         '            "Letter from the health ministry (Directorate-General for Long-term Care, '
         "Social Support directorate) to the municipalities: Annex 1 gives the changes for 2026, "
         "Annex 2A the Brede SPUK per municipality and Annex 2B the SPUK IZA per IZA region, for "
-        '2025 and 2026. Published in council information systems such as Zwolle\'s."@en ;\n'
+        "2025 and 2026. Published in council information systems such as Zwolle's.\"@en ;\n"
         '        dct:identifier "4190863-1084972-DMO" ;\n'
         '        dct:issued "2025-09-12"^^xsd:date ;\n'
         "        dct:publisher org-id:ministerie-van-vws ;\n"
@@ -221,7 +272,9 @@ def _letter() -> str:
 
 def _change(key: str, scheme: str, amount: int, theme: str | None, nl: str, en: str) -> str:
     sign = "+" if amount > 0 else "-"
-    label = f"{'Brede SPUK' if 'brede' in scheme else 'SPUK IZA'} 2026: {sign} EUR {euros(abs(amount))}"
+    label = (
+        f"{'Brede SPUK' if 'brede' in scheme else 'SPUK IZA'} 2026: {sign} EUR {euros(abs(amount))}"
+    )
     lines = [
         f"\n    allocation:{key} a kg:BudgetChange ;",
         f"        skos:prefLabel {turtle_string(label)}@nl ;",
@@ -360,11 +413,14 @@ def _iza_allocation(
         other = f" van {partner}" if partner else " van een andere regio"
         other_en = f"{partner}'s" if partner else "another region's"
         nl = (
-            f"Zoals gedrukt in de brief. Het bedrag voor 2026 is {ratio:.4f} keer dat voor 2025, "
-            f"waar bijna alle regio's {common:.3f} keer krijgen; het lijkt verwisseld met het "
-            f"bedrag voor 2026{other}. kg neemt het bedrag over zoals gedrukt."
-        ).replace(f"{ratio:.4f}", f"{ratio:.4f}".replace(".", ",")).replace(
-            f"{common:.3f}", f"{common:.3f}".replace(".", ",")
+            (
+                "Zoals gedrukt in de brief. "
+                f"Het bedrag voor 2026 is {ratio:.4f} keer dat voor 2025, "
+                f"waar bijna alle regio's {common:.3f} keer krijgen; het lijkt verwisseld met het "
+                f"bedrag voor 2026{other}. kg neemt het bedrag over zoals gedrukt."
+            )
+            .replace(f"{ratio:.4f}", f"{ratio:.4f}".replace(".", ","))
+            .replace(f"{common:.3f}", f"{common:.3f}".replace(".", ","))
         )
         en = (
             f"As printed in the letter. The 2026 amount is {ratio:.4f} times the 2025 amount, "

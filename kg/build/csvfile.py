@@ -63,7 +63,9 @@ def read_rows(
         for column, pattern in (patterns or {}).items():
             value = row.get(column) or ""
             if value and not pattern.fullmatch(value):
-                raise KgError(f"column {column}: {shown(value)} is not a valid code", file=path, line=line)
+                raise KgError(
+                    f"column {column}: {shown(value)} is not a valid code", file=path, line=line
+                )
     return rows
 
 

@@ -25,13 +25,42 @@ UPL_CSV = "upl_sociaal_domein.csv"
 OUTPUT = Path("reference") / "upl.trig"
 SOURCE = "source:upl"
 COLUMNS = (
-    "UniformeProductnaam", "URI", "Rijk", "Provincie", "Waterschap", "Gemeente", "Burger",
-    "Bedrijf", "Dienstenwet", "SDG", "Autonomie", "Medebewind", "Aanvraag", "Subsidie",
-    "Melding", "Verplichting", "Grondslag", "Grondslaglabel", "Grondslaglink",
+    "UniformeProductnaam",
+    "URI",
+    "Rijk",
+    "Provincie",
+    "Waterschap",
+    "Gemeente",
+    "Burger",
+    "Bedrijf",
+    "Dienstenwet",
+    "SDG",
+    "Autonomie",
+    "Medebewind",
+    "Aanvraag",
+    "Subsidie",
+    "Melding",
+    "Verplichting",
+    "Grondslag",
+    "Grondslaglabel",
+    "Grondslaglink",
 )
 REQUIRED = ("UniformeProductnaam", "URI", "Grondslag", "Grondslaglabel", "Grondslaglink")
-FLAGS = ("Rijk", "Provincie", "Waterschap", "Gemeente", "Burger", "Bedrijf", "Dienstenwet",
-         "Autonomie", "Medebewind", "Aanvraag", "Subsidie", "Melding", "Verplichting")
+FLAGS = (
+    "Rijk",
+    "Provincie",
+    "Waterschap",
+    "Gemeente",
+    "Burger",
+    "Bedrijf",
+    "Dienstenwet",
+    "Autonomie",
+    "Medebewind",
+    "Aanvraag",
+    "Subsidie",
+    "Melding",
+    "Verplichting",
+)
 UPL_TERMS = "http://standaarden.overheid.nl/owms/terms/"
 JURICONNECT = re.compile(
     r"https://wetten\.overheid\.nl/jci1\.3:c:(BWBR\d{7})(?:&[a-z]+=[0-9A-Za-z.]+)*"
@@ -41,16 +70,26 @@ _IRI_SAFE = re.compile(r"[A-Za-z0-9_.\-/:()]+")
 
 #: The laws the UPL rows may rest on: BWB id -> (kg slug, Dutch citation title, English name).
 LAWS = {
-    "BWBR0035362": ("wmo-2015", "Wet maatschappelijke ondersteuning 2015",
-                    "the Social Support Act 2015"),
+    "BWBR0035362": (
+        "wmo-2015",
+        "Wet maatschappelijke ondersteuning 2015",
+        "the Social Support Act 2015",
+    ),
     "BWBR0015703": ("participatiewet", "Participatiewet", "the Participation Act"),
     "BWBR0024705": ("wet-publieke-gezondheid", "Wet publieke gezondheid", "the Public Health Act"),
     "BWBR0034925": ("jeugdwet", "Jeugdwet", "the Youth Act"),
-    "BWBR0031331": ("wet-gemeentelijke-schuldhulpverlening",
-                    "Wet gemeentelijke schuldhulpverlening", "the Municipal Debt Assistance Act"),
+    "BWBR0031331": (
+        "wet-gemeentelijke-schuldhulpverlening",
+        "Wet gemeentelijke schuldhulpverlening",
+        "the Municipal Debt Assistance Act",
+    ),
 }
-PROCEDURES = {"Aanvraag": "aanvraag", "Subsidie": "subsidie", "Melding": "melding",
-              "Verplichting": "verplichting"}
+PROCEDURES = {
+    "Aanvraag": "aanvraag",
+    "Subsidie": "subsidie",
+    "Melding": "melding",
+    "Verplichting": "verplichting",
+}
 
 
 @dataclass(frozen=True)
@@ -86,32 +125,58 @@ def read_upl(folder: Path) -> list[Product]:
     for line, row in read_rows(path, COLUMNS, required=REQUIRED):
         for column in FLAGS:
             if row[column] not in ("", "X"):
-                raise KgError(f"column {column}: {shown(row[column])} is neither X nor empty",
-                              file=path, line=line)
+                raise KgError(
+                    f"column {column}: {shown(row[column])} is neither X nor empty",
+                    file=path,
+                    line=line,
+                )
         if row["Gemeente"] != "X":
-            raise KgError("column Gemeente: kg reads only products municipalities provide (X)",
-                          file=path, line=line)
+            raise KgError(
+                "column Gemeente: kg reads only products municipalities provide (X)",
+                file=path,
+                line=line,
+            )
         for column in ("URI", "Grondslag"):
             if not row[column].startswith(UPL_TERMS) or not _IRI_SAFE.fullmatch(row[column]):
-                raise KgError(f"column {column}: {shown(row[column])} is not a UPL term IRI "
-                              f"({UPL_TERMS}...)", file=path, line=line)
+                raise KgError(
+                    f"column {column}: {shown(row[column])} is not a UPL term IRI ({UPL_TERMS}...)",
+                    file=path,
+                    line=line,
+                )
         match = JURICONNECT.fullmatch(row["Grondslaglink"])
         if not match:
-            raise KgError(f"column Grondslaglink: {shown(row['Grondslaglink'])} is not a "
-                          "JuriConnect link to an article on wetten.overheid.nl", file=path,
-                          line=line)
+            raise KgError(
+                f"column Grondslaglink: {shown(row['Grondslaglink'])} is not a "
+                "JuriConnect link to an article on wetten.overheid.nl",
+                file=path,
+                line=line,
+            )
         if match.group(1) not in LAWS:
-            raise KgError(f"column Grondslaglink: {match.group(1)} is not one of the laws kg "
-                          f"knows ({', '.join(LAWS)})", file=path, line=line)
-        article = Article(match.group(1), match.group(2), row["Grondslaglink"], row["Grondslag"],
-                          row["Grondslaglabel"].strip())
+            raise KgError(
+                f"column Grondslaglink: {match.group(1)} is not one of the laws kg "
+                f"knows ({', '.join(LAWS)})",
+                file=path,
+                line=line,
+            )
+        article = Article(
+            match.group(1),
+            match.group(2),
+            row["Grondslaglink"],
+            row["Grondslag"],
+            row["Grondslaglabel"].strip(),
+        )
         product = products.setdefault(
-            row["URI"], Product(row["UniformeProductnaam"].strip(), row["URI"],
-                                {c for c in FLAGS if row[c] == "X"})
+            row["URI"],
+            Product(
+                row["UniformeProductnaam"].strip(), row["URI"], {c for c in FLAGS if row[c] == "X"}
+            ),
         )
         if product.name != row["UniformeProductnaam"].strip():
-            raise KgError(f"column UniformeProductnaam: {row['URI']} is also called "
-                          f"{product.name!r}", file=path, line=line)
+            raise KgError(
+                f"column UniformeProductnaam: {row['URI']} is also called {product.name!r}",
+                file=path,
+                line=line,
+            )
         product.articles.append(article)
     return sorted(products.values(), key=lambda p: p.iri)
 
@@ -123,14 +188,19 @@ def articles_of(products: list[Product]) -> list[Article]:
         for a in p.articles:
             known = by_iri.setdefault(a.iri, a)
             if known.link != a.link:
-                raise KgError(f"{UPL_CSV}: article {a.number} of {a.law} has two links: "
-                              f"{known.link} and {a.link}")
+                raise KgError(
+                    f"{UPL_CSV}: article {a.number} of {a.law} has two links: "
+                    f"{known.link} and {a.link}"
+                )
     return sorted(by_iri.values(), key=lambda a: (a.law, _number_key(a.number)))
 
 
 def _number_key(number: str) -> list[tuple[int, str]]:
-    return [(int(m.group(1) or 0), m.group(2)) for m in re.finditer(r"(\d*)([a-z]*)", number)
-            if m.group(0)]
+    return [
+        (int(m.group(1) or 0), m.group(2))
+        for m in re.finditer(r"(\d*)([a-z]*)", number)
+        if m.group(0)
+    ]
 
 
 def generate(folder: Path) -> str:
@@ -181,7 +251,7 @@ def _source() -> str:
         "op de Wmo 2015, de Participatiewet, de Wet publieke gezondheid, de Jeugdwet of de Wet "
         "gemeentelijke schuldhulpverlening, uit een kopie van 30 april 2025 of eerder "
         '(bewaard in de openbare repository nl-portal/nl-portal-docker-compose)."@nl ,\n'
-        '            "The government\'s official list of product names, giving for each product '
+        "            \"The government's official list of product names, giving for each product "
         "the tiers of government that provide it, how one comes to it and the article of law "
         "it rests on (as a JuriConnect link). kg uses the rows that municipalities provide and "
         "that rest on the Social Support Act 2015, the Participation Act, the Public Health Act, "
@@ -212,7 +282,8 @@ def _layers() -> str:
         'gebied leveren; of een bepaalde gemeente het doet, zegt de lijst niet."@nl ,\n'
         '            "The municipalities together as a tier of government: a product the '
         "Uniform Product Name List assigns to municipalities can be provided by every "
-        'municipality in its own area; whether a given municipality does, the list does not say."@en ;\n'
+        "municipality in its own area; whether a given municipality does, the list does not "
+        'say."@en ;\n'
         '        dct:identifier "gemeenten" ;\n'
         "        dct:spatial area:nederland ;\n"
         "        kg:layerMember kg:Municipality ;\n"
@@ -231,7 +302,7 @@ def _layers() -> str:
 
 
 def _article(a: Article) -> str:
-    _, title, english = LAWS[a.law]
+    english = LAWS[a.law][2]
     return (
         f"\n    {a.iri} a kg:LawArticle ;\n"
         f"        skos:prefLabel {turtle_string(a.label)}@nl ,"
@@ -247,14 +318,26 @@ def _article(a: Article) -> str:
 def _service(p: Product) -> str:
     bases = " en ".join(a.label for a in p.articles)
     bases_en = " and ".join(f"article {a.number} of {LAWS[a.law][2]}" for a in p.articles)
-    who_nl = "burgers" + (" en bedrijven" if "Bedrijf" in p.flags else "") if "Burger" in p.flags else "bedrijven"
-    who_en = "residents" + (" and businesses" if "Bedrijf" in p.flags else "") if "Burger" in p.flags else "businesses"
+    who_nl = (
+        "burgers" + (" en bedrijven" if "Bedrijf" in p.flags else "")
+        if "Burger" in p.flags
+        else "bedrijven"
+    )
+    who_en = (
+        "residents" + (" and businesses" if "Bedrijf" in p.flags else "")
+        if "Burger" in p.flags
+        else "businesses"
+    )
     also_nl = ", en ook het Rijk" if "Rijk" in p.flags else ""
     also_en = ", as can central government" if "Rijk" in p.flags else ""
-    nl = (f"Product '{p.name}' uit de Uniforme Productnamenlijst, voor {who_nl}: gemeenten kunnen "
-          f"het leveren{also_nl} (niet elke gemeente hoeft het te doen). Wettelijke basis: {bases}.")
-    en = (f"Product '{p.name}' of the Uniform Product Name List, for {who_en}: municipalities can "
-          f"provide it{also_en} (not every municipality has to). Legal basis: {bases_en}.")
+    nl = (
+        f"Product '{p.name}' uit de Uniforme Productnamenlijst, voor {who_nl}: gemeenten kunnen "
+        f"het leveren{also_nl} (niet elke gemeente hoeft het te doen). Wettelijke basis: {bases}."
+    )
+    en = (
+        f"Product '{p.name}' of the Uniform Product Name List, for {who_en}: municipalities can "
+        f"provide it{also_en} (not every municipality has to). Legal basis: {bases_en}."
+    )
     authorities = ["org-id:gemeenten"] + (["org-id:rijksoverheid"] if "Rijk" in p.flags else [])
     lines = [
         f"\n    <{p.iri}> a kg:StatutoryService ;",
