@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 BASE = "https://w3id.org/kg-sociaal/"
 KG = BASE + "def#"
@@ -80,6 +81,11 @@ PREFIXES: dict[str, str] = {
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def turtle_prefixes(names: Iterable[str]) -> str:
+    """``@prefix`` lines for the named project prefixes, for Turtle and TriG that kg writes."""
+    return "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in names)
 
 
 def sparql_prefixes() -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.build.csvfile import euros, read_rows, turtle_string, whole_euros
 from kg.errors import KgError, shown
-from kg.namespaces import slugify
+from kg.namespaces import slugify, turtle_prefixes
 
 BREDE_SPUK_CSV = "brede_spuk_2025_2026.csv"
 SPUK_IZA_CSV = "spuk_iza_regios_2025_2026.csv"
@@ -213,7 +213,7 @@ def generate(folder: Path, cbs_names: dict[str, str]) -> str:
         f"({BREDE_SPUK_CSV}, {SPUK_IZA_CSV}); do not edit.\n",
         "# The letter's own graph: its Bijlage 1 (changes for 2026), 2A (Brede SPUK per\n"
         "# municipality) and 2B (SPUK IZA per IZA region).\n",
-        *(f"@prefix {p}: <{ns}> .\n" for p, ns in _PREFIXES),
+        turtle_prefixes(USED_PREFIXES),
         f"\n{LETTER} {{\n",
     ]
     out.append(_letter())
@@ -224,23 +224,23 @@ def generate(folder: Path, cbs_names: dict[str, str]) -> str:
     return "".join(out)
 
 
-_PREFIXES = (
-    ("allocation", "https://w3id.org/kg-sociaal/id/allocation/"),
-    ("concept", "https://w3id.org/kg-sociaal/id/concept/"),
-    ("cv", "http://data.europa.eu/m8g/"),
-    ("dct", "http://purl.org/dc/terms/"),
-    ("foaf", "http://xmlns.com/foaf/0.1/"),
-    ("izaregion", "https://w3id.org/kg-sociaal/id/iza-region/"),
-    ("kg", "https://w3id.org/kg-sociaal/def#"),
-    ("org", "http://www.w3.org/ns/org#"),
-    ("org-id", "https://w3id.org/kg-sociaal/id/organisation/"),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("scheme", "https://w3id.org/kg-sociaal/id/scheme/"),
-    ("schema", "https://schema.org/"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("source", "https://w3id.org/kg-sociaal/id/source/"),
-    ("tooi", "https://identifier.overheid.nl/tooi/id/gemeente/"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+USED_PREFIXES = (
+    "allocation",
+    "concept",
+    "cv",
+    "dct",
+    "foaf",
+    "izaregion",
+    "kg",
+    "org",
+    "org-id",
+    "prov",
+    "scheme",
+    "schema",
+    "skos",
+    "source",
+    "tooi",
+    "xsd",
 )
 
 

@@ -23,7 +23,7 @@ from kg import atomic
 from kg.build import allocations, upl
 from kg.build.csvfile import read_rows
 from kg.errors import KgError
-from kg.namespaces import PREFIXES, municipality_iri, slugify
+from kg.namespaces import municipality_iri, slugify, turtle_prefixes
 
 MUNICIPALITIES_CSV = "gemeenten_2025_regio.csv"
 GGD_CSV = "ggd_regios.csv"
@@ -168,7 +168,7 @@ def generate(reference_dir: Path) -> str:
         f"({MUNICIPALITIES_CSV}, {GGD_CSV}); do not edit.\n",
         "# One named graph per source; each block describes one resource.\n",
         "# The sources themselves are described in sources.trig beside this file.\n",
-        *(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in USED_PREFIXES),
+        turtle_prefixes(USED_PREFIXES),
     ]
 
     out += _places(municipalities)
