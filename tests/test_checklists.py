@@ -2,9 +2,12 @@
 derived from that document, in its named graph and linked as the checklist says; and the
 document's graph holds nothing the checklist forgets.
 
-The checklists (``tests/checklists/NNN.toml``) are written by hand from the seed documents in
-``../shared/seeds/``; the test checks that each listed name really occurs in the seed text, so
-a checklist cannot list what the document does not say. See docs/curation.md.
+The checklists (``tests/checklists/*.toml``) are written by hand, each from one document: a
+seed document in ``../shared/seeds/`` (``seed = "..."``, one checklist ``NNN.toml`` per seed) or
+a reference file in ``data/reference/inputs/`` (``reference = "..."``, such as ``facts.toml``
+for ``facts.md``; in the repository, so never skipped). The test checks that each listed name
+really occurs in the document's text, so a checklist cannot list what the document does not
+say. See docs/curation.md.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .conftest import ROOT, SHARED, need_shared
 
 CHECKLISTS = ROOT / "tests" / "checklists"
 SEEDS = SHARED / "seeds"
+REFERENCES = ROOT / "data" / "reference" / "inputs"
 _PREAMBLE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
@@ -51,7 +55,14 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).casefold()
 
 
-def _seed_text(doc: dict[str, Any]) -> str:
+def _document(doc: dict[str, Any]) -> str:
+    """The file a checklist is written from: its seed document or its reference file."""
+    return str(doc["seed"] if "seed" in doc else doc["reference"])
+
+
+def _document_text(doc: dict[str, Any]) -> str:
+    if "reference" in doc:
+        return _normal((REFERENCES / doc["reference"]).read_text("utf-8"))
     path = SEEDS / doc["seed"]
     if not path.is_file():
         need_shared(f"the source document {doc['seed']} (../shared/seeds/)")
@@ -63,15 +74,15 @@ def test_every_seed_document_has_a_checklist() -> None:
         need_shared("the source documents (../shared/seeds/)")
     seeds = sorted(p.name for p in SEEDS.glob("*.txt"))
     assert seeds, "no seed documents found"
-    assert sorted(doc["seed"] for _, doc in LISTS) == seeds
+    assert sorted(doc["seed"] for _, doc in LISTS if "seed" in doc) == seeds
 
 
 @pytest.mark.parametrize(("doc", "thing"), THINGS)
 def test_named_thing_is_in_the_graph_and_linked(store, doc, thing) -> None:
-    text = _seed_text(doc)
+    text = _document_text(doc)
     names = [thing["name"], *thing.get("also", [])]
     for name in names:
-        assert _normal(name) in text, f"{name!r} does not occur in {doc['seed']}"
+        assert _normal(name) in text, f"{name!r} does not occur in {_document(doc)}"
     iri, cls, source = thing["iri"], thing["class"], doc["source"]
     links = thing.get("links", [])
     if cls != "kg:Source":
@@ -109,7 +120,9 @@ def test_checklist_covers_everything_the_document_graph_describes(store, name, d
 def test_checklist_files_are_well_formed() -> None:
     assert LISTS, "no checklists in tests/checklists/"
     for name, doc in LISTS:
-        assert set(doc) == {"seed", "source", "thing"}, name
+        assert set(doc) in ({"seed", "source", "thing"}, {"reference", "source", "thing"}), name
+        if "reference" in doc:
+            assert doc["reference"] in {p.name for p in REFERENCES.iterdir()}, name
         seen: set[str] = set()
         for thing in doc["thing"]:
             assert set(thing) <= {"name", "also", "iri", "class", "links"}, (name, thing)

@@ -1,7 +1,7 @@
 """Truth check of the law-article data (data/instruments/law-articles.trig) against the 2015 law
 texts in ``../shared/reference/laws/``.
 
-``tests/checklists/laws.toml`` gives, for every article and UPL product, each of its target
+``tests/checklists/laws/articles.toml`` gives, for every article and UPL product, each of its target
 groups and themes with the evidence for it: a phrase that occurs verbatim in the (legal-basis)
 article's text, or ``name:WORD``, a word of the product's own name. The tests check that the
 checklist and the data agree, that every phrase is really in the text, and that no description
@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from rdflib import Dataset, Namespace, URIRef
+from rdflib import Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from kg.namespaces import PREFIXES, curie
@@ -26,7 +26,8 @@ from .conftest import ROOT, SHARED, need_shared
 LAWS = SHARED / "reference" / "laws"
 DATA = ROOT / "data" / "instruments" / "law-articles.trig"
 UPL = ROOT / "data" / "reference" / "upl.trig"
-CHECKLIST = tomllib.loads((ROOT / "tests" / "checklists" / "laws.toml").read_text("utf-8"))
+CHECKLIST_FILE = ROOT / "tests" / "checklists" / "laws" / "articles.toml"
+CHECKLIST = tomllib.loads(CHECKLIST_FILE.read_text("utf-8"))
 CV = Namespace("http://data.europa.eu/m8g/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 RUN = 8  # words a description may not share with the law texts
@@ -122,7 +123,8 @@ def test_article_is_true_to_its_text(entry: dict[str, Any]) -> None:
     text = _article_text(entry["law_file"], entry["number"])
     wrong = {c: p for c, p in evidence.items() if _check_phrase(p, [text], [])}
     assert not wrong, f"{iri}: evidence not in article {entry['number']}: {wrong}"
-    descriptions = {d.language: str(d) for d in GRAPH.objects(subject, DCTERMS.description)}
+    found = GRAPH.objects(subject, DCTERMS.description)
+    descriptions = {d.language: str(d) for d in found if isinstance(d, Literal)}
     assert {"nl", "en"} <= set(descriptions), f"{iri} lacks a Dutch or English description"
     for language, description in descriptions.items():
         copied = _runs(description) & _law_runs()

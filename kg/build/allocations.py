@@ -58,14 +58,14 @@ CHANGES_2026 = (
         "scheme:brede-spuk",
         5_000_000,
         "mentale-gezondheid",
-        "Toevoeging aan de Brede SPUK voor 2026 voor mentale gezondheid, uit het AZWA.",
-        "Addition to the Brede SPUK for 2026 for mental health, from the AZWA.",
+        "Toevoeging aan de Brede SPUK voor 2026 voor mentale gezondheid.",
+        "Addition to the Brede SPUK for 2026 for mental health.",
     ),
     (
         "brede-spuk-2026-kansrijke-start",
         "scheme:brede-spuk",
         3_000_000,
-        "opvoeden-en-opgroeien",
+        None,
         "Toevoeging aan de Brede SPUK voor 2026 voor Kansrijke Start, uit het AZWA.",
         "Addition to the Brede SPUK for 2026 for Kansrijke Start, from the AZWA.",
     ),
@@ -265,6 +265,12 @@ def _letter() -> str:
         '        dct:issued "2025-09-12"^^xsd:date ;\n'
         "        dct:publisher org-id:ministerie-van-vws ;\n"
         "        dct:type concept:bronsoort-brief ;\n"
+        "        kg:caveat \"De brief noemt 42 IZA-regio's, waar de beschrijving van het IZA er 38 "
+        "noemt; kg neemt beide over zoals ze er staan en leidt niet af welke gemeenten tot een "
+        'regio horen."@nl ,\n'
+        '            "The letter names 42 IZA regions, where the description of the IZA speaks of '
+        "38; kg keeps both as stated and does not infer which municipalities belong to a "
+        'region."@en ;\n'
         "        foaf:page <https://zwolle.bestuurlijkeinformatie.nl/Document/View/"
         "73c9ebe8-9347-42f0-9980-15a7f54cdca3> .\n"
     )

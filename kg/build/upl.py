@@ -314,15 +314,17 @@ def _service(p: Product) -> str:
         if "Burger" in p.flags
         else "businesses"
     )
-    also_nl = ", en ook het Rijk" if "Rijk" in p.flags else ""
-    also_en = ", as can central government" if "Rijk" in p.flags else ""
+    also_nl = "; de lijst noemt daarnaast het Rijk" if "Rijk" in p.flags else ""
+    also_en = "; the list also names central government" if "Rijk" in p.flags else ""
     nl = (
-        f"Product '{p.name}' uit de Uniforme Productnamenlijst, voor {who_nl}: gemeenten kunnen "
-        f"het leveren{also_nl} (niet elke gemeente hoeft het te doen). Wettelijke basis: {bases}."
+        f"Product '{p.name}' uit de Uniforme Productnamenlijst, voor {who_nl}: een product van "
+        f"gemeenten{also_nl}. Of een bepaalde gemeente het levert, zegt de lijst niet; wat de "
+        f"gemeente moet, staat in het wetsartikel. Wettelijke basis: {bases}."
     )
     en = (
-        f"Product '{p.name}' of the Uniform Product Name List, for {who_en}: municipalities can "
-        f"provide it{also_en} (not every municipality has to). Legal basis: {bases_en}."
+        f"Product '{p.name}' of the Uniform Product Name List, for {who_en}: a product of "
+        f"municipalities{also_en}. Whether a given municipality provides it, the list does not "
+        f"say; what the municipality must do is in the article of law. Legal basis: {bases_en}."
     )
     authorities = ["org-id:gemeenten"] + (["org-id:rijksoverheid"] if "Rijk" in p.flags else [])
     lines = [
