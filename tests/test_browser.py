@@ -92,7 +92,7 @@ def test_the_national_picture_works_offline(browser, national_page) -> None:
             "document.getElementById('panel-label').textContent === 'Samen in Beweging'"
         )
         assert page.inner_text("#panel-kind") == "programma"
-        assert "plattelandsgemeenten" in page.inner_text("#panel-description")
+        assert "platteland van Overijssel" in page.inner_text("#panel-description")
         links = page.inner_text("#panel-links")
         assert "Gemeente Kampen · deelnemende gemeente van · Samen in Beweging" in links
         assert "bron: ZonMw-projectpagina's Samen in Beweging" in links
