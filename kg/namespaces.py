@@ -143,3 +143,8 @@ LABEL_PROPERTIES: tuple[str, ...] = (
     "http://purl.org/dc/terms/title",
     "http://www.w3.org/2004/02/skos/core#altLabel",
 )
+
+#: What names a resource for lookup only, never for display: skos:hiddenLabel (common names
+#: and abbreviations people type, such as "Den Haag" or "Wmo"). A name lookup matches these and
+#: :data:`LABEL_PROPERTIES`; nothing shows them.
+LOOKUP_ONLY_PROPERTIES: tuple[str, ...] = ("http://www.w3.org/2004/02/skos/core#hiddenLabel",)

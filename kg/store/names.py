@@ -1,5 +1,6 @@
-"""The build's name index: every name of every resource, in the form :mod:`kg.ask.resolve` matches
-names (case, accents and spaces ignored), in an SQLite file beside the store.
+"""The build's name index: every name of every resource (its labels and its hidden
+labels), in the form :mod:`kg.ask.resolve` matches names (case, accents, punctuation and spaces
+ignored), in an SQLite file beside the store.
 
 Resolving "Welzijn op Recept" to one IRI means comparing the text with every name in the graph:
 on a national graph that is 100,000 names read out of the store for each command (about 1.5 s).
@@ -17,13 +18,18 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.namespaces import LABEL_PROPERTIES
+from kg.namespaces import LABEL_PROPERTIES, LOOKUP_ONLY_PROPERTIES
 from kg.text import normalise
 
 FILE = "names.sqlite"
+#: The index's format (SQLite's user_version): which names it holds and in what normal form.
+#: An index of another format (an older kg's: no hidden labels, punctuation kept) is not used,
+#: so that the fast path never answers otherwise than the full path.
+FORMAT = 2
 
-#: Whatever names a resource for display also names it for lookup (a SPARQL path).
-NAME_PROPERTIES = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
+#: What names a resource for lookup (a SPARQL path): whatever names it for display, and the
+#: names only for lookup (skos:hiddenLabel: "Den Haag", "Wmo").
+NAME_PROPERTIES = "|".join(f"<{p}>" for p in (*LABEL_PROPERTIES, *LOOKUP_ONLY_PROPERTIES))
 #: Every (resource, name): what kg.ask.resolve matches, and the index holds.
 NAMES_SPARQL = f"SELECT DISTINCT ?r ?name WHERE {{ ?r {NAME_PROPERTIES} ?name . }}"
 
@@ -37,6 +43,7 @@ def write(names: Iterable[tuple[str | None, ...]], path: Path) -> int:
         db.execute("CREATE TABLE names (key TEXT NOT NULL, iri TEXT NOT NULL)")
         db.executemany("INSERT INTO names VALUES (?, ?)", rows)
         db.execute("CREATE INDEX names_key ON names (key)")
+        db.execute(f"PRAGMA user_version = {FORMAT}")
         db.commit()
     finally:
         db.close()
@@ -63,19 +70,29 @@ class NameIndex:
             ).fetchall()
         return [iri for (iri,) in rows]
 
+    def format(self) -> int:
+        """The format the index was written in (:data:`FORMAT`)."""
+        with self._lock:
+            (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        return int(version)
+
     def close(self) -> None:
         self._db.close()
 
 
 def open_index(store_path: Path) -> NameIndex | None:
     """The index beside the store at ``store_path``, or None if that build has none (or it
-    cannot be read: the full path still gives the same answers)."""
+    cannot be read, or is of another :data:`FORMAT`: the full path still gives the same
+    answers)."""
     path = store_path.parent / FILE
     if not path.is_file():
         return None
     try:
         index = NameIndex(path)
         index.lookup("")
+        if index.format() != FORMAT:
+            index.close()
+            return None
     except sqlite3.Error:
         return None
     return index
