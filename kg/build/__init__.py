@@ -8,7 +8,10 @@ which may hold only the project's code lists (see :mod:`kg.validate`).
 
 Outputs, written atomically (see :mod:`kg.atomic`): ``build/store`` (an on-disk pyoxigraph
 store that later commands open without re-parsing), ``build/kg.trig`` (named graphs kept),
-``build/kg.ttl`` (graphs merged) and ``build/manifest.json`` (counts and input checksums).
+``build/kg.ttl`` (graphs merged), ``build/manifest.json`` (counts and input checksums), and
+what commands read instead of the whole store: ``build/names.sqlite`` (:mod:`kg.store.names`),
+``build/search.sqlite`` (:mod:`kg.store.search`) and ``build/network.json``
+(:mod:`kg.build.netfile`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from kg.namespaces import ONTOLOGY_IRI
 from kg.paths import Paths
 from kg.store import LocalStore, built_file
 from kg.store import names as name_index
+from kg.store import search as search_index
 from kg.store.files import (  # noqa: F401 - the build's inputs, also part of its API
     DATA_SUFFIXES,
     UNSUPPORTED_RDF,
@@ -41,7 +45,15 @@ from kg.store.files import (  # noqa: F401 - the build's inputs, also part of it
 )
 from kg.version import __version__
 
-STABLE_NAMES = ("store", "names.sqlite", "network.json", "kg.trig", "kg.ttl", "manifest.json")
+STABLE_NAMES = (
+    "store",
+    "names.sqlite",
+    "search.sqlite",
+    "network.json",
+    "kg.trig",
+    "kg.ttl",
+    "manifest.json",
+)
 
 
 def _quiet(_: str) -> None:
@@ -192,6 +204,8 @@ def build(
             loaded.store.save(staged / "store")
             pairs = loaded.store.select_values(name_index.NAMES_SPARQL, ("r", "name"))
             name_index.write(pairs, staged / name_index.FILE)
+            progress("indexing names and descriptions for kg search")
+            search_index.write(loaded.store, staged / search_index.FILE)
             progress("collecting the network for kg viz")
             netfile.write(loaded.store, staged / netfile.FILE)
             (staged / "kg.trig").write_bytes(trig)

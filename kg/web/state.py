@@ -1,6 +1,7 @@
 """kg serve's shared state, in one typed object the views receive (as datasette's views
 receive its ``Datasette``): the store, the canned queries, the settings, and what is computed
-once (names, the whole network) or kept while recent (answers to queries and cases).
+once (names, the search index, the whole network) or kept while recent (answers to queries
+and cases).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from kg.ask.queries import Query
     from kg.ask.tables import Table
     from kg.store import Store
+    from kg.store.search import SearchIndex
 
 T = TypeVar("T")
 
@@ -212,6 +214,33 @@ class Site:
             }
             for i in hits
         ]
+
+    def search_index(self) -> SearchIndex | None:
+        """The build's full-text index (:mod:`kg.store.search`), or None where there is none
+        (a SPARQL server, an older build)."""
+        from kg.store.search import FILE, open_index
+
+        return self.once("search index", lambda: open_index(self.store.beside(FILE)))
+
+    def search(self, text: str, chosen: str, limit: int = 50) -> tuple[list[dict[str, Any]], str]:
+        """The hits for the search page and the suggestions, and how they matched: from the
+        build's full-text index (names, descriptions and topics; ``"all"``, ``"any"`` or
+        ``"none"``), else by name (``"names"``: :meth:`suggestions`). Each hit has its
+        label, link, kind and snippet, a list of ``{"text", "mark"}`` parts."""
+        index = self.search_index()
+        if index is None:
+            return self.suggestions(text, chosen, limit), "names"
+        found = index.search(text, chosen, limit)
+        hits = [
+            {
+                "label": hit.label,
+                "href": link(hit.iri, chosen),
+                "kind": hit.kind_label,
+                "snippet": [{"text": t, "mark": m} for t, m in hit.snippet],
+            }
+            for hit in found.hits
+        ]
+        return hits, found.match
 
     def warm(self, log: Callable[[str], None]) -> None:
         """Read the names and assemble the network at once, in a background thread, so the
