@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from kg.ask.case import find
-from kg.ask.evidence import _related_concepts
+from kg.ask.case import find, render_answer
 from kg.cli import cli
 from kg.errors import UsageError
 from kg.namespaces import ID
@@ -31,30 +30,82 @@ def listed(answer: dict[str, Any], name: str) -> dict[str, dict[str, Any]]:
     return {item["iri"]: item for item in answer[name]}
 
 
-# Each case: (municipality, target groups, themes, {list: {iri: available or None for
-# "absent"}}). The expectations come from the seeds and facts.md, not from the code's output.
+LAW = ID + "law/"
+OWMS = "http://standaarden.overheid.nl/owms/terms/"
+ALLOC = ID + "allocation/"
+PARTS = ("law", "money", "programmes", "instruments", "partners")
+
+# Each case: (municipality, target groups, themes, {part: {iri: available, or None for
+# "absent"}}). The expectations come from the seeds, the reference files and the law texts,
+# not from the code's output.
 CASES = [
     pytest.param(
         "Kampen",
         ["ouderen"],
         ["bewegen"],
         {
-            "programmes": {P + "samen-in-beweging": True, P + "doe-mee-in-tilburg": None},
+            # Samen in Beweging ran in Kampen and ended with its last phase (2020-2022, seed 001)
+            "programmes": {
+                P + "samen-in-beweging": False,
+                INT + "welzijn-op-recept": True,  # the project applied it in Kampen
+                P + "doe-mee-in-tilburg": None,
+            },
+            "money": {ALLOC + "brede-spuk-2026-gm0166": True},
             "partners": {ORG + "ggd-ijsselland": True},
             "instruments": {ID + "accord/gala": True},
-        },  # via Welzijn op Recept (facts.md)
+        },
         id="kampen-older-residents-exercise (seed 001)",
     ),
     pytest.param(
         "Zwolle",
         ["ouderen"],
-        ["bewegen"],  # no document names Zwolle
+        ["eenzaamheid"],  # no document names Zwolle
         {
-            "programmes": {P + "samen-in-beweging": False},  # ran elsewhere: only an example
-            "partners": {ORG + "ggd-ijsselland": True},  # the GGD of Zwolle's region
-            "instruments": {ID + "accord/sportakkoord-ii": True},
-        },  # theme bewegen (facts.md)
-        id="zwolle-not-named-finds-its-ggd",
+            "programmes": {P + "een-tegen-eenzaamheid": True},  # a Brede SPUK theme (facts.md)
+            "money": {
+                ALLOC + "brede-spuk-2025-gm0193": True,
+                ALLOC + "brede-spuk-2026-gm0193": True,
+                ALLOC + "spuk-iza-2026-ijssel-vecht": True,  # Zwolle is its mandaatgemeente
+            },
+            "partners": {ORG + "ggd-ijsselland": True},
+        },
+        id="zwolle-not-named-loneliness",
+    ),
+    pytest.param(
+        "Leiden",
+        ["kwetsbare inwoners"],
+        ["ontmoeting"],
+        {"programmes": {P + "buurt-ontmoetingsplek-leiden": True}},  # seed 002: ran in Leiden
+        id="leiden-meeting-place (seed 002)",
+    ),
+    pytest.param(
+        "GM0599",
+        ["uitkeringsgerechtigden"],
+        ["re-integratie"],
+        {
+            # The 2008-2009 pilot in Rotterdam is an example from the past, never "running".
+            "programmes": {
+                P + "pilot-gezondheidsbevordering-uitkeringsgerechtigden-rotterdam": False,
+            },
+            "law": {LAW + "participatiewet-artikel-7": True, OWMS + "re-integratie": True},
+            "instruments": {LAW + "participatiewet": True},
+            "partners": {ORG + "ggd-rotterdam-rijnmond": True},
+        },
+        id="rotterdam-benefit-recipients (seed 000, Pw art. 7)",
+    ),
+    pytest.param(
+        "Maastricht",
+        ["mensen met schulden"],
+        ["schulden"],
+        {
+            "law": {
+                LAW + "wet-gemeentelijke-schuldhulpverlening-artikel-3": True,
+                OWMS + "schuldhulpverlening": True,
+            },
+            "money": {ALLOC + "brede-spuk-2026-gm0935": True},
+            "partners": {ORG + "ggd-zuid-limburg": True},
+        },
+        id="maastricht-debts (Wgs art. 3)",
     ),
     pytest.param(
         "Tilburg",
@@ -70,99 +121,15 @@ CASES = [
         id="tilburg-social-assistance (seed 002)",
     ),
     pytest.param(
-        "Helmond",
-        ["bijstandsgerechtigden"],
-        [],
-        {
-            "programmes": {
-                P + "het-ondersteuningsplan-helmond": True,
-                P + "doe-mee-in-tilburg": False,
-            },
-            "partners": {ORG + "ggd-brabant-zuidoost": True},
-        },
-        id="helmond-social-assistance (seed 002)",
-    ),
-    pytest.param(
-        "GM0599",
-        ["uitkeringsgerechtigden"],
-        [],
-        {
-            "programmes": {
-                P + "pilot-gezondheidsbevordering-uitkeringsgerechtigden-rotterdam": True,
-                P + "pilot-gezondheidsbevordering-uitkeringsgerechtigden-emmen": False,
-            },
-            "partners": {ORG + "ggd-rotterdam-rijnmond": True},
-        },
-        id="rotterdam-benefit-recipients (seed 000)",
-    ),
-    pytest.param(
         "Gouda",
         [],
         [],
         {
-            "programmes": {
-                P + "sociaal-makelaars-gouda": True,
-                P + "alles-is-gezondheid": True,
-                P + "samen-in-beweging": None,
-            },
+            "programmes": {P + "sociaal-makelaars-gouda": True, P + "alles-is-gezondheid": True},
+            "law": {LAW + "wmo-2015-artikel-2-1-1": True},  # a core duty, asked nothing else
             "partners": {ORG + "ggd-hollands-midden": True},
         },
         id="gouda-everything-local (seed 004)",
-    ),
-    pytest.param(
-        "Maastricht",
-        ["mensen met psychosociale problemen"],
-        [],  # not named by any document
-        {
-            "programmes": {INT + "welzijn-op-recept": True},  # a method, not tied to a place
-            "instruments": {ID + "accord/gala": True, ID + "scheme/brede-spuk": True},
-            "partners": {ORG + "ggd-zuid-limburg": True},
-        },
-        id="maastricht-social-prescribing (facts.md)",
-    ),
-    pytest.param(
-        "Hardenberg",
-        ["mensen met een chronische aandoening"],
-        [],
-        {
-            "programmes": {P + "samen-in-beweging": True},
-            "partners": {ORG + "ggd-noord-en-oost-gelderland": True},
-        },  # partner in the project
-        id="hardenberg-chronic-condition (seed 001)",
-    ),
-    pytest.param(
-        "Winterswijk",
-        ["ouderen"],
-        [],
-        {
-            "programmes": {P + "samen-in-beweging": True},
-            "partners": {ORG + "ggd-noord-en-oost-gelderland": True, ORG + "ggd-ijsselland": True},
-        },
-        id="winterswijk-in-gelderland (seed 001)",
-    ),
-    pytest.param(
-        "Leiden",
-        ["bijstandsgerechtigden"],
-        [],
-        {"programmes": {P + "buurt-ontmoetingsplek-leiden": True, P + "doe-mee-in-tilburg": False}},
-        id="leiden-meeting-place (seed 002)",
-    ),
-    pytest.param(
-        "Ameland",
-        ["werkenden met burn-out of stress"],
-        [],  # not named by any document
-        {
-            "programmes": {INT + "nature-based-therapy-bij-burn-out-en-stress": True},
-            "partners": {ORG + "ggd-fryslan": True},
-        },
-        id="ameland-burn-out (seed 003)",
-    ),
-    pytest.param(
-        "Kampen",
-        ["older residents"],
-        ["physical activity"],  # English labels
-        {"programmes": {P + "samen-in-beweging": True}},
-        id="kampen-in-english",
     ),
 ]
 
@@ -181,23 +148,62 @@ def test_a_case_finds_what_the_sources_establish(
                 assert iri in found, f"{iri} missing from {name}: {sorted(found)}"
                 assert found[iri]["available"] is available
                 assert found[iri]["reasons"] and found[iri]["score"] >= 0
-    for name in ("programmes", "instruments", "partners"):
+    for name in PARTS:
         flags = [item["available"] for item in answer[name]]
         assert flags == sorted(flags, reverse=True), "unavailable items come last"
         scores = [item["score"] for item in answer[name] if item["available"]]
         assert scores == sorted(scores, reverse=True)
 
 
+def test_an_ended_programme_is_never_running(store) -> None:
+    answer = find(store, "Rotterdam", ["uitkeringsgerechtigden"], []).as_dict()
+    pilot = listed(answer, "programmes")[
+        P + "pilot-gezondheidsbevordering-uitkeringsgerechtigden-rotterdam"
+    ]
+    assert pilot["status"] == "ended" and not pilot["available"]
+    assert not any("loopt" in r for r in pilot["reasons"]), pilot["reasons"]
+    assert any(r.startswith("Proefimplementatie Rotterdam liep in") for r in pilot["reasons"])
+    assert any("voorbeeld uit het verleden" in r for r in pilot["reasons"])
+
+
 def test_reasons_and_sources_say_why(store) -> None:
     answer = find(store, "Kampen", ["ouderen"], ["bewegen"], lang="en").as_dict()
-    sib = listed(answer, "programmes")[P + "samen-in-beweging"]
-    assert any("runs in Kampen" in r and "GGD IJsselland" in r for r in sib["reasons"])
-    assert "Samen in Beweging serves ouderen" not in sib["reasons"]  # English labels
-    assert any("older residents" in r for r in sib["reasons"])
-    assert any(s.startswith("Samen in Beweging met kwetsbare bewoners") for s in sib["sources"])
+    wor = listed(answer, "programmes")[INT + "welzijn-op-recept"]
+    assert any("applied Social prescribing" in r and "Kampen" in r for r in wor["reasons"])
+    assert any("older residents" in r for r in wor["reasons"])  # English labels
+    titles = [s["title"] for s in wor["sources"]]
+    assert any(t.startswith("Samen in Beweging met kwetsbare bewoners") for t in titles)
+    article = find(store, "Kampen", ["uitkeringsgerechtigden"], ["re-integratie"]).as_dict()
+    pw7 = listed(article, "law")[LAW + "participatiewet-artikel-7"]
+    assert pw7["url"] == (
+        "https://wetten.overheid.nl/jci1.3:c:BWBR0015703&hoofdstuk=1&paragraaf=1.2&artikel=7"
+    )
+    assert {
+        "title": "Uniforme Productnamenlijst",
+        "url": "https://standaarden.overheid.nl/owms/oquery/UPL-actueel.csv",
+    } in pw7["sources"]
 
 
-def test_json_has_exactly_the_four_keys(runner, real_build) -> None:
+def test_a_part_with_nothing_that_fits_says_so(store) -> None:
+    """Kampen has no programme of its own for loneliness: the answer says so in words, and
+    still lists the national approach for it."""
+    answer = find(store, "Kampen", [], ["eenzaamheid"]).as_dict()
+    assert any("Geen lokaal programma" in n for n in answer["notes"]["programmes"])
+    assert listed(answer, "programmes")[P + "een-tegen-eenzaamheid"]["available"]
+    # Kampen receives no SPUK IZA itself; the answer says what the sources do not know.
+    assert any("IZA-regio" in n for n in answer["notes"]["money"])
+
+
+def test_several_target_groups_count_as_any_and_more_fits_rank_higher(store) -> None:
+    one = find(store, "Zwolle", ["ouderen"], []).as_dict()
+    both = find(store, "Zwolle", ["ouderen", "mantelzorgers"], ["mantelzorg"]).as_dict()
+    mantelzorg = listed(both, "programmes")[P + "mantelzorg"]
+    assert mantelzorg["available"] and mantelzorg["score"] > 3  # two asked concepts fit
+    assert P + "mantelzorg" not in {i["iri"] for i in one["programmes"][:3]}
+    assert any("'of'" in n for n in both["notes"]["programmes"])
+
+
+def test_json_has_the_five_parts_and_the_contracts_fields(runner, real_build) -> None:
     args = [
         "--root",
         str(real_build.ontology_dir.parent),
@@ -205,25 +211,39 @@ def test_json_has_exactly_the_four_keys(runner, real_build) -> None:
         "--build-dir",
         str(real_build.build_dir),
         "-m",
-        "Kampen",
+        "Zwolle",
         "-t",
         "ouderen",
+        "--theme",
+        "eenzaamheid",
         "--format",
         "json",
     ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert list(data) == ["case", "programmes", "instruments", "partners"]
-    assert data["case"]["municipality"]["iri"].endswith("/gm0166")
-    assert set(data["programmes"][0]) == {
-        "iri",
-        "label",
-        "score",
-        "available",
-        "reasons",
-        "sources",
-    }
+    assert list(data) == ["case", *PARTS, "notes"]
+    assert data["case"]["municipality"]["iri"].endswith("/gm0193")
+    base = {"iri", "label", "score", "available", "reasons", "sources"}
+    for part in PARTS:
+        for item in data[part]:
+            assert base <= set(item), (part, item)
+            assert all(isinstance(s, dict) and s["title"] for s in item["sources"])
+    assert all({"status", "period"} <= set(i) for i in data["programmes"])
+    assert all({"amount_eur", "year", "scheme"} <= set(i) for i in data["money"])
+    assert {i["amount_eur"] for i in data["money"] if i["year"] == 2026} >= {1732939}
+
+
+def test_the_advice_note_speaks_the_language_asked(store) -> None:
+    nl = render_answer(find(store, "Zwolle", ["ouderen"], ["eenzaamheid"]), "md")
+    en = render_answer(
+        find(store, "Zwolle", ["ouderen"], ["eenzaamheid"], lang="en"), "md", lang="en"
+    )
+    for heading in ("De wet", "Het geld", "Programma's en aanpakken", "Partners"):
+        assert f"## {heading}" in nl
+    for heading in ("The law", "The money", "Programmes and approaches", "Partners"):
+        assert f"## {heading}" in en
+    assert "redenen" not in en and "bronnen" not in en
 
 
 @pytest.mark.parametrize(
@@ -272,40 +292,15 @@ def test_an_interventions_instrument_is_not_claimed_for_the_programme(store) -> 
     # Samen in Beweging applies Welzijn op Recept; it is Welzijn op Recept that is funded
     # from the Brede SPUK (facts.md), not the project (2020-2022) itself.
     assert not any(r.startswith("Samen in Beweging valt onder") for r in reasons)
-    assert (
-        "Samen in Beweging past Welzijn op Recept toe, en Welzijn op Recept wordt gefinancierd "
-        "uit Brede SPUK" in reasons
-    )
+    assert "Welzijn op Recept wordt gefinancierd uit Brede SPUK" in reasons
 
 
 def test_every_point_has_a_reason(store) -> None:
     answer = find(store, "Amsterdam", [], ["gezondheidsbevordering", "leefstijl"]).as_dict()
-    for name in ("programmes", "instruments", "partners"):
+    for name in ("law", "money", "programmes", "instruments", "partners"):
         for item in answer[name]:
             assert item["reasons"] and len(item["reasons"]) == len(set(item["reasons"]))
             assert item["score"] <= 3 * len(item["reasons"])
-
-
-@pytest.mark.parametrize(
-    ("concept", "related"),
-    [
-        ("ouderen", {"ouderen", "kwetsbaren", "inwoners", "kwetsbare-ouderen"}),
-        ("kwetsbaren", {"kwetsbaren", "inwoners", "ouderen", "kwetsbare-ouderen", "jongeren"}),
-        ("jongeren", {"jongeren", "kwetsbaren", "inwoners"}),  # not the sibling ouderen
-        ("inwoners", {"inwoners", "kwetsbaren", "ouderen", "kwetsbare-ouderen", "jongeren"}),
-        ("los", {"los"}),  # in no hierarchy: only itself
-    ],
-)
-def test_related_concepts_follow_broader_both_ways_any_depth(concept, related) -> None:
-    """The case finder's concept matching (done in Python, not with skos:broader*): the
-    concept, everything narrower and everything broader, never a sibling."""
-    links = [
-        {"narrower": "kwetsbaren", "broader": "inwoners"},
-        {"narrower": "ouderen", "broader": "kwetsbaren"},
-        {"narrower": "jongeren", "broader": "kwetsbaren"},
-        {"narrower": "kwetsbare-ouderen", "broader": "ouderen"},
-    ]
-    assert _related_concepts(links)(concept) == related
 
 
 @pytest.mark.parametrize(
@@ -327,9 +322,9 @@ def test_partners_and_instruments_are_read_for_exactly_the_available_programmes(
     seen: list[tuple[set[str], set[str]]] = []
     score = kg.ask.case._score_instruments
 
-    def spy(facts, available):
+    def spy(facts, available, law):
         seen.append((set(available), facts.usable))
-        return score(facts, available)
+        return score(facts, available, law)
 
     monkeypatch.setattr(kg.ask.case, "_score_instruments", spy)
     find(store, municipality, groups, themes)

@@ -1,10 +1,13 @@
-"""The case finder: which programmes, instruments and partners apply to a case, and why.
+"""The case finder: which law, money, programmes, instruments and partners apply to a case,
+and why.
 
 A case is a municipality, optionally with target groups and themes. Every fact comes from
 SPARQL through the :class:`~kg.store.Store` interface (so a remote server works the same);
-Python only adds up the links into a score and words them as reasons. What each link is worth
-is :data:`POINTS`; :func:`scoring_markdown` turns it into the tables of docs/case.md, so the
-documentation cannot drift from the code.
+Python adds up the links into a score and words them as reasons. Nothing is filtered out for
+not fitting: everything that reaches the municipality is a candidate, and the fit to the case
+(:mod:`kg.ask.fit`), the place, the status and the evidence make the score. What each link is
+worth is :data:`POINTS`; :func:`scoring_markdown` turns it into the tables of docs/case.md, so
+the documentation cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -16,20 +19,13 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.ask.evidence import (
-    _FINANCES,
-    _GGD,
-    _RESPONSIBLE,
-    _TITLES,
-    AUDIENCE,
-    THEME,
-    Evidence,
-    _select,
-)
+from kg.ask import law as law_part
+from kg.ask.evidence import _FINANCES, _GGD, _RESPONSIBLE, Evidence, _select
+from kg.ask.fit import AUDIENCE, KIND, THEME, Asked, Match, best_matches, score
 from kg.ask.resolve import resolve_concept, resolve_municipality
 from kg.errors import UsageError
 from kg.i18n import by_language
-from kg.namespaces import ID
+from kg.namespaces import ID, sparql_prefixes
 from kg.store import Store, check_language
 
 TARGET_GROUPS = ID + "concept/doelgroep"
@@ -37,29 +33,53 @@ THEMES = ID + "concept/thema"
 
 #: What each kind of link adds to a score, with the words docs/case.md uses for it.
 POINTS: dict[str, tuple[int, str]] = {
-    # programmes and interventions
+    # fit, for every list
+    "same": (3, "per asked target group or theme: the same concept (or a synonym)"),
+    "narrower": (2, "per asked target group or theme: a narrower one (a kind of it)"),
+    "broader": (1, "per asked target group or theme: a broader one"),
+    # programmes and approaches
     "local": (3, "runs in the municipality (or a place in it), or the municipality takes part"),
     "region": (2, "runs in the municipality's GGD region or province"),
-    "national": (1, "runs nationally"),
+    "national": (1, "runs nationally (a national approach)"),
     "method": (1, "an intervention (a method) that no source ties to a place"),
-    "same": (2, "per asked target group or theme: the same concept"),
-    "related": (1, "per asked target group or theme: a broader or narrower one"),
+    "running": (1, "running on the build's reference date"),
+    "applied_here": (2, "a method a programme in the municipality applied"),
+    # the law
+    "core_duty": (1, "an article that sets the municipality's core duty"),
+    "basis": (2, "an article that is the legal basis of listed services"),
+    "both": (1, "fits an asked target group and an asked theme alike"),
     # instruments
-    "names_same": (2, "names a target group or theme of the case"),
-    "names_related": (1, "names a broader or narrower target group or theme"),
     "link": (1, "per link from an available programme that rests on it or is related to it"),
+    "law_of": (2, "the law of a listed article or service"),
     "finances": (1, "per listed accord it finances (a funding scheme)"),
+    # money
+    "allocation": (3, "money the municipality itself receives"),
+    "scheme_fit": (1, "per national approach or 2026 change of the scheme that fits the case"),
     # partners
     "partner_local": (3, "per available programme it takes part in that runs in the municipality"),
     "partner": (2, "per other available programme it takes part in"),
-    "ggd": (2, "is the GGD of the municipality's GGD region"),
+    "ggd": (3, "is the GGD of the municipality's GGD region"),
     "responsible": (1, "is responsible for one or more listed instruments"),
+    "knowledge": (1, "a knowledge institute in a programme that fits the case"),
 }
 _LISTS = {
-    "programmes": ("local", "region", "national", "method", "same", "related"),
-    "instruments": ("names_same", "names_related", "link", "finances"),
-    "partners": ("partner_local", "partner", "ggd", "responsible"),
+    "law": ("same", "narrower", "broader", "both", "core_duty", "basis"),
+    "money": ("allocation", "scheme_fit"),
+    "programmes": (
+        "local",
+        "region",
+        "national",
+        "method",
+        "applied_here",
+        "same",
+        "narrower",
+        "broader",
+        "running",
+    ),
+    "instruments": ("same", "narrower", "broader", "link", "law_of", "finances"),
+    "partners": ("partner_local", "partner", "ggd", "responsible", "knowledge"),
 }
+PARTS = ("law", "money", "programmes", "instruments", "partners")
 
 
 def points(kind: str) -> int:
@@ -77,14 +97,15 @@ def scoring_markdown() -> str:
 
 @dataclass
 class Item:
-    """One programme, instrument or partner in an answer."""
+    """One article, service, allocation, programme, instrument or partner in an answer."""
 
     iri: str
     label: str = ""
     score: int = 0
     available: bool = True
     reasons: list[str] = field(default_factory=list)
-    sources: set[str] = field(default_factory=set)  # source IRIs; titles in as_dict
+    sources: set[str] = field(default_factory=set)  # source IRIs; titles and links in as_dict
+    extra: dict[str, Any] = field(default_factory=dict)  # status, period, amount_eur, ...
 
     def add(self, points: int, reason: str, sources: Iterable[str] = ()) -> None:
         """Add a reason and its points; the same reason twice counts once."""
@@ -98,12 +119,19 @@ class Item:
 @dataclass
 class CaseAnswer:
     case: dict[str, Any]
+    law: list[Item]
+    money: list[Item]
     programmes: list[Item]
     instruments: list[Item]
     partners: list[Item]
-    source_titles: dict[str, str]
+    sources: dict[str, tuple[str, str]]  # source IRI -> (title, url)
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        def source(s: str) -> dict[str, str]:
+            title, url = self.sources.get(s, (s, ""))
+            return {"title": title, "url": url} if url else {"title": title}
+
         def item(i: Item) -> dict[str, Any]:
             return {
                 "iri": i.iri,
@@ -111,24 +139,25 @@ class CaseAnswer:
                 "score": i.score,
                 "available": i.available,
                 "reasons": i.reasons,
-                "sources": sorted(self.source_titles.get(s, s) for s in i.sources),
+                "sources": sorted((source(s) for s in i.sources), key=lambda d: d["title"]),
+                **i.extra,
             }
 
-        return {
-            "case": self.case,
-            "programmes": [item(i) for i in self.programmes],
-            "instruments": [item(i) for i in self.instruments],
-            "partners": [item(i) for i in self.partners],
-        }
+        out: dict[str, Any] = {"case": self.case}
+        for part in PARTS:
+            out[part] = [item(i) for i in getattr(self, part)]
+        out["notes"] = {part: self.notes[part] for part in PARTS if self.notes.get(part)}
+        return out
 
-
-# --- wording ---------------------------------------------------------------------------------
 
 #: The words of the reasons (kg.i18n).
 _WORDS = by_language("reasons")
 
-
-# --- the finder ------------------------------------------------------------------------------
+_TITLES = """
+SELECT ?source ?title ?page WHERE {
+  ?source a kg:Source ; dct:title ?title .
+  OPTIONAL { ?source foaf:page ?page }
+}"""
 
 
 def find(
@@ -140,7 +169,8 @@ def find(
     lang: str = "nl",
     limit: int | None = None,
 ) -> CaseAnswer:
-    """The programmes, instruments and partners that apply to a case, ranked, with reasons."""
+    """The law, money, programmes, instruments and partners that apply to a case, each list
+    ranked, with reasons and sources."""
     check_language(lang)
     try:
         place = resolve_municipality(store, municipality)
@@ -148,69 +178,248 @@ def find(
         raise UsageError(f"--municipality: {exc.message}") from None
     groups = _resolve_all(store, target_groups, TARGET_GROUPS, "--target-group")
     topics = _resolve_all(store, themes, THEMES, "--theme")
-    needed = {p for p, asked in ((AUDIENCE, groups), (THEME, topics)) if asked}
-    asked = [*map(str, groups), *map(str, topics)]
-    facts = Evidence(store, str(place), asked, needed, lang, _WORDS[lang])
+    asked = [Asked(AUDIENCE, str(g)) for g in groups] + [Asked(THEME, str(t)) for t in topics]
+    facts = Evidence(store, str(place), asked, lang, _WORDS[lang])
+    labels = facts.labels
     case = {
-        "municipality": {"iri": str(place), "label": facts.labels(str(place))},
-        "target_groups": [{"iri": str(g), "label": facts.labels(str(g))} for g in groups],
-        "themes": [{"iri": str(t), "label": facts.labels(str(t))} for t in topics],
+        "municipality": {"iri": str(place), "label": labels(str(place))},
+        "target_groups": [{"iri": str(g), "label": labels(str(g))} for g in groups],
+        "themes": [{"iri": str(t), "label": labels(str(t))} for t in topics],
     }
-    programmes = _score_programmes(facts, facts.candidates)
+    notes: dict[str, list[str]] = defaultdict(list)
+    law = _score_law(facts, notes)
+    money = _score_money(facts, notes)
+    programmes = _score_programmes(facts, notes)
     available = {p.iri for p in programmes if p.available}
-    instruments = _score_instruments(facts, available)
+    instruments = _score_instruments(facts, available, law)
     partners = _score_partners(facts, available, {i.iri for i in instruments})
+    if len(groups) > 1 or len(topics) > 1:
+        notes["programmes"].append(facts.words["note_several"])
     return CaseAnswer(
         case,
+        _ranked(law, limit),
+        _ranked(money, limit),
         _ranked(programmes, limit),
         _ranked(instruments, limit),
         _ranked(partners, limit),
-        {r["source"]: r["title"] for r in _select(store, _TITLES)},
+        _source_info(store, lang),
+        dict(notes),
     )
 
 
-def _score_programmes(facts: Evidence, candidates: set[str]) -> list[Item]:
+def _source_info(store: Store, lang: str) -> dict[str, tuple[str, str]]:
+    titles: dict[str, dict[str, str]] = defaultdict(dict)
+    pages: dict[str, str] = {}
+    sparql = sparql_prefixes() + _TITLES
+    for source, title, page in store.select(sparql).rows:
+        if source is None or title is None:
+            continue
+        iri = str(source)
+        titles[iri][getattr(title, "language", None) or ""] = str(title)
+        if page is not None:
+            pages[iri] = min(pages.get(iri, str(page)), str(page))
+    out: dict[str, tuple[str, str]] = {}
+    for iri, by_lang in titles.items():
+        best = by_lang.get(lang) or by_lang.get("nl") or sorted(by_lang.values())[0]
+        out[iri] = (best, pages.get(iri, ""))
+    return out
+
+
+def _fit_reasons(item: Item, facts: Evidence, matches: list[Match]) -> None:
+    """Each asked concept's closest match as a reason, with its points; one more when the
+    item fits both an asked target group and an asked theme."""
     words, labels = facts.words, facts.labels
-    programmes: list[Item] = []
-    for a in sorted(candidates):
-        item = Item(a, labels(a))
-        level = facts.level.get(a, 0)
-        if level:
-            key = {3: "local", 2: "region", 1: "national"}[level]
-            text = words[key].format(a=item.label, w=labels(facts.where[a]), m=labels(facts.place))
-            # The project's partners (role "partner"), not every participant, and all of them.
-            project_partners = sorted({labels(p) for p in facts.project_partners.get(a, ())})
-            if level == 3 and project_partners:
-                text += words["with_partners"].format(p=", ".join(project_partners))
-            item.add(points(key), text, facts.where_sources[a])
-        elif a in facts.places:
-            item.available = False
-            where = ", ".join(sorted({labels(p) for p in facts.places[a]}))
-            item.add(0, words["elsewhere"].format(a=item.label, w=where))
-        elif a in facts.methods:
-            item.add(points("method"), words["method"].format(a=item.label))
+    asked_props = {a.prop for a in facts.asked}
+    if len(asked_props) == 2 and {m.asked.prop for m in matches} == asked_props:
+        item.add(points("both"), words["both"].format(a=item.label))
+    done: set[Asked] = set()
+    for m in matches:
+        if m.asked in done:
+            item.sources.add(m.source)
+            continue
+        done.add(m.asked)
+        kind = KIND[m.closeness]
+        stem = "serves" if m.asked.prop == AUDIENCE else "theme"
+        key = stem if kind == "same" else f"{stem}_{kind}"
+        text = words[key].format(a=item.label, c=labels(m.concept), q=labels(m.asked.concept))
+        item.add(points(kind), text, [m.source])
+
+
+# --- the law -----------------------------------------------------------------------------------
+
+
+def _score_law(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
+    store, words, labels = facts.store, facts.words, facts.labels
+    every = law_part.law_facts(store)
+    scored = law_part.fitting_law(every, facts.hierarchy, facts.asked)
+    if facts.asked and not scored:
+        asked = ", ".join(labels(a.concept) for a in facts.asked)
+        notes["law"].append(words["note_no_law"].format(q=asked))
+        scored = law_part.fitting_law(every, facts.hierarchy, [])
+    resting = law_part.services_resting_on(scored)
+    labels.prefetch(
+        {s.fact.iri for s in scored}
+        | {b for s in scored for b in s.fact.bases | s.fact.procedures}
+        | {m.concept for s in scored for m in s.matches}
+    )
+    items = []
+    for s in scored:
+        f = s.fact
+        item = Item(f.iri, labels(f.iri), sources=set(f.sources))
+        _fit_reasons(item, facts, s.matches)
+        if f.core:
+            item.add(points("core_duty"), words["core_duty"].format(a=item.label))
+        if resting.get(f.iri):
+            names = ", ".join(sorted(labels(s) for s in resting[f.iri]))
+            item.add(points("basis"), words["basis"].format(a=item.label, s=names))
+        if f.kind == "service":
+            bases = ", ".join(sorted(labels(b) for b in f.bases))
+            item.add(0, words["service"].format(a=item.label, b=bases))
+            if f.procedures:
+                procs = ", ".join(sorted(labels(p) for p in f.procedures))
+                item.add(0, words["procedure"].format(p=procs))
+        item.extra["kind"] = f.kind
+        if f.link:
+            item.extra["url"] = f.link
+        items.append(item)
+    return items
+
+
+# --- the money ---------------------------------------------------------------------------------
+
+
+def _euros(amount: int, lang: str) -> str:
+    text = f"{abs(amount):,}"
+    text = text.replace(",", ".") if lang == "nl" else text
+    return f"{'-' if amount < 0 else ''}EUR {text}"
+
+
+def _score_money(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
+    store, words, labels, lang = facts.store, facts.words, facts.labels, facts.lang
+    found = law_part.allocations(store, facts.place, lang)
+    fits = law_part.scheme_fits(store, facts.hierarchy, facts.asked) if facts.asked else {}
+    town = labels(facts.place)
+    labels.prefetch({x for a in found for x in (a.iri, a.scheme, a.region)})
+    labels.prefetch({f.what for fs in fits.values() for f in fs})
+    items = []
+    for a in found:
+        item = Item(a.iri, labels(a.iri))
+        money = _euros(a.amount, lang)
+        if a.region:
+            text = words["allocation_iza"].format(
+                m=town, y=a.year, amount=money, s=labels(a.scheme), r=labels(a.region)
+            )
         else:
-            continue  # no place known: kg cannot say whether it is available
-        # Per asked group or theme, only the closest match counts (the same concept before a
-        # broader or narrower one).
-        best: dict[tuple[str, str], tuple[str, list[str]]] = {}
-        for prop, concept, asked, source in sorted(facts.shares.get(a, [])):
-            slot = (prop, asked)
-            if slot not in best or (concept == asked and best[slot][0] != asked):
-                best[slot] = (concept, [source])
-            elif best[slot][0] == concept:
-                best[slot][1].append(source)
-        for (prop, asked), (concept, sources) in sorted(best.items()):
-            same = concept == asked
-            key = ("serves" if prop == AUDIENCE else "theme") + ("" if same else "_related")
-            text = words[key].format(a=item.label, c=labels(concept), q=labels(asked))
-            item.add(points("same" if same else "related"), text, sources)
+            text = words["allocation"].format(m=town, y=a.year, amount=money, s=labels(a.scheme))
+        item.add(points("allocation"), text, [a.source])
+        for caveat in a.caveats:
+            item.add(0, caveat)
+        for fit in fits.get(a.scheme, []):
+            concepts = ", ".join(sorted({labels(m.concept) for m in fit.matches}))
+            if fit.kind == "approach":
+                reason = words["scheme_approach"].format(
+                    s=labels(a.scheme), w=labels(fit.what), c=concepts
+                )
+            elif a.year == "2026":
+                reason = words["scheme_change"].format(
+                    y="2026", amount=_euros(fit.amount or 0, lang), s=labels(a.scheme), c=concepts
+                )
+            else:
+                continue
+            item.add(points("scheme_fit"), reason, [m.source for m in fit.matches])
+        item.extra.update(amount_eur=a.amount, year=int(a.year), scheme=labels(a.scheme))
+        items.append(item)
+    if not items:
+        notes["money"].append(words["note_no_money"].format(m=town))
+    elif not any(i.extra.get("scheme") and "IZA" in i.extra["scheme"] for i in items):
+        notes["money"].append(words["note_no_iza"].format(m=town))
+    return items
+
+
+# --- programmes and approaches -----------------------------------------------------------------
+
+
+def _place_reason(facts: Evidence, item: Item, a: str, status: str) -> bool:
+    """Where ``a`` runs, as points and a reason; False when it does not reach the case. Only
+    what is running "loopt"; what has ended "liep"; of the rest kg says where it is known
+    from, or that it is available nationally."""
+    words, labels = facts.words, facts.labels
+    ended = status == "ended"
+    past = {"ended": "_past", "running": ""}.get(status, "_known")
+    level = facts.level.get(a, 0)
+    if level:
+        key = {3: "local", 2: "region", 1: "national"}[level]
+        text = words[key + past].format(
+            a=item.label, w=labels(facts.where[a]), m=labels(facts.place)
+        )
+        partners = sorted({labels(p) for p in facts.project_partners.get(a, ())})
+        if level == 3 and partners and not ended:
+            text += words["with_partners"].format(p=", ".join(partners))
+        item.add(points(key), text, facts.where_sources[a])
+        return True
+    if a in facts.places:
+        where = ", ".join(sorted({labels(p) for p in facts.places[a]}))
+        item.add(0, words["elsewhere" + past].format(a=item.label, w=where))
+        return False
+    if a in facts.methods:
+        item.add(points("method"), words["method"].format(a=item.label))
+        for programme in sorted(facts.applied_here.get(a, ())):
+            text = words["applied_here"].format(
+                p=labels(programme), a=item.label, m=labels(facts.place)
+            )
+            item.add(points("applied_here"), text, facts.where_sources[programme])
+        return True
+    item.add(0, words["nowhere"].format(a=item.label))
+    return False
+
+
+def _status_reason(facts: Evidence, item: Item, a: str) -> None:
+    words, t = facts.words, facts.timing[a]
+    period = t.period()
+    if t.status == "ended":
+        item.add(0, words["ended"].format(p=period) if period else words["ended_stated"])
+    elif t.status == "running":
+        item.add(points("running"), words["running"].format(p=period))
+    elif period:
+        item.add(0, words["unknown_period"].format(p=period))
+    elif t.reported:
+        item.add(0, words["unknown_reported"].format(y=t.reported))
+    item.extra["status"] = t.status
+    item.extra["period"] = period
+    if t.reported:
+        item.extra["reported"] = int(t.reported[:4])
+
+
+def _score_programmes(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
+    labels = facts.labels
+    programmes: list[Item] = []
+    for a in sorted(facts.candidates):
+        item = Item(a, labels(a))
+        status = facts.timing[a].status
+        ended = status == "ended"
+        reaches = _place_reason(facts, item, a, status)
+        item.available = reaches and not ended
+        _fit_reasons(
+            item, facts, best_matches(facts.hierarchy, facts.asked, facts.named.get(a, []))
+        )
+        _status_reason(facts, item, a)
         programmes.append(item)
+    if facts.asked and not any(
+        i.available and facts.level.get(i.iri) == 3 and facts.named.get(i.iri) for i in programmes
+    ):
+        asked = ", ".join(labels(x.concept) for x in facts.asked)
+        notes["programmes"].append(
+            facts.words["note_no_local"].format(q=asked, m=labels(facts.place))
+        )
     return programmes
 
 
-def _score_instruments(facts: Evidence, available: set[str]) -> list[Item]:
+# --- instruments -------------------------------------------------------------------------------
+
+
+def _score_instruments(facts: Evidence, available: set[str], law: list[Item]) -> list[Item]:
     words, labels = facts.words, facts.labels
+    labels.prefetch({r["instrument"] for r in facts.links} | set(facts.instrument_named))
     items: dict[str, Item] = {}
 
     def instrument(iri: str) -> Item:
@@ -229,12 +438,16 @@ def _score_instruments(facts: Evidence, available: set[str]) -> list[Item]:
                 v = labels(row["via"])
                 text = words["link_via"].format(a=a_label, i=i.label, v=v, verb=verb)
             i.add(points("link"), text, [row["source"]])
-    for row in facts.instrument_concepts:
-        i = instrument(row["instrument"])
-        same = row["concept"] == row["asked"]
-        key = "instr_concept" if same else "instr_concept_related"
-        text = words[key].format(i=i.label, c=labels(row["concept"]), q=labels(row["asked"]))
-        i.add(points("names_same" if same else "names_related"), text, [row["source"]])
+    for iri, named in sorted(facts.instrument_named.items()):
+        matches = best_matches(facts.hierarchy, facts.asked, named)
+        if matches:
+            _fit_reasons(instrument(iri), facts, matches)
+    articles = {i.iri: i for i in law if i.extra.get("kind") == "article"}
+    for article, the_law in sorted(law_part.law_of(facts.store).items()):
+        if article in articles and articles[article].score > 0:
+            i = instrument(the_law)
+            text = words["law_of"].format(i=i.label, a=articles[article].label)
+            i.add(points("law_of"), text, articles[article].sources)
     for row in _select(facts.store, _FINANCES):
         if row["accord"] in items:
             i = instrument(row["scheme"])
@@ -243,8 +456,12 @@ def _score_instruments(facts: Evidence, available: set[str]) -> list[Item]:
     return list(items.values())
 
 
+# --- partners ----------------------------------------------------------------------------------
+
+
 def _score_partners(facts: Evidence, available: set[str], instruments: set[str]) -> list[Item]:
     words, labels = facts.words, facts.labels
+    labels.prefetch({r["partner"] for r in facts.knowledge})
     items: dict[str, Item] = {}
 
     def partner(iri: str) -> Item:
@@ -276,6 +493,13 @@ def _score_partners(facts: Evidence, available: set[str], instruments: set[str])
             responsible.add(p.iri)
             text = words["responsible"].format(p=p.label, i=labels(row["instrument"]))
             p.add(points("responsible") if first else 0, text, [row["source"]])
+    knowing: set[str] = set()
+    for row in facts.knowledge:
+        p = partner(row["partner"])
+        first = p.iri not in knowing
+        knowing.add(p.iri)
+        text = words["knowledge"].format(p=p.label, a=labels(row["approach"]))
+        p.add(points("knowledge") if first else 0, text, [row["source"]])
     return list(items.values())
 
 
@@ -308,37 +532,11 @@ def known_concepts(store: Store, lang: str = "nl") -> dict[str, list[tuple[str, 
     return out
 
 
-def render_answer(answer: CaseAnswer, fmt: str, heading: int = 1) -> str:
-    """``json`` (exactly ``{"case", "programmes", "instruments", "partners"}``), ``md`` or
-    ``table`` (one section per list: rank, label, score, reasons, sources). In ``md`` the
-    case is a heading of level ``heading`` and each list one level below."""
-    import json
+def render_answer(answer: CaseAnswer, fmt: str, heading: int = 1, lang: str = "nl") -> str:
+    """``json`` (the contract of docs/case.md), ``md`` (an advice note) or ``table``."""
+    from kg.ask.advice import render
 
-    from kg.ask.tables import Table, render
+    return render(answer.as_dict(), fmt, heading, lang)
 
-    data = answer.as_dict()
-    if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    case = data["case"]
-    asked = [case["municipality"]["label"]]
-    asked += [c["label"] for c in case["target_groups"]] + [c["label"] for c in case["themes"]]
-    top = "#" * heading + " " if fmt == "md" else ""
-    sub = "#" * (heading + 1) + " " if fmt == "md" else ""
-    parts = [f"{top}{' · '.join(asked)}\n"]
-    for name in ("programmes", "instruments", "partners"):
-        rows: list[tuple[Any, ...]] = [
-            (
-                n,
-                i["label"] + ("" if i["available"] else " *"),
-                i["score"],
-                "; ".join(i["reasons"]),
-                "; ".join(i["sources"]),
-            )
-            for n, i in enumerate(data[name], start=1)
-        ]
-        table = Table(("#", name, "score", "reasons", "sources"), rows, frozenset())
-        parts.append(f"\n{sub}{name}\n\n")
-        parts.append(render(table, "md" if fmt == "md" else "table"))
-    if any(not i["available"] for i in data["programmes"]):
-        parts.append("\n* runs elsewhere; shown as an example\n")
-    return "".join(parts)
+
+__all__ = ["score"]

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from rdflib import URIRef
+from rdflib.term import Node
 
+from kg.ask.fit import AUDIENCE, THEME, Asked, Hierarchy, best_matches, score
 from kg.closure import reachable
 from kg.namespaces import ID, sparql_prefixes
 from kg.store import Store, sparql_iris
@@ -46,13 +49,19 @@ SELECT ?approach ?level ?where ?source ?municipality WHERE {
 # (the same, or broader or narrower along skos:broader) is worked out in Python from _BROADER:
 # the code lists are small, and servers disagree on "skos:broader*" between bound ends
 # (Virtuoso 7.2 drops matches).
+# (Who names the concept, whatever its class: a class test per row was most of a case's time
+# on a national graph. What is not an approach is dropped later: the candidates that reach the
+# municipality come class-tested from _WHERE, the examples are tested with _APPROACHES.)
 _SHARES = """
 SELECT ?approach ?property ?concept ?source WHERE {
   #VALUES#
-  VALUES ?property { dct:audience cv:thematicArea }
-  GRAPH ?source { ?approach ?property ?concept }
-  ?approach a/rdfs:subClassOf* kg:Approach .
+  { GRAPH ?source { ?approach dct:audience ?concept } BIND(dct:audience AS ?property) }
+  UNION
+  { GRAPH ?source { ?approach cv:thematicArea ?concept } BIND(cv:thematicArea AS ?property) }
 }"""
+
+_APPROACHES = """
+SELECT ?approach WHERE { #VALUES# ?approach a/rdfs:subClassOf* kg:Approach }"""
 
 _BROADER = """
 SELECT ?narrower ?broader WHERE { ?narrower skos:broader ?broader }"""
@@ -75,6 +84,12 @@ SELECT ?approach ?place WHERE {
   }
 }"""
 
+_APPLIED = """
+SELECT ?programme ?intervention WHERE {
+  #VALUES#
+  ?programme kg:appliesIntervention ?intervention
+}"""
+
 _METHODS = """
 SELECT ?approach WHERE { ?approach a kg:Intervention }"""
 
@@ -90,23 +105,37 @@ SELECT ?approach ?partner ?role ?source WHERE {
 # Python (:func:`_reach`), not with "(kg:appliesIntervention|dct:hasPart)*", which Virtuoso 7.2
 # gets wrong from bound starts and which pyoxigraph walks slowly for thousands of them.
 _PARTS = """
-SELECT ?whole ?part WHERE { ?whole kg:appliesIntervention|dct:hasPart ?part }"""
+SELECT ?whole ?part WHERE { #VALUES# ?whole kg:appliesIntervention|dct:hasPart ?part }"""
 
 # The instruments an approach (or what it reaches) names directly, and how.
+# (Every link of each approach is read, and the relations are kept in Python: a second VALUES
+# block for them made engines look up every pair.)
 _INSTRUMENTS = """
 SELECT ?via ?relation ?instrument ?source WHERE {
   #VALUES#
-  VALUES ?relation { cv:hasLegalResource kg:implements kg:underAccord kg:fundedBy dct:relation }
   GRAPH ?source { ?via ?relation ?instrument }
-  ?instrument a/rdfs:subClassOf* kg:PolicyInstrument .
+  FILTER(isIRI(?instrument))
 }"""
+RELATIONS = {
+    "http://data.europa.eu/m8g/hasLegalResource",
+    "https://w3id.org/kg-sociaal/def#implements",
+    "https://w3id.org/kg-sociaal/def#underAccord",
+    "https://w3id.org/kg-sociaal/def#fundedBy",
+    "http://purl.org/dc/terms/relation",
+}
 
 _INSTRUMENT_CONCEPTS = """
-SELECT ?instrument ?concept ?source WHERE {
+SELECT ?instrument ?property ?concept ?source WHERE {
   #VALUES#
-  GRAPH ?source { ?instrument cv:thematicArea|dct:audience ?concept }
-  ?instrument a/rdfs:subClassOf* kg:PolicyInstrument .
+  { GRAPH ?source { ?instrument dct:audience ?concept } BIND(dct:audience AS ?property) }
+  UNION
+  { GRAPH ?source { ?instrument cv:thematicArea ?concept } BIND(cv:thematicArea AS ?property) }
 }"""
+
+#: The instruments (laws, accords, schemes, government programmes): the links above are kept
+#: for these, in Python (a class test per row made those queries slow on a national graph).
+_POLICY_INSTRUMENTS = """
+SELECT ?instrument WHERE { ?instrument a/rdfs:subClassOf* kg:PolicyInstrument }"""
 
 _FINANCES = """
 SELECT ?scheme ?accord ?source WHERE { GRAPH ?source { ?scheme kg:finances ?accord } }"""
@@ -127,19 +156,23 @@ _TITLES = """
 SELECT ?source ?title WHERE { ?source a kg:Source ; dct:title ?title }"""
 
 
+#: How many approaches that do not reach the municipality (methods, examples from elsewhere)
+#: a case considers: those that fit it best.
+EXAMPLES = 40
+
 #: IRIs per VALUES block in :func:`_select_for`, and above how many it reads everything.
 _BATCH = 400
 _ALL_ABOVE = 1200
 
 
 def _select_for(
-    store: Store, sparql: str, variable: str, iris: Iterable[str]
+    store: Store, sparql: str, variable: str, iris: Iterable[str], *, read_all: bool = True
 ) -> list[dict[str, str]]:
     """:func:`_select` of ``sparql`` with ``variable`` limited to ``iris`` (a VALUES block at
     its ``#VALUES#`` marker, in batches): on a national graph the case finder reads the
     facts of its candidates, not of every programme in the country."""
     wanted = sparql_iris(iris)
-    if len(wanted) > _ALL_ABOVE:  # many: one query for all, then keep the wanted rows
+    if read_all and len(wanted) > _ALL_ABOVE:  # many: one query for all, keep the wanted rows
         keep = set(wanted)
         everything = _select(store, sparql.replace("#VALUES#", ""))
         return [row for row in everything if row.get(variable) in keep]
@@ -154,14 +187,14 @@ def _select_for(
     return _dicts(names, rows)
 
 
-def _select(store: Store, sparql: str, **bindings: URIRef) -> list[dict[str, str]]:
+def _select(store: Store, sparql: str, **bindings: Node) -> list[dict[str, str]]:
     """The rows as dicts, distinct and sorted: reasons are added in row order, and servers
     return rows in different orders (and some, such as Virtuoso, repeat them)."""
     return _dicts(*_select_set(store, sparql, bindings))
 
 
 def _select_set(
-    store: Store, sparql: str, bindings: dict[str, URIRef] | None = None
+    store: Store, sparql: str, bindings: dict[str, Node] | None = None
 ) -> tuple[tuple[str, ...], set[tuple[str | None, ...]]]:
     """The variables in alphabetical order and the distinct rows, each a tuple of values
     in that order (None where unbound)."""
@@ -184,8 +217,43 @@ def _dicts(names: tuple[str, ...], rows: set[tuple[str | None, ...]]) -> list[di
     return [dict(row) for row in sorted(pairs)]
 
 
-AUDIENCE = "http://purl.org/dc/terms/audience"
-THEME = "http://data.europa.eu/m8g/thematicArea"
+#: Status and period of the candidates (kg:status is derived by kg build; see kg.build.status).
+_STATUS = """
+SELECT ?approach ?status ?start ?end ?reported WHERE {
+  #VALUES#
+  { ?approach kg:status ?status } UNION { ?approach schema:startDate ?start }
+  UNION { ?approach schema:endDate ?end } UNION { ?approach kg:reportedIn ?reported }
+}"""
+
+#: Knowledge institutes taking part in approaches that fit the case, wherever they run.
+_KNOWLEDGE = """
+SELECT ?approach ?partner ?source WHERE {
+  #VALUES#
+  GRAPH ?source { ?approach cv:hasParticipation/cv:hasParticipant ?partner }
+  ?partner org:classification concept:organisatiesoort-kennisinstituut .
+}"""
+
+STATUS = {
+    ID + "concept/status-loopt": "running",
+    ID + "concept/status-afgelopen": "ended",
+    ID + "concept/status-onbekend": "unknown",
+}
+
+
+@dataclass
+class Timing:
+    """What the sources say about when an approach ran."""
+
+    status: str = "unknown"  # running, ended or unknown
+    start: str = ""
+    end: str = ""
+    reported: str = ""
+
+    def period(self) -> str:
+        """``"2020-02 – 2022"``, ``"– 2009-04-22"``, ``"2010 –"`` or ``""``."""
+        if not (self.start or self.end):
+            return ""
+        return f"{self.start} – {self.end}".strip()
 
 
 class Evidence:
@@ -195,14 +263,15 @@ class Evidence:
         self,
         store: Store,
         place: str,
-        asked: list[str],
-        needed: set[str],
+        asked: list[Asked],
         lang: str,
         words: dict[str, str],
     ) -> None:
         self.store = store
         self.place = place
         self.words = words
+        self.asked = asked
+        self.lang = lang
         self.level: dict[str, int] = {}  # approach -> best location level (3, 2, 1)
         self.where: dict[str, str] = {}  # approach -> the area of that level
         self.where_sources: dict[str, set[str]] = defaultdict(set)
@@ -211,68 +280,123 @@ class Evidence:
             self.where_sources[a].add(row["source"])
             if level > self.level.get(a, 0):
                 self.level[a], self.where[a] = level, row["where"]
-        self.shares: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
-        self.instrument_concepts: list[dict[str, str]] = []
-        if asked:
-            related = _related_concepts(_select(store, _BROADER))
-            near = {concept: related(concept) for concept in asked}
-            every = set().union(*near.values())
-            shares = _select_for(store, _SHARES, "concept", every)
-            named = _select_for(store, _INSTRUMENT_CONCEPTS, "concept", every)
-            for concept in asked:
-                for row in shares:
-                    if row["concept"] in near[concept]:
-                        fact = (row["property"], row["concept"], concept, row["source"])
-                        self.shares[row["approach"]].append(fact)
-                for row in named:
-                    if row["concept"] in near[concept]:
-                        self.instrument_concepts.append({**row, "asked": concept})
-        # A candidate shares a target group with the case (if it names any) and a theme (if
-        # it names any); a case with neither gets what reaches the municipality.
-        if needed:
-            self.candidates = {
-                a for a, shared in self.shares.items() if needed <= {p for p, *_ in shared}
-            }
-        else:
-            self.candidates = set(self.level)
-        self.places: dict[str, set[str]] = defaultdict(set)
-        for row in _select_for(store, _PLACES, "approach", self.candidates):
-            self.places[row["approach"]].add(row["place"])
+        # Methods a programme here applied (or applies): local experience with them.
+        self.applied_here: dict[str, set[str]] = defaultdict(set)
+        local = {a for a, level in self.level.items() if level == 3}
+        for row in _select_for(store, _APPLIED, "programme", local):
+            if self.level.get(row["programme"]) == 3:
+                self.applied_here[row["intervention"]].add(row["programme"])
+        self._fits(store, asked)
         self.methods = {r["approach"] for r in _select(store, _METHODS)}
+        # Every approach that reaches the municipality is a candidate, and so is every
+        # approach that fits the case (a method available anywhere, or an example from
+        # elsewhere) and every method a programme here applied.
+        # Of what does not reach it (examples from elsewhere, methods), the EXAMPLES that fit
+        # best: on a national graph thousands fit somewhere, and an answer shows a handful.
+        elsewhere = sorted(
+            (a for a in self.named if a not in self.level and a not in self.applied_here),
+            key=lambda a: (-score(best_matches(self.hierarchy, asked, self.named[a])), a),
+        )
+        tested = {
+            r["approach"]
+            for r in _select_for(store, _APPROACHES, "approach", elsewhere[: 3 * EXAMPLES])
+        }
+        examples = [a for a in elsewhere if a in tested][:EXAMPLES]
+        self.candidates = set(self.level) | set(examples) | set(self.applied_here)
+        self.places: dict[str, set[str]] = defaultdict(set)
+        for row in _select_for(store, _PLACES, "approach", self.candidates - set(self.level)):
+            self.places[row["approach"]].add(row["place"])
+        self.timing = _timings(store, self.candidates)
         # Partners and instruments count for the candidates the case can use: those that
-        # reach the municipality, and methods bound to no place (those running elsewhere
-        # are listed without them). On a national graph, most candidates run elsewhere.
-        # (The programmes _score_programmes marks available; a test keeps the two alike.)
+        # reach the municipality, and methods bound to no place, and not ended.
         self.usable = {
             a
             for a in self.candidates
-            if self.level.get(a) or (a not in self.places and a in self.methods)
+            if (self.level.get(a) or (a not in self.places and a in self.methods))
+            and self.timing[a].status != "ended"
         }
         self.partners = _select_for(store, _PARTNERS, "approach", self.usable)
         self.project_partners: dict[str, list[str]] = defaultdict(list)
         for row in self.partners:
             if row.get("role") == ROLE_PARTNER:
                 self.project_partners[row["approach"]].append(row["partner"])
-        reach = _reach(_select(store, _PARTS), self.usable)
+        fitting = {a for a in self.candidates if a in self.named}
+        self.knowledge = _select_for(store, _KNOWLEDGE, "approach", fitting)
+        reach = _reach(store, self.usable)
         by_via: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for row in _select_for(store, _INSTRUMENTS, "via", set().union(*reach.values())):
-            by_via[row["via"]].append(row)
+        vias = set().union(*reach.values())
+        # (Never "all at once": without its VALUES block this query reads every statement.)
+        for row in _select_for(store, _INSTRUMENTS, "via", vias, read_all=False):
+            if row["relation"] in RELATIONS and row["instrument"] in self.instruments:
+                by_via[row["via"]].append(row)
         self.links = sorted(
             ({**row, "approach": a} for a in reach for via in reach[a] for row in by_via[via]),
             key=lambda row: tuple(sorted(row.items())),
         )
-        wanted = {place, *asked, *self.where.values(), *self.shares}
+        wanted = {place, *(a.concept for a in asked), *self.where.values(), *self.candidates}
         wanted |= {p for ps in self.places.values() for p in ps}
+        wanted |= {c for facts in self.named.values() for _, c, _ in facts}
         wanted |= {r[k] for r in self.partners for k in ("partner", "role") if k in r}
         wanted |= {r[k] for r in self.links for k in ("instrument", "via")}
         self.labels = _Labels(store, lang, wanted)
 
+    def _fits(self, store: Store, asked: list[Asked]) -> None:
+        """What each approach and instrument names that fits the case at all."""
+        links = [(r["narrower"], r["broader"]) for r in _select(store, _BROADER)]
+        self.hierarchy = Hierarchy(links)
+        concepts = {c for pair in links for c in pair} | {a.concept for a in asked}
+        every = set().union(*(self.hierarchy.near(a.concept, concepts) for a in asked))
+        self.named: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        if every:
+            # What reaches the municipality: everything it names, kept where it fits.
+            here = set(self.level) | set(self.applied_here)
+            rows = [
+                r for r in _select_for(store, _SHARES, "approach", here) if r["concept"] in every
+            ]
+            # Examples and methods from anywhere: those naming an asked concept itself, and
+            # only when they are too few, those naming a broader or narrower one (on a
+            # national graph thousands name "kwetsbare inwoners" or what lies below it).
+            exact = {a.concept for a in asked}
+            found = _select_for(store, _SHARES, "concept", exact)
+            if len({r["approach"] for r in found} - here) < EXAMPLES:
+                found += _select_for(store, _SHARES, "concept", every - exact)
+            for row in {tuple(sorted(r.items())): r for r in rows + found}.values():
+                fact = (row["property"], row["concept"], row["source"])
+                self.named[row["approach"]].append(fact)
+        self.instruments = {r["instrument"] for r in _select(store, _POLICY_INSTRUMENTS)}
+        self.instrument_named: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for row in _select_for(store, _INSTRUMENT_CONCEPTS, "instrument", self.instruments):
+            if row["concept"] not in every:
+                continue
+            prop = AUDIENCE if row.get("property") == AUDIENCE else THEME
+            fact = (prop, row["concept"], row["source"])
+            self.instrument_named[row["instrument"]].append(fact)
 
-def _reach(links: list[dict[str, str]], starts: Iterable[str]) -> dict[str, set[str]]:
-    """For each start, itself and everything it reaches along ``whole -> part`` links."""
+
+def _timings(store: Store, candidates: set[str]) -> dict[str, Timing]:
+    """Status and period of each candidate."""
+    timing: dict[str, Timing] = defaultdict(Timing)
+    for row in _select_for(store, _STATUS, "approach", candidates):
+        t = timing[row["approach"]]
+        t.status = STATUS.get(row.get("status", ""), t.status)
+        t.start = row.get("start", t.start)
+        t.end = row.get("end", t.end)
+        t.reported = row.get("reported", t.reported)
+    return timing
+
+
+def _reach(store: Store, starts: Iterable[str]) -> dict[str, set[str]]:
+    """For each start, itself and everything it reaches along ``whole -> part`` links, read
+    a step at a time for what has been reached (not every link in the country)."""
     parts: dict[str, set[str]] = defaultdict(set)
-    for row in links:
-        parts[row["whole"]].add(row["part"])
+    starts = set(starts)
+    seen: set[str] = set()
+    frontier = set(starts)
+    while frontier:
+        seen |= frontier
+        for row in _select_for(store, _PARTS, "whole", frontier):
+            parts[row["whole"]].add(row["part"])
+        frontier = {p for w in frontier for p in parts.get(w, ())} - seen
     return {start: {start} | reachable(parts, start) for start in starts}
 
 
@@ -293,6 +417,12 @@ class _Labels:
         self._store = store
         self._lang = lang
         self._known = store.labels([i for i in iris if i], lang)
+
+    def prefetch(self, iris: Iterable[str]) -> None:
+        """Fetch the labels of ``iris`` in one go (each later call is then a lookup)."""
+        missing = {i for i in iris if i and i not in self._known}
+        if missing:
+            self._known.update(self._store.labels(sorted(missing), self._lang))
 
     def __call__(self, iri: str) -> str:
         if not iri:

@@ -212,4 +212,4 @@ def case(
         if not municipality:
             raise KgError("--municipality is required (or use --list)")
         answer = find(store, municipality, target_groups, themes, lang=lang, limit=limit)
-    _emit(render_answer(answer, fmt), output)
+    _emit(render_answer(answer, fmt, lang=lang), output)

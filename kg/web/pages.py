@@ -4,16 +4,22 @@ answer, the case finder, and network pictures (Dutch or English by ``?lang=``)."
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
 from kg.errors import KgError
+from kg.i18n import by_language
+from kg.store.search import MAX_CHARS
+from kg.text import normalise
 from kg.web.common import CASE_SHOWN, WORDS, HttpError, for_page, link
 from kg.web.state import with_totals
 from kg.web.views import network_response, page, page_lang, site
 
 pages = Blueprint("pages", __name__)
+#: The search page's own words (also kg search's).
+SEARCH_WORDS = by_language("search")
 
 
 @pages.get("/")
@@ -32,18 +38,31 @@ def home() -> str:
 
 @pages.get("/suggest")
 def suggest() -> Response:
-    text = request.args.get("q", "")[:200]
-    return Response(
-        json.dumps(site().suggestions(text, page_lang()), ensure_ascii=False),
-        mimetype="application/json",
-    )
+    """What the search box suggests while one types: label, link and kind of the best hits."""
+    text = request.args.get("q", "")[:MAX_CHARS]
+    hits: list[dict[str, Any]] = []
+    if len(normalise(text)) >= 2:
+        hits = [
+            {k: hit[k] for k in ("label", "href", "kind")}
+            for hit in site().search(text, page_lang(), limit=10)[0]
+        ]
+    return Response(json.dumps(hits, ensure_ascii=False), mimetype="application/json")
 
 
 @pages.get("/search")
 def search() -> str:
-    text = request.args.get("q", "")[:200]
-    hits = site().suggestions(text, page_lang(), limit=50)
-    return page("search.html", text or WORDS[page_lang()]["search"], hits=hits)
+    """The search page: the hits of the build's full-text index, each with its kind and a
+    snippet of what matched (by name only where the graph has no index)."""
+    chosen = page_lang()
+    text = request.args.get("q", "")[:MAX_CHARS]
+    hits, match = site().search(text, chosen, limit=50)
+    return page(
+        "search.html",
+        text or WORDS[chosen]["search"],
+        hits=hits,
+        match=match,
+        said=SEARCH_WORDS[chosen],
+    )
 
 
 @pages.get("/ask/<name>")
@@ -114,6 +133,16 @@ def _linked_rows(table: object, chosen: str) -> list[list[list[dict[str, str | N
     return rows
 
 
+#: The parts of a case answer and the words that title them.
+PART_TITLES = {
+    "law": "law",
+    "money": "money",
+    "programmes": "programmes_and_approaches",
+    "instruments": "instruments_all",
+    "partners": "partners",
+}
+
+
 @pages.get("/ask-case")
 def case_page() -> str:
     state = site()
@@ -129,13 +158,14 @@ def case_page() -> str:
             answer = {
                 "lists": [
                     (
-                        words[key],
+                        words[PART_TITLES[key]],
+                        found["notes"].get(key, []),
                         [
                             dict(item, href=link(item["iri"], chosen))
                             for item in found[key][:CASE_SHOWN]
                         ],
                     )
-                    for key in ("programmes", "instruments", "partners")
+                    for key in PART_TITLES
                 ]
             }
         except KgError as exc:
