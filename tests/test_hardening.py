@@ -136,8 +136,8 @@ def _snapshot(build_dir: Path) -> dict[str, str]:
     return found
 
 
-def _writing_time(root: Path, env: dict[str, str]) -> float:
-    """Seconds from a build's "writing the store" line to its end: the moments that matter."""
+def _start_build(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``kg build`` in ``root`` as a process whose progress lines can be read."""
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "build"],
         cwd=root,
@@ -146,6 +146,13 @@ def _writing_time(root: Path, env: dict[str, str]) -> float:
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert process.stderr is not None
+    return process
+
+
+def _writing_time(root: Path, env: dict[str, str]) -> float:
+    """Seconds from a build's "writing the store" line to its end: the moments that matter."""
+    process = _start_build(root, env)
     assert process.stderr is not None
     started = None
     for line in process.stderr:
@@ -242,15 +249,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_build(tmp_path) 
     seen = set()
     for i in range(KILLS):
         extra.write_text(_in_source('area:gm0166 skos:altLabel "Kampen aan de IJssel"@nl .'))
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kg", "build"],
-            cwd=root,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert process.stderr is not None
+        process = _start_build(root, env)
         if i % 2:  # any moment of the run
             time.sleep(chance.uniform(0, took))
         else:  # the moments that matter most: while the store and files are written
