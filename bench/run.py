@@ -15,7 +15,7 @@ For every size it measures, each as the median of ``--runs`` runs:
 Results go to ``bench/results/run.json`` and ``bench/results/run.md`` (the README links the
 table). Sizes: ``seed`` (kg's own data) or a scale factor for bench/generate.py.
 
-Usage:  python -m bench.run [--scale seed --scale 0.1 --scale 1] [--runs 5] [--quick]
+Usage:  python -m bench.run [--scale seed --scale 0.1 --scale 1 --scale 3] [--runs 5] [--quick]
 """
 
 from __future__ import annotations
@@ -513,7 +513,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale",
         action="append",
-        help="seed or a scale factor (repeatable; default: seed, 0.1 and 1)",
+        help="seed or a scale factor (repeatable; default: seed, 0.1, 1 and 3, the size of a "
+        "complete national graph)",
     )
     parser.add_argument("--runs", type=int, default=5, help="runs per measure (default 5)")
     parser.add_argument(
@@ -537,7 +538,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     args = parser.parse_args(argv)
-    sizes = args.scale or ["seed", "0.1", "1"]
+    sizes = args.scale or ["seed", "0.1", "1", "3"]
     for size in sizes:
         if size != "seed":
             try:

@@ -38,3 +38,17 @@ def test_nothing_ended_is_shown_as_running_and_no_programme_part_is_empty(scores
     assert scores.ended_shown_running == 0
     assert scores.must_not_available_shown == 0
     assert scores.empty_programme_parts == 0
+
+
+def test_preloaded_facts_give_the_same_answers(real_build) -> None:
+    """kg serve preloads the facts every case reads (kg.ask.evidence.preload); its answers
+    must be the ones a single kg case computes from queries."""
+    from kg.ask.case import find
+    from kg.ask.evidence import preload
+
+    asked = [(c["municipality"], c.get("target_groups", []), c.get("themes", [])) for c in load()]
+    with open_store(real_build.build_dir) as cold:
+        expected = [find(cold, *a).as_dict() for a in asked[:12]]
+    with open_store(real_build.build_dir) as warm:
+        preload(warm)
+        assert [find(warm, *a).as_dict() for a in asked[:12]] == expected

@@ -20,7 +20,15 @@ from typing import Any
 from rdflib import URIRef
 
 from kg.ask import law as law_part
-from kg.ask.evidence import _FINANCES, _GGD, _RESPONSIBLE, Evidence, _select
+from kg.ask.evidence import (
+    _FINANCES,
+    _GGD,
+    _RESPONSIBLE,
+    Evidence,
+    _select,
+    once_per_store,
+    select_once,
+)
 from kg.ask.fit import AUDIENCE, KIND, THEME, Asked, Match, best_matches, score
 from kg.ask.resolve import resolve_concept, resolve_municipality
 from kg.errors import UsageError
@@ -202,7 +210,7 @@ def find(
         _ranked(programmes, limit),
         _ranked(instruments, limit),
         _ranked(partners, limit),
-        _source_info(store, lang),
+        once_per_store(store, f"sources {lang}", lambda: _source_info(store, lang)),
         dict(notes),
     )
 
@@ -250,7 +258,7 @@ def _fit_reasons(item: Item, facts: Evidence, matches: list[Match]) -> None:
 
 def _score_law(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
     store, words, labels = facts.store, facts.words, facts.labels
-    every = law_part.law_facts(store)
+    every = once_per_store(store, "law facts", lambda: law_part.law_facts(store))
     scored = law_part.fitting_law(every, facts.hierarchy, facts.asked)
     if facts.asked and not scored:
         asked = ", ".join(labels(a.concept) for a in facts.asked)
@@ -443,12 +451,13 @@ def _score_instruments(facts: Evidence, available: set[str], law: list[Item]) ->
         if matches:
             _fit_reasons(instrument(iri), facts, matches)
     articles = {i.iri: i for i in law if i.extra.get("kind") == "article"}
-    for article, the_law in sorted(law_part.law_of(facts.store).items()):
+    law_of = once_per_store(facts.store, "law of", lambda: law_part.law_of(facts.store))
+    for article, the_law in sorted(law_of.items()):
         if article in articles and articles[article].score > 0:
             i = instrument(the_law)
             text = words["law_of"].format(i=i.label, a=articles[article].label)
             i.add(points("law_of"), text, articles[article].sources)
-    for row in _select(facts.store, _FINANCES):
+    for row in select_once(facts.store, _FINANCES):
         if row["accord"] in items:
             i = instrument(row["scheme"])
             text = words["finances"].format(i=i.label, x=labels(row["accord"]))
@@ -486,7 +495,7 @@ def _score_partners(facts: Evidence, available: set[str], instruments: set[str])
         p = partner(row["ggd"])
         p.add(points("ggd"), words["ggd"].format(p=p.label, m=labels(facts.place)), [row["source"]])
     responsible: set[str] = set()
-    for row in _select(facts.store, _RESPONSIBLE):
+    for row in select_once(facts.store, _RESPONSIBLE):
         if row["instrument"] in instruments:
             p = partner(row["organisation"])
             first = p.iri not in responsible  # counts once, however many instruments

@@ -4,9 +4,11 @@ can use (:class:`Evidence`)."""
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -172,6 +174,10 @@ def _select_for(
     its ``#VALUES#`` marker, in batches): on a national graph the case finder reads the
     facts of its candidates, not of every programme in the country."""
     wanted = sparql_iris(iris)
+    index = _remembered(store).get("preloaded", {}).get((sparql, variable))
+    if index is not None:  # read once for a long-lived store (kg serve): filter in memory
+        kept = [row for iri in sorted(set(wanted)) for row in index.get(iri, ())]
+        return sorted(kept, key=lambda row: tuple(sorted(row.items())))
     if read_all and len(wanted) > _ALL_ABOVE:  # many: one query for all, keep the wanted rows
         keep = set(wanted)
         everything = _select(store, sparql.replace("#VALUES#", ""))
@@ -185,6 +191,60 @@ def _select_for(
         )
         rows |= found
     return _dicts(names, rows)
+
+
+#: Facts that do not depend on the case (code lists, instruments, methods, sources), per store:
+#: kg serve answers many cases from one store, and reads these once.
+_PER_STORE: weakref.WeakKeyDictionary[Store, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _remembered(store: Store) -> dict[str, Any]:
+    """What is remembered for ``store`` (nothing for a store that cannot be weakly referenced
+    or hashed, such as a remote one)."""
+    try:
+        return _PER_STORE.setdefault(store, {})
+    except TypeError:
+        return {}
+
+
+def once_per_store(store: Store, key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered for ``store`` under ``key`` (the store is read-only)."""
+    remembered = _remembered(store)
+    if key not in remembered:
+        remembered[key] = compute()
+    return remembered[key]
+
+
+def preload(store: Store) -> None:
+    """Read, once, the facts every case reads for its candidates (who names which concept,
+    where approaches run, their status, which resources are approaches), so that later
+    cases on this ``store`` filter them in memory. For a long-lived store: kg serve calls it;
+    a single ``kg case`` does not (reading everything costs more than one case)."""
+
+    def index() -> dict[tuple[str, str], dict[str, list[dict[str, str]]]]:
+        out: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = {}
+        wanted: tuple[tuple[str, tuple[str, ...]], ...] = (
+            (_SHARES, ("approach", "concept")),
+            (_PLACES, ("approach",)),
+            (_STATUS, ("approach",)),
+            (_APPROACHES, ("approach",)),
+        )
+        for sparql, variables in wanted:
+            rows = _select(store, sparql.replace("#VALUES#", ""))
+            for variable in variables:
+                by: dict[str, list[dict[str, str]]] = defaultdict(list)
+                for row in rows:
+                    if variable in row:
+                        by[row[variable]].append(row)
+                out[(sparql, variable)] = dict(by)
+        return out
+
+    once_per_store(store, "preloaded", index)
+
+
+def select_once(store: Store, sparql: str) -> list[dict[str, str]]:
+    """:func:`_select` of a query without parameters, once per store."""
+    return list(once_per_store(store, sparql, lambda: _select(store, sparql)))
 
 
 def _select(store: Store, sparql: str, **bindings: Node) -> list[dict[str, str]]:
@@ -287,7 +347,7 @@ class Evidence:
             if self.level.get(row["programme"]) == 3:
                 self.applied_here[row["intervention"]].add(row["programme"])
         self._fits(store, asked)
-        self.methods = {r["approach"] for r in _select(store, _METHODS)}
+        self.methods = {r["approach"] for r in select_once(store, _METHODS)}
         # Every approach that reaches the municipality is a candidate, and so is every
         # approach that fits the case (a method available anywhere, or an example from
         # elsewhere) and every method a programme here applied.
@@ -342,7 +402,7 @@ class Evidence:
 
     def _fits(self, store: Store, asked: list[Asked]) -> None:
         """What each approach and instrument names that fits the case at all."""
-        links = [(r["narrower"], r["broader"]) for r in _select(store, _BROADER)]
+        links = [(r["narrower"], r["broader"]) for r in select_once(store, _BROADER)]
         self.hierarchy = Hierarchy(links)
         concepts = {c for pair in links for c in pair} | {a.concept for a in asked}
         every = set().union(*(self.hierarchy.near(a.concept, concepts) for a in asked))
@@ -363,9 +423,14 @@ class Evidence:
             for row in {tuple(sorted(r.items())): r for r in rows + found}.values():
                 fact = (row["property"], row["concept"], row["source"])
                 self.named[row["approach"]].append(fact)
-        self.instruments = {r["instrument"] for r in _select(store, _POLICY_INSTRUMENTS)}
+        self.instruments = {r["instrument"] for r in select_once(store, _POLICY_INSTRUMENTS)}
         self.instrument_named: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for row in _select_for(store, _INSTRUMENT_CONCEPTS, "instrument", self.instruments):
+        concerns = once_per_store(
+            store,
+            "instrument concepts",
+            lambda: _select_for(store, _INSTRUMENT_CONCEPTS, "instrument", self.instruments),
+        )
+        for row in concerns:
             if row["concept"] not in every:
                 continue
             prop = AUDIENCE if row.get("property") == AUDIENCE else THEME

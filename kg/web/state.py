@@ -91,6 +91,7 @@ class Site:
     ) -> CaseAnswer:
         from kg.ask import case
 
+        self.case_facts()
         key = ("case", municipality, tuple(groups), tuple(themes), chosen)
         return self.remembered(
             key, lambda: case.find(self.store, municipality, groups, themes, lang=chosen)
@@ -242,14 +243,26 @@ class Site:
         ]
         return hits, found.match
 
+    def case_facts(self) -> None:
+        """The facts every case reads, read once for a local store (kg.ask.evidence.preload):
+        later cases filter them in memory. A remote server is asked per case instead (reading
+        everything from it would cost more than the cases)."""
+        from kg.ask.evidence import preload
+        from kg.store import LocalStore
+
+        if isinstance(self.store, LocalStore):
+            self.once("case facts", lambda: preload(self.store))
+
     def warm(self, log: Callable[[str], None]) -> None:
-        """Read the names and assemble the network at once, in a background thread, so the
-        first visitor does not wait for it (a few seconds on a national graph)."""
+        """Read the names, the facts cases read, and assemble the network at once, in a
+        background thread, so the first visitor does not wait for it (a few seconds on a
+        national graph)."""
 
         def prepare() -> None:
             try:
                 self.name_list()
                 self.municipality_names()
+                self.case_facts()
                 self.whole(self.lang, False)
             except Exception:  # a request meets the same fault later, with a message
                 log("warming up failed")

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, render_template, request
 
+from kg.i18n import by_language
 from kg.web.common import LANGUAGES, WORDS
 from kg.web.state import Site
 
@@ -17,6 +18,10 @@ def site() -> Site:
     """The :class:`~kg.web.state.Site` of the application handling this request."""
     found: Site = current_app.extensions["kg"]
     return found
+
+
+#: The column names of query tables, in each language (kg/i18n: [columns]).
+COLUMNS: dict[str, dict[str, str]] = by_language("columns")
 
 
 def page_lang() -> str:
@@ -44,6 +49,7 @@ def page(template: str, title: str, **context: Any) -> str:
         languages=LANGUAGES,
         switch_url=switch_url,
         q=request.args.get("q", ""),
+        columns=COLUMNS[chosen],
         **context,
     )
 
