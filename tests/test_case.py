@@ -330,3 +330,16 @@ def test_partners_and_instruments_are_read_for_exactly_the_available_programmes(
     find(store, municipality, groups, themes)
     ((available, usable),) = seen
     assert available == usable and available
+
+
+def test_what_a_typed_name_was_read_as_is_said(store) -> None:
+    """A slip or a common name is forgiven, never silently: the answer says how it read it."""
+    answer = find(store, "Den Haag", [], ["eenzaamheidd"]).as_dict()
+    assert answer["case"]["read_as"] == [
+        {"typed": "Den Haag", "as": "Gemeente 's-Gravenhage"},
+        {"typed": "eenzaamheidd", "as": "eenzaamheid"},
+    ]
+    assert "'eenzaamheidd' gelezen als 'eenzaamheid'." in render_answer(
+        find(store, "Zwolle", [], ["eenzaamheidd"]), "table"
+    )
+    assert "read_as" not in find(store, "Zwolle", ["ouderen"], []).as_dict()["case"]

@@ -37,6 +37,14 @@ def render(data: dict[str, Any], fmt: str, heading: int = 1, lang: str = "nl") -
     return _table(data, asked, w)
 
 
+def _read_as(data: dict[str, Any], w: dict[str, str]) -> list[str]:
+    """What the case read a typed name as, where it was not the name itself."""
+    return [
+        w["read_as"].format(typed=r["typed"], label=r["as"])
+        for r in data["case"].get("read_as", [])
+    ]
+
+
 def _sources(item: dict[str, Any], md: bool) -> str:
     out = []
     for s in item["sources"]:
@@ -58,7 +66,10 @@ def _facts(item: dict[str, Any], w: dict[str, str]) -> str:
     """Status and period, or amount and year, as a short parenthesis."""
     bits = []
     if "amount_eur" in item:
-        bits.append(f"{w['col_amount']} EUR {item['amount_eur']:,}".replace(",", "."))
+        amount = f"{item['amount_eur']:,}"
+        if w["col_amount"] == "bedrag":  # Dutch: 1.234.567
+            amount = amount.replace(",", ".")
+        bits.append(f"{w['col_amount']} EUR {amount}")
     # A status says something when it is known, or when the sources give a period or a year.
     if item.get("status") in ("running", "ended") or item.get("period") or item.get("reported"):
         bits.append(w["status_" + item.get("status", "unknown")])
@@ -72,6 +83,7 @@ def _facts(item: dict[str, Any], w: dict[str, str]) -> str:
 def _markdown(data: dict[str, Any], asked: list[str], heading: int, w: dict[str, str]) -> str:
     top, sub = "#" * heading, "#" * (heading + 1)
     parts = [f"{top} {w['advice_title']}: {_md(' · '.join(asked))}\n\n{w['advice_intro']}\n"]
+    parts += [f"\n_{_md(text)}_\n" for text in _read_as(data, w)]
     for part in PARTS:
         parts.append(f"\n{sub} {w[_TITLE_KEYS[part]]}\n\n")
         for note in data["notes"].get(part, []):
@@ -97,6 +109,7 @@ def _table(data: dict[str, Any], asked: list[str], w: dict[str, str]) -> str:
     from kg.ask.tables import Table, render
 
     parts = [f"{' · '.join(asked)}\n"]
+    parts += [f"{text}\n" for text in _read_as(data, w)]
     for part in PARTS:
         title = w[_TITLE_KEYS[part]]
         rows: list[tuple[Any, ...]] = [

@@ -35,6 +35,7 @@ from kg.errors import UsageError
 from kg.i18n import by_language
 from kg.namespaces import ID, sparql_prefixes
 from kg.store import Store, check_language
+from kg.text import normalise
 
 TARGET_GROUPS = ID + "concept/doelgroep"
 THEMES = ID + "concept/thema"
@@ -136,9 +137,9 @@ class CaseAnswer:
     notes: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        def source(s: str) -> dict[str, str]:
+        def source(s: str) -> dict[str, str | None]:
             title, url = self.sources.get(s, (s, ""))
-            return {"title": title, "url": url} if url else {"title": title}
+            return {"title": title, "url": url or None}
 
         def item(i: Item) -> dict[str, Any]:
             return {
@@ -147,7 +148,7 @@ class CaseAnswer:
                 "score": i.score,
                 "available": i.available,
                 "reasons": i.reasons,
-                "sources": sorted((source(s) for s in i.sources), key=lambda d: d["title"]),
+                "sources": sorted((source(s) for s in i.sources), key=lambda d: d["title"] or ""),
                 **i.extra,
             }
 
@@ -195,6 +196,23 @@ def find(
         "themes": [{"iri": str(t), "label": labels(str(t))} for t in topics],
     }
     notes: dict[str, list[str]] = defaultdict(list)
+    typed = [(municipality, str(place)), *zip(target_groups, map(str, groups), strict=False)]
+    typed += list(zip(themes, map(str, topics), strict=False))
+    names = {lang2: store.labels([iri for _, iri in typed], lang2) for lang2 in ("nl", "en")}
+
+    def named(text: str, iri: str) -> bool:
+        """Whether ``text`` is the resource's own label (with or without its kind)."""
+        key = normalise(text)
+        shown = {normalise(names[x].get(iri, "")) for x in names}
+        return key == normalise(iri) or any(s.endswith(key) for s in shown if s)
+
+    read = [
+        {"typed": text, "as": labels(iri)}
+        for text, iri in typed
+        if not named(text, iri) and not text.strip().upper().startswith("GM")
+    ]
+    if read:
+        case["read_as"] = read
     law = _score_law(facts, notes)
     money = _score_money(facts, notes)
     programmes = _score_programmes(facts, notes)
@@ -206,7 +224,7 @@ def find(
     return CaseAnswer(
         case,
         _ranked(law, limit),
-        _ranked(money, limit),
+        sorted(money, key=lambda i: (i.extra["scheme"], i.extra["year"]))[:limit],
         _ranked(programmes, limit),
         _ranked(instruments, limit),
         _ranked(partners, limit),
@@ -287,8 +305,8 @@ def _score_law(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
                 procs = ", ".join(sorted(labels(p) for p in f.procedures))
                 item.add(0, words["procedure"].format(p=procs))
         item.extra["kind"] = f.kind
-        if f.link:
-            item.extra["url"] = f.link
+        # An article's JuriConnect link; a service's UPL IRI, which resolves to its page.
+        item.extra["url"] = f.link or (f.iri if f.kind == "service" else None)
         items.append(item)
     return items
 
@@ -337,6 +355,9 @@ def _score_money(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
             item.add(points("scheme_fit"), reason, [m.source for m in fit.matches])
         item.extra.update(amount_eur=a.amount, year=int(a.year), scheme=labels(a.scheme))
         items.append(item)
+    if facts.asked and items and not fits:
+        asked = ", ".join(labels(x.concept) for x in facts.asked)
+        notes["money"].append(words["note_money_unrelated"].format(q=asked))
     if not items:
         notes["money"].append(words["note_no_money"].format(m=town))
     elif not any(i.extra.get("scheme") and "IZA" in i.extra["scheme"] for i in items):

@@ -183,12 +183,13 @@ def case(
     build_dir: Path | None,
     server: Server,
 ) -> None:
-    """Which programmes, instruments and partners apply to a case, and why.
+    """Which law, money, programmes, instruments and partners apply to a case, and why.
 
-    A case is a municipality with, optionally, target groups and themes. Three ranked
-    lists come back, each item with its score, the reasons it applies and the sources
-    behind them. A programme that runs only elsewhere is listed last, marked as an
-    example. Scoring: docs/case.md.
+    A case is a municipality with, optionally, target groups and themes (several count as
+    "any"). Five ranked parts come back: the law, the money, programmes and approaches,
+    instruments, partners; each item with its score, the reasons it applies and its
+    sources. What runs only elsewhere or has ended is listed last, marked as an example; a
+    part where nothing fits says so. Scoring: docs/case.md.
 
     \b
     Example:
