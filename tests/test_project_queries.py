@@ -237,3 +237,22 @@ def test_english_labels(store: LocalStore) -> None:
         store, QUERIES["programmes-in-municipality"], {"municipality": "Kampen"}, lang="en"
     )
     assert "Moving Together" in [r.label for r in table.column("programme")]  # type: ignore[union-attr]
+
+
+def test_class_lists_in_queries_are_the_ontologys_subclasses(real_build) -> None:
+    """instrument-combinations lists the approach and instrument classes (Virtuoso 7.2 loses
+    resources two steps down rdfs:subClassOf*); the lists must be the ontology's closure."""
+    import re
+
+    from kg.store import open_store
+
+    text = (ROOT / "queries" / "instrument-combinations.rq").read_text("utf-8")
+    kg = "https://w3id.org/kg-sociaal/def#"
+    with open_store(real_build.build_dir) as store:
+        for variable, top in (("class", "Approach"), ("kind", "PolicyInstrument")):
+            listed = set(re.findall(rf"VALUES \?{variable} \{{([^}}]*)\}}", text)[0].split())
+            rows = store.select_values(
+                "SELECT ?c WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* "
+                f"<{kg}{top}> }}"
+            )
+            assert listed == {"kg:" + c.removeprefix(kg) for (c,) in rows if c}
