@@ -19,7 +19,7 @@ from kg.errors import UsageError
 from kg.publish.export import FORMATS, NETWORK_FORMATS, export
 from kg.store import open_store
 
-from .conftest import DATA, ROOT, TINY, cpsv_env
+from .conftest import DATA, ROOT, SHARED, TINY, cpsv_env, need_shared
 
 OX_FORMAT = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -212,6 +212,8 @@ def test_network_exports_hold_the_picture_with_labels_kinds_and_sources(
         drawn = view(store)
     assert graph.number_of_nodes() == drawn.number_of_nodes()
     assert graph.number_of_edges() == drawn.number_of_edges()
+    # Every node carries its IRI (GraphML ids are n0, n1, ...: an IRI is no XML name).
+    graph = nx.relabel_nodes(graph, {n: d["iri"] for n, d in graph.nodes(data=True)})
     kampen = graph.nodes[KAMPEN]
     assert (kampen["label"], kampen["kind"], kampen["kind_label"]) == (
         "Gemeente Kampen",
@@ -232,3 +234,28 @@ def test_network_exports_follow_the_language_and_carry_no_date(real_build) -> No
     assert 'label="ligt in"' in dutch
     assert "lastmodifieddate" not in english
     assert "<creator>kg " in english
+
+
+SCHEMAS = {
+    "graphml": ("graphml-1.0", "graphml.xsd"),
+    "gexf": ("gexf-1.2draft", "gexf.xsd"),
+}
+
+
+@pytest.mark.parametrize("fmt", NETWORK_FORMATS)
+def test_network_exports_are_valid_against_their_schemas(real_build, fmt) -> None:
+    """The schemas users' tools apply (../shared/standards/): GraphML 1.0 and GEXF 1.2draft;
+    GraphML's edge ids are unique, so yEd keeps every edge."""
+    import xml.etree.ElementTree as ET
+
+    import xmlschema
+
+    folder, name = SCHEMAS[fmt]
+    path = SHARED / "standards" / folder / name
+    if not path.is_file():
+        need_shared(f"the {fmt} schema (../shared/standards/{folder}/)")
+    data = export(real_build.build_dir, fmt)
+    errors = list(xmlschema.XMLSchema(str(path)).iter_errors(data.decode("utf-8")))
+    assert errors == [], [e.reason for e in errors[:3]]
+    ids = [e.get("id") for e in ET.fromstring(data).iter() if e.tag.endswith("}edge")]
+    assert len(ids) == len(set(ids)) > 1000

@@ -43,7 +43,10 @@ def export(build_dir: str | Path, fmt: str, lang: str = "nl") -> bytes:
 
 
 def network_file(graph: Any, fmt: str) -> bytes:
-    """A network projection as GraphML or GEXF, deterministic (no dates, sorted ids)."""
+    """A network projection as GraphML or GEXF, deterministic (no dates, sorted ids), valid
+    against the GraphML 1.0 and GEXF 1.2draft schemas. GraphML ids must be XML names, so its
+    nodes are ``n0, n1, ...`` and its edges ``e0, e1, ...`` (unique, so yEd keeps every edge),
+    each with its IRI in the ``iri`` attribute; GEXF keeps the IRIs as ids."""
     import io
 
     import networkx as nx
@@ -57,10 +60,12 @@ def network_file(graph: Any, fmt: str) -> bytes:
         return "; ".join(titles.get(s, (s, None))[0] for s in iris)
 
     flat = nx.MultiDiGraph()
+    graphml = fmt == "graphml"
+    ids = {n: (f"n{i}" if graphml else n) for i, n in enumerate(sorted(graph))}
     for n in sorted(graph):
         data = graph.nodes[n]
         flat.add_node(
-            n,
+            ids[n],
             label=data["label"],
             kind=data["kind"],
             kind_label=KIND_BY_KEY[data["kind"]].label(lang),
@@ -68,11 +73,12 @@ def network_file(graph: Any, fmt: str) -> bytes:
             description=data.get("description", ""),
             sources=cited(data.get("sources", ())),
         )
-    for a, b, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])
+    for i, (a, b, key, data) in enumerate(edges):
         flat.add_edge(
-            a,
-            b,
-            key=key,
+            ids[a],
+            ids[b],
+            key=f"e{i}" if graphml else key,
             label=data["label"],
             property=data["prop"],
             sources=cited(data.get("sources", ())),
@@ -84,6 +90,9 @@ def network_file(graph: Any, fmt: str) -> bytes:
     writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     writer.add_graph(flat)
     _drop_edge_attribute(writer.xml, "networkx_key")  # the same as "property"
+    for element in writer.xml.iter():  # GEXF 1.2draft has no name on <graph>
+        if element.tag.rsplit("}", 1)[-1] == "graph":
+            element.attrib.pop("name", None)
     meta = writer.xml.find("meta")
     if meta is not None:  # networkx stamps today's date and its version: keep bytes stable
         from kg.version import __version__
