@@ -33,8 +33,8 @@ def render(data: dict[str, Any], fmt: str, heading: int = 1, lang: str = "nl") -
     asked = [case["municipality"]["label"]]
     asked += [c["label"] for c in case["target_groups"]] + [c["label"] for c in case["themes"]]
     if fmt == "md":
-        return _markdown(data, asked, heading, w)
-    return _table(data, asked, w)
+        return _markdown(data, asked, heading, w, lang)
+    return _table(data, asked, w, lang)
 
 
 def _read_as(data: dict[str, Any], w: dict[str, str]) -> list[str]:
@@ -62,14 +62,18 @@ def _md(text: str) -> str:
     return text
 
 
-def _facts(item: dict[str, Any], w: dict[str, str]) -> str:
+def euros(amount: int, lang: str) -> str:
+    """``EUR 1.234.567`` (Dutch) or ``EUR 1,234,567`` (English); negative with a minus."""
+    text = f"{abs(amount):,}"
+    text = text.replace(",", ".") if lang == "nl" else text
+    return f"{'-' if amount < 0 else ''}EUR {text}"
+
+
+def _facts(item: dict[str, Any], w: dict[str, str], lang: str) -> str:
     """Status and period, or amount and year, as a short parenthesis."""
     bits = []
     if "amount_eur" in item:
-        amount = f"{item['amount_eur']:,}"
-        if w["col_amount"] == "bedrag":  # Dutch: 1.234.567
-            amount = amount.replace(",", ".")
-        bits.append(f"{w['col_amount']} EUR {amount}")
+        bits.append(f"{w['col_amount']} {euros(item['amount_eur'], lang)}")
     # A status says something when it is known, or when the sources give a period or a year.
     if item.get("status") in ("running", "ended") or item.get("period") or item.get("reported"):
         bits.append(w["status_" + item.get("status", "unknown")])
@@ -80,7 +84,9 @@ def _facts(item: dict[str, Any], w: dict[str, str]) -> str:
     return f" ({', '.join(bits)})" if bits else ""
 
 
-def _markdown(data: dict[str, Any], asked: list[str], heading: int, w: dict[str, str]) -> str:
+def _markdown(
+    data: dict[str, Any], asked: list[str], heading: int, w: dict[str, str], lang: str
+) -> str:
     top, sub = "#" * heading, "#" * (heading + 1)
     parts = [f"{top} {w['advice_title']}: {_md(' · '.join(asked))}\n\n{w['advice_intro']}\n"]
     parts += [f"\n_{_md(text)}_\n" for text in _read_as(data, w)]
@@ -96,7 +102,7 @@ def _markdown(data: dict[str, Any], asked: list[str], heading: int, w: dict[str,
             label = _md(item["label"])
             if item.get("url"):
                 label = f"[{label}]({item['url']})"
-            parts.append(f"{n}. **{label}**{mark}{_md(_facts(item, w))}: ")
+            parts.append(f"{n}. **{label}**{mark}{_md(_facts(item, w, lang))}: ")
             parts.append(_md("; ".join(item["reasons"])))
             source = _sources(item, md=True)
             parts.append(f" ({w['col_sources']}: {source})\n" if source else "\n")
@@ -105,7 +111,7 @@ def _markdown(data: dict[str, Any], asked: list[str], heading: int, w: dict[str,
     return "".join(parts)
 
 
-def _table(data: dict[str, Any], asked: list[str], w: dict[str, str]) -> str:
+def _table(data: dict[str, Any], asked: list[str], w: dict[str, str], lang: str) -> str:
     from kg.ask.tables import Table, render
 
     parts = [f"{' · '.join(asked)}\n"]
@@ -115,7 +121,7 @@ def _table(data: dict[str, Any], asked: list[str], w: dict[str, str]) -> str:
         rows: list[tuple[Any, ...]] = [
             (
                 n,
-                i["label"] + ("" if i["available"] else " *") + _facts(i, w),
+                i["label"] + ("" if i["available"] else " *") + _facts(i, w, lang),
                 i["score"],
                 "; ".join(i["reasons"]),
                 _sources(i, md=False),

@@ -20,6 +20,7 @@ from typing import Any
 from rdflib import URIRef
 
 from kg.ask import law as law_part
+from kg.ask.advice import euros
 from kg.ask.evidence import (
     _FINANCES,
     _GGD,
@@ -314,12 +315,6 @@ def _score_law(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
 # --- the money ---------------------------------------------------------------------------------
 
 
-def _euros(amount: int, lang: str) -> str:
-    text = f"{abs(amount):,}"
-    text = text.replace(",", ".") if lang == "nl" else text
-    return f"{'-' if amount < 0 else ''}EUR {text}"
-
-
 def _score_money(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
     store, words, labels, lang = facts.store, facts.words, facts.labels, facts.lang
     found = law_part.allocations(store, facts.place, lang)
@@ -330,7 +325,7 @@ def _score_money(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
     items = []
     for a in found:
         item = Item(a.iri, labels(a.iri))
-        money = _euros(a.amount, lang)
+        money = euros(a.amount, lang)
         if a.region:
             text = words["allocation_iza"].format(
                 m=town, y=a.year, amount=money, s=labels(a.scheme), r=labels(a.region)
@@ -348,7 +343,7 @@ def _score_money(facts: Evidence, notes: dict[str, list[str]]) -> list[Item]:
                 )
             elif a.year == "2026":
                 reason = words["scheme_change"].format(
-                    y="2026", amount=_euros(fit.amount or 0, lang), s=labels(a.scheme), c=concepts
+                    y="2026", amount=euros(fit.amount or 0, lang), s=labels(a.scheme), c=concepts
                 )
             else:
                 continue
