@@ -45,6 +45,12 @@ def write_bytes(path: str | Path, data: bytes, *, within: str | Path | None = No
             raise KgError(
                 f"leads outside {within} (to {path}); refusing to write there", file=asked
             )
+    if os.path.islink(asked) and not path.parent.is_dir():
+        raise KgError(
+            f"is a link to {path}, whose folder does not exist; refusing to create folders "
+            "through a link",
+            file=asked,
+        )
     mode = 0o666 & ~_umask()
     if path.exists():
         info = path.stat()
@@ -192,11 +198,49 @@ def clean_staging(build_dir: Path) -> None:
 
 
 def clean(build_dir: Path, keep: str | None = None) -> None:
-    """Remove all generations but the current one and ``keep`` (the previous one, which
-    readers may still have open), and any staging leftovers. Touches only kg's own names."""
+    """Remove all generations but the current one, ``keep`` (the previous one) and those a
+    reader holds (:func:`hold`: kg serve keeps serving the one it opened), and any staging
+    leftovers. Touches only kg's own names."""
     current = build_dir / CURRENT
     live = {os.readlink(current) if current.is_symlink() else None, keep}
     for child in build_dir.iterdir():
-        if GENERATION.match(child.name) and child.name not in live:
+        if GENERATION.match(child.name) and child.name not in live and not _held(child):
             shutil.rmtree(child, ignore_errors=True)
     clean_staging(build_dir)
+
+
+#: The file in a generation that its readers hold a shared lock on.
+READERS = ".readers"
+
+
+def hold(generation: Path) -> object | None:
+    """Hold a shared lock on ``generation`` (a build's folder) so that no later build removes
+    it while it is read: the lock lasts while the returned handle is open (close it, or let
+    the process end). None where the folder is not a generation or cannot be locked (a
+    read-only disk: nothing removes it then either)."""
+    if not GENERATION.match(generation.name):
+        return None
+    try:
+        handle = open(generation / READERS, "a+b")  # noqa: SIM115 - kept open on purpose
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def _held(generation: Path) -> bool:
+    """Whether a reader holds ``generation`` (:func:`hold`)."""
+    try:
+        with open(generation / READERS, "rb") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return False

@@ -7,7 +7,11 @@ RDF_TYPES = {
     "ttl": "text/turtle",
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
 }
+#: Other names a client may ask for one of :data:`RDF_TYPES` by: rdflib asks for N-Triples
+#: as ``text/plain`` (the answer then says ``text/plain``, as asked).
+RDF_ALIASES = {"text/plain": "nt"}
 #: Media types of SPARQL SELECT and ASK results, best first (JSON is the default).
 RESULT_TYPES = (
     "application/sparql-results+json",
@@ -18,14 +22,23 @@ RESULT_TYPES = (
     "text/tab-separated-values",
 )
 #: Media types of CONSTRUCT and DESCRIBE results, best first (Turtle is the default).
-GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json")
+GRAPH_TYPES = (
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "text/plain",
+)
 
 
-def negotiate(accept: str, offers: list[str], default: str) -> str:
-    """The offer the ``Accept`` header prefers (RFC 9110): each offer takes the quality of
-    the most specific range that matches it (``type/sub``, then ``type/*``, then ``*/*``),
-    so ``text/html;q=0, */*`` excludes HTML; ties go to the order of ``offers``. ``default``
-    when the header is empty or accepts none of them."""
+def negotiate(accept: str, offers: list[str], default: str) -> str | None:
+    """The offer the ``Accept`` header prefers (RFC 9110, section 12.5.1): each offer takes
+    the quality of the most specific range that matches it (``type/sub``, then ``type/*``,
+    then ``*/*``), so ``text/html;q=0, */*`` excludes HTML and ``q=0`` never chooses; ties go
+    to the order of ``offers``. ``default`` when the header is empty; None when it accepts
+    none of the offers (the server then answers 406)."""
+    if not accept.strip():
+        return default
     ranges: dict[str, float] = {}
     for part in accept.split(","):
         fields = [f.strip() for f in part.split(";")]
@@ -39,7 +52,9 @@ def negotiate(accept: str, offers: list[str], default: str) -> str:
                 except ValueError:
                     quality = 0.0
         ranges[fields[0].lower()] = quality
-    best, best_quality = default, 0.0
+    if not ranges:
+        return default
+    best, best_quality = None, 0.0
     for offer in offers:
         kind = offer.split("/")[0]
         for match in (offer, f"{kind}/*", "*/*"):

@@ -185,7 +185,7 @@ def test_the_sparql_endpoint_refuses_updates(live) -> None:
             "SERVICE",
         ),
         ({"method": "GET", "query_string": {"query": "SELEKT *"}}, 400, "not a SPARQL query"),
-        ({"method": "GET"}, 400, "query="),
+        ({"method": "POST", "data": {"query": ""}}, 400, "query="),
         ({"method": "POST", "data": {"query": "#" * 2_000_000}}, 413, "larger than"),
         ({"method": "PUT", "data": "x"}, 405, "read-only"),
     ],
@@ -264,7 +264,9 @@ def test_service_is_found_only_as_a_keyword(text, found) -> None:
         ("text/*", "text/html"),
         ("*/*", "text/html"),
         ("application/n-triples", "application/n-triples"),
-        ("image/png", "text/turtle"),
+        ("image/png", None),  # nothing offered is acceptable: 406
+        ("text/turtle;q=0", None),  # q=0 excludes
+        ("text/turtle;q=0, */*;q=0.1", "text/html"),
         ("text/turtle;q=0.5, application/ld+json;q=0.5", "text/turtle"),
         ("TEXT/TURTLE", "text/turtle"),
         ("text/html;q=0, */*", "text/turtle"),
@@ -305,25 +307,34 @@ def test_a_hostile_label_is_escaped_on_the_page(tmp_path_factory, cpsv) -> None:
 
 
 def test_a_query_worker_has_no_network(real_build) -> None:
-    """Defence in depth behind the SERVICE check: the worker that runs a query has a network
-    namespace of its own, so even a SERVICE that got through would reach nothing."""
+    """Defence in depth behind the parser's SERVICE check: the worker that runs a query has a
+    network namespace of its own, so even a SERVICE that got through would reach nothing."""
     import socket
     import subprocess
     import sys
 
-    from kg.store.sandbox import Refused, run_limited
+    from kg.store.sandbox import Ask, Limits, Refused, run_limited
 
-    probe = "import kg.store.sandbox as s, sys; sys.exit(0 if s._without_network() else 1)"
-    if subprocess.run([sys.executable, "-c", probe], env={"PYTHONPATH": str(ROOT)}).returncode:
-        pytest.skip("this system allows no network namespace for a process")
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         listener.setblocking(False)
         port = listener.getsockname()[1]
         sparql = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
-        with pytest.raises(Refused):
-            run_limited(real_build.build_dir / "store", sparql, "", 20)
+        with pytest.raises(Refused) as refused:
+            run_limited(real_build.build_dir / "store", Ask(sparql), Limits(seconds=20))
+        assert refused.value.status == 403
+        probe = (
+            "import kg.store.sandbox as s, socket, sys\n"
+            "if not s._without_network(): sys.exit(3)\n"
+            f"socket.create_connection(('127.0.0.1', {port}), 2)\n"
+        )
+        ran = subprocess.run(
+            [sys.executable, "-c", probe], env={"PYTHONPATH": str(ROOT)}, capture_output=True
+        )
+        if ran.returncode == 3:
+            pytest.skip("this system allows no network namespace for a process")
+        assert ran.returncode == 1 and b"Error" in ran.stderr, ran.stderr
         with pytest.raises(BlockingIOError):
             listener.accept()  # nobody knocked
 
@@ -406,6 +417,8 @@ def test_kg_serve_listens_on_loopback_and_stops_on_ctrl_c(real_build) -> None:
     process = _serve(real_build, "--build-dir", str(real_build.build_dir), "--port", "0")
     try:
         assert process.stderr is not None
+        note = process.stderr.readline()  # how /sparql runs here, then the address
+        assert note.startswith(("/sparql: ", "WARNING: /sparql")), note
         line = process.stderr.readline()
         assert line.startswith("Serving http://127.0.0.1:"), line
         base = line.split()[1].rstrip("/")
@@ -481,7 +494,9 @@ def test_over_a_server_sparql_is_forwarded_read_only(remote_client):
     refused = remote_client.post("/sparql", data={"update": "CLEAR ALL"})
     assert refused.status_code == 403
     sneaked = remote_client.post("/sparql", data={"query": "CLEAR ALL"})
-    assert sneaked.status_code == 400 and "not a SPARQL query" in sneaked.get_data(as_text=True)
+    assert sneaked.status_code == 403 and "read-only" in sneaked.get_data(as_text=True)
+    broken = remote_client.post("/sparql", data={"query": "SELEKT * WHERE {}"})
+    assert broken.status_code == 400
     assert (
         remote_client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
     )

@@ -271,9 +271,14 @@ def local_from_triples(triples: Iterable[tuple[Node, Node, Node]]) -> LocalStore
 
 
 def to_oxigraph(term: Node) -> Any:
-    """An rdflib term as the equal pyoxigraph term."""
+    """An rdflib term as the equal pyoxigraph term; a usage error for an IRI that is not one
+    (``>``, ``"``, ``{``, a space, a broken ``%`` escape: RFC 3987 has no place for them)."""
     if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
+        try:
+            return ox.NamedNode(str(term))
+        except ValueError as exc:
+            shown = str(term) if len(term) <= 200 else str(term)[:199] + "…"
+            raise UsageError(f"not a valid IRI: <{shown}> ({exc})") from None
     if isinstance(term, rdflib.Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
@@ -376,6 +381,7 @@ class LocalStore(Store):
         self._path = path
         self._names: NameIndex | None = None
         self._names_looked_for = path is None  # an in-memory store has no index
+        self._held: Any = None  # the lock that keeps its generation (kg.atomic.hold)
 
     @classmethod
     def in_memory(cls) -> LocalStore:
@@ -385,12 +391,19 @@ class LocalStore(Store):
     def open(cls, path: str | Path, *, read_only: bool = True) -> LocalStore:
         """Open an on-disk store. The path is resolved first, so a store reached through
         ``build/store`` stays on its own generation even when a rebuild switches the link."""
+        from kg.atomic import hold
+
         path = Path(path).resolve()
+        held = hold(path.parent) if read_only else None  # no rebuild removes it meanwhile
         try:
             store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except (OSError, RuntimeError) as exc:  # RocksDB refuses: missing, locked, corrupt
+            if held is not None:
+                held.close()  # type: ignore[attr-defined]
             raise KgError(f"cannot open the store: {exc}", file=path) from exc
-        return cls(store, path)
+        opened = cls(store, path)
+        opened._held = held
+        return opened
 
     @property
     def name_index(self) -> NameIndex | None:
@@ -523,6 +536,9 @@ class LocalStore(Store):
     def close(self) -> None:
         """Drop the store: pyoxigraph releases RocksDB when its last reference goes."""
         self._store = None  # type: ignore[assignment]
+        held, self._held = getattr(self, "_held", None), None
+        if held is not None:
+            held.close()
         if self._names is not None:
             self._names.close()
         self._names, self._names_looked_for = None, True

@@ -52,9 +52,16 @@ def describe(store: Store, iri: str) -> list[ox.Triple]:
 
 
 def serialise_description(triples: list[ox.Triple], fmt: str) -> bytes:
-    """``triples`` as ``fmt`` (ttl, nt or jsonld), with kg's prefixes and stable bytes."""
+    """``triples`` as ``fmt`` (ttl, nt, jsonld or rdf for RDF/XML), with kg's prefixes and
+    stable bytes."""
     from kg.store.rdf import serialise_quads
 
+    if fmt == "rdf":
+        from kg.namespaces import PREFIXES
+
+        ordered = sorted(set(triples), key=_triple_key)
+        out = ox.serialize(ordered, format=ox.RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+        return bytes(out or b"")
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     return serialise_quads(quads, fmt)
 
@@ -97,3 +104,72 @@ def plain(found: dict[ox.Triple, tuple[str, ...]]) -> list[Statement]:
         Statement(_term(t.subject), t.predicate.value, _term(t.object), graphs)
         for t, graphs in found.items()
     ]
+
+
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS = "http://www.w3.org/ns/formats/"
+#: The formats kg serve's /sparql answers in, by their W3C format IRIs.
+RESULT_FORMAT_IRIS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+)
+
+
+def service_description(endpoint: str, graphs: list[str], fmt: str) -> bytes:
+    """The SPARQL 1.1 Service Description of kg serve's endpoint at ``endpoint`` (what a
+    ``GET`` without a query answers): SPARQL 1.1 Query only, its result formats, every
+    source graph in ``graphs`` as a named graph and their union as the default graph. As
+    ``fmt`` (ttl, nt, jsonld or rdf); the same input gives the same bytes."""
+    from kg.namespaces import PREFIXES
+
+    service = ox.NamedNode(endpoint + "#service")
+    dataset = ox.NamedNode(endpoint + "#dataset")
+    default = ox.NamedNode(endpoint + "#default-graph")
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(_SD + name)
+
+    triples = [
+        ox.Triple(service, a, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(
+            service,
+            sd("defaultEntailmentRegime"),
+            ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
+        ),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, a, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, a, sd("Graph")),
+    ]
+    triples += [
+        ox.Triple(service, sd("resultFormat"), ox.NamedNode(_FORMATS + name))
+        for name in RESULT_FORMAT_IRIS
+    ]
+    for number, graph in enumerate(sorted(graphs), 1):
+        named = ox.NamedNode(f"{endpoint}#graph-{number}")
+        triples += [
+            ox.Triple(dataset, sd("namedGraph"), named),
+            ox.Triple(named, a, sd("NamedGraph")),
+            ox.Triple(named, sd("name"), ox.NamedNode(graph)),
+        ]
+    if fmt == "rdf":
+        return serialise_description(triples, "rdf")
+    prefixes = {"sd": _SD, "formats": _FORMATS, "rdf": PREFIXES["rdf"]}
+    if fmt == "ttl":
+        ordered = sorted(triples, key=_triple_key)
+        return bytes(ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"")
+    return serialise_description(triples, fmt)
+
+
+def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:
+    return str(triple.subject), str(triple.predicate), str(triple.object)

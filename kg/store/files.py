@@ -162,6 +162,13 @@ def parse_file(item: InputFile, raw: bytes | None = None) -> list[ox.Quad]:
         message = str(exc.msg) if getattr(exc, "msg", None) else str(exc)
         message = message.replace(f"Parser error at line {exc.lineno} ", "")
         raise DataSyntaxError(message, file=item.path, line=exc.lineno) from exc
+    except MemoryError as exc:  # pyoxigraph's parser holds one token in at most 16 MiB
+        raise DataSyntaxError(
+            "a single value (a literal or an IRI) is longer than 16 MiB, the most the RDF "
+            "parser reads at once; split it or link to the text instead",
+            file=item.path,
+            line=_longest_line(raw),
+        ) from exc
     if not quads:
         raise DataSyntaxError("holds no triples", file=item.path)
     for q in quads:
@@ -174,6 +181,18 @@ def parse_file(item: InputFile, raw: bytes | None = None) -> list[ox.Quad]:
                 file=item.path,
             )
     return quads
+
+
+def _longest_line(raw: bytes) -> int:
+    """The number of the longest line of ``raw`` (where an over-long value most likely is)."""
+    best, best_length, number, start = 1, -1, 1, 0
+    while start <= len(raw):
+        end = raw.find(b"\n", start)
+        end = len(raw) if end < 0 else end
+        if end - start > best_length:
+            best, best_length = number, end - start
+        start, number = end + 1, number + 1
+    return best
 
 
 def _check_data_quads(item: InputFile, quads: list[ox.Quad]) -> None:

@@ -36,11 +36,12 @@ def run(name: str) -> Response:
     check_language(chosen)
     table = state.query_answer(query, values, chosen)
     accept = request.headers.get("Accept") or ""
-    fmt = request.args.get("format") or (
-        "csv"
-        if negotiate(accept, ["application/json", "text/csv"], "application/json") == "text/csv"
-        else "json"
-    )
+    fmt = request.args.get("format") or ""
+    if not fmt:
+        wanted = negotiate(accept, ["application/json", "text/csv"], "application/json")
+        if wanted is None:
+            raise HttpError(406, "this answer comes as application/json or text/csv")
+        fmt = "csv" if wanted == "text/csv" else "json"
     if fmt not in ("json", "csv"):
         raise HttpError(400, "format must be json or csv")
     mimetype = "text/csv" if fmt == "csv" else "application/json"

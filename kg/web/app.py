@@ -11,7 +11,7 @@ from flask import Flask, Response, request
 
 from kg.errors import KgError
 from kg.web.common import MAX_REQUEST_BYTES, QUERY_SECONDS, HttpError, for_page
-from kg.web.state import Site
+from kg.web.state import Site, SparqlSettings
 from kg.web.views import fail
 
 if TYPE_CHECKING:
@@ -34,15 +34,17 @@ def create_app(
     query_seconds: float = QUERY_SECONDS,
     warm: bool = False,
     hosts: Sequence[str] | None = None,
+    sparql: SparqlSettings | None = None,
 ) -> Flask:
     """The WSGI application over ``store`` (read-only) with the canned ``queries``; a query
     sent to ``/sparql`` may run ``query_seconds``. ``warm``: read the names and assemble the
     network in a background thread at once. ``hosts``: the only Host names it answers to
-    (see :func:`kg.web.common.host_names`); None: any."""
+    (see :func:`kg.web.common.host_names`); None: any. ``sparql``: how /sparql runs
+    visitors' queries (workers, memory, cross-site requests, network isolation)."""
     from kg.web.api import api
     from kg.web.linked import linked
     from kg.web.pages import pages
-    from kg.web.sparql import sparql
+    from kg.web.sparql import sparql as sparql_blueprint
 
     app = Flask(
         __name__,
@@ -52,12 +54,15 @@ def create_app(
     )
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    site = Site(store, queries, lang=lang, query_seconds=query_seconds, hosts=hosts)
+    site = Site(store, queries, lang=lang, query_seconds=query_seconds, hosts=hosts, sparql=sparql)
     app.extensions["kg"] = site
-    for blueprint in (pages, linked, sparql, api):
+    if site.sparql_note.startswith("WARNING"):
+        app.logger.warning(site.sparql_note)
+    for blueprint in (pages, linked, sparql_blueprint, api):
         app.register_blueprint(blueprint)
     _handle_errors(app)
     app.before_request(_known_host)
+    app.before_request(_bounded_parameters)
     app.after_request(_safe_headers)
     if warm:
         site.warm(app.logger.exception)
@@ -67,7 +72,11 @@ def create_app(
 def _handle_errors(app: Flask) -> None:
     @app.errorhandler(HttpError)
     def refused(exc: HttpError) -> Response:
-        return fail(exc.status, exc.message)
+        response = fail(exc.status, exc.message)
+        response.headers.update(exc.headers)
+        if request.path == "/sparql":
+            response.headers["Vary"] = "Accept"
+        return response
 
     @app.errorhandler(KgError)
     def bad_request(exc: KgError) -> Response:
@@ -106,6 +115,25 @@ def _known_host() -> None:
     name = given[1:].split("]", 1)[0] if given.startswith("[") else given.split(":", 1)[0]
     if name.lower() not in hosts:
         raise HttpError(403, "this server answers to " + ", ".join(hosts) + " only")
+
+
+#: The most values one request may give, in all and for one parameter (no form of kg serve
+#: needs more; the work a request causes stays bounded).
+MAX_VALUES = 200
+MAX_REPEATS = 100
+
+
+def _bounded_parameters() -> None:
+    """Refuse a request with more parameter values than any page or API takes."""
+    args = request.args
+    total = sum(len(values) for values in args.listvalues())
+    if total > MAX_VALUES:
+        raise HttpError(400, f"too many parameters ({total:,}; at most {MAX_VALUES})")
+    for name, values in args.lists():
+        if len(values) > MAX_REPEATS:
+            raise HttpError(
+                400, f"{name[:100]}: given {len(values):,} times (at most {MAX_REPEATS})"
+            )
 
 
 def _safe_headers(response: Response) -> Response:

@@ -47,9 +47,11 @@ LANGUAGES = (("nl", "Nederlands"), ("en", "English"))
 class HttpError(KgError):
     """A request kg serve refuses, with its HTTP status."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
+        #: Headers the refusal carries (``Retry-After`` with a 503).
+        self.headers = dict(headers or {})
 
 
 def uses_service(sparql: str) -> bool:

@@ -1,6 +1,8 @@
 """Linked Data: every resource at ``/id/...`` (the project's own IRIs) or
 ``/resource?iri=...`` (any other, such as a TOOI municipality), negotiated by the ``Accept``
-header (RFC 9110) or ``?format=``: a page for people, Turtle, JSON-LD or N-Triples."""
+header (RFC 9110: ``q=0`` excludes, 406 when nothing offered is acceptable) or
+``?format=``: a page for people, Turtle, JSON-LD, N-Triples (also as ``text/plain``) or
+RDF/XML."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
-from kg.media import RDF_TYPES, key_of, negotiate
+from kg.media import RDF_ALIASES, RDF_TYPES, key_of, negotiate
 from kg.store.describe import Statement, Term, plain, serialise_description, statements
 from kg.web.common import ID_BASE, IRI, MAX_SHOWN, RDF_TYPE, HttpError, link
 from kg.web.views import page, page_lang, site
@@ -37,10 +39,18 @@ def resource_response(iri: str) -> Response:
     if not triples:
         raise HttpError(404, f"nothing is known about <{iri}>")
     fmt = request.args.get("format")
+    mimetype = None
     if fmt is None:
-        offers = ["text/html", *RDF_TYPES.values()]
+        offers = ["text/html", *RDF_TYPES.values(), *RDF_ALIASES]
         chosen = negotiate(request.headers.get("Accept") or "", offers, "text/turtle")
-        fmt = "html" if chosen == "text/html" else key_of(RDF_TYPES, chosen)
+        if chosen is None:
+            raise HttpError(
+                406, "none of the accepted media types is offered; offered: " + ", ".join(offers)
+            )
+        if chosen in RDF_ALIASES:
+            fmt, mimetype = RDF_ALIASES[chosen], chosen
+        else:
+            fmt = "html" if chosen == "text/html" else key_of(RDF_TYPES, chosen)
     if fmt == "html":
         page_response = Response(resource_page(iri, plain(found)), mimetype="text/html")
         page_response.headers["Vary"] = "Accept"
@@ -48,7 +58,7 @@ def resource_response(iri: str) -> Response:
     if fmt not in RDF_TYPES:
         raise HttpError(400, f"format must be one of html, {', '.join(RDF_TYPES)}")
     body = serialise_description(triples, fmt)
-    response = Response(body, mimetype=RDF_TYPES[fmt])
+    response = Response(body, mimetype=mimetype or RDF_TYPES[fmt])
     response.headers["Vary"] = "Accept"
     return response
 
@@ -108,7 +118,7 @@ def resource_page(iri: str, found: list[Statement]) -> str:
         description=description,
         statements=rows,
         hidden=len(found) - len(shown),
-        formats=[("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")],
+        formats=[("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"), ("rdf", "RDF/XML")],
         data_url=data_url,
         network_url=(
             f"/network?{urlencode({'iri': iri, 'lang': chosen})}"

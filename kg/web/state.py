@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.web.common import ANSWERS_KEPT, link
@@ -23,6 +24,23 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class SparqlSettings:
+    """How kg serve runs visitors' queries at /sparql (``kg serve --sparql-*``)."""
+
+    #: How many queries may run at once.
+    workers: int = 2
+    #: The memory each may take, in bytes.
+    memory: int = 1024 * 1024 * 1024
+    #: Accept queries other web sites make visitors' browsers send.
+    cross_site: bool = False
+    #: Run queries (those the parser proves free of SERVICE) where workers cannot be cut off
+    #: the network; otherwise /sparql is switched off there.
+    without_isolation: bool = False
+    #: Whether workers can be cut off the network; None: find out.
+    isolated: bool | None = None
+
+
 class Site:
     """The served graph and what kg serve knows about it."""
 
@@ -34,17 +52,76 @@ class Site:
         lang: str,
         query_seconds: float,
         hosts: Sequence[str] | None,
+        sparql: SparqlSettings | None = None,
     ) -> None:
         self.store = store
         self.queries = queries
         self.lang = lang
         self.query_seconds = query_seconds
         self.hosts = hosts
+        settings = sparql or SparqlSettings()
+        self.sparql_workers = settings.workers
+        self.sparql_memory = settings.memory
+        self.cross_site = settings.cross_site
+        #: At most ``sparql_workers`` visitors' queries run at once; more get a 503.
+        self.sparql_slots = threading.BoundedSemaphore(settings.workers)
+        #: Why /sparql answers 503 to every query (None: it runs them), and how /sparql
+        #: runs them, in one line for the server's log.
+        self.sparql_refusal: str | None = None
+        self.sparql_strict = False
+        self.sparql_note = self._sparql_mode(settings)
         self._cache: dict[Hashable, Any] = {}
         self._cache_locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
         self._answers_lock = threading.Lock()
+
+    def _sparql_mode(self, settings: SparqlSettings) -> str:
+        """Decide how /sparql runs visitors' queries on this system, in one line."""
+        from kg.store import LocalStore
+        from kg.store.sandbox import isolation_works
+
+        if not isinstance(self.store, LocalStore) or self.store.path is None:
+            return "/sparql: queries are checked (no update, no SERVICE) and forwarded"
+        isolated = settings.isolated if settings.isolated is not None else isolation_works()
+        limits = (
+            f"at most {settings.workers} at once, {self.query_seconds:g} s and "
+            f"{settings.memory // 2**20:,} MiB each"
+        )
+        if isolated:
+            return f"/sparql: each query runs in a worker without network ({limits})"
+        if settings.without_isolation:
+            self.sparql_strict = True
+            return (
+                "/sparql: WARNING: this system does not let kg serve cut query workers off "
+                "the network; queries run only if kg's SPARQL parser reads them completely and "
+                f"finds no SERVICE ({limits})"
+            )
+        self.sparql_refusal = (
+            "/sparql is switched off: this system does not let kg serve cut query workers "
+            "off the network (start kg serve with --sparql-without-isolation to run queries "
+            "that kg's SPARQL parser proves free of SERVICE)"
+        )
+        return "WARNING: " + self.sparql_refusal
+
+    def run_query(self, location: Any, ask: Any) -> tuple[bytes, str]:
+        """Run a visitor's query on the store at ``location`` within this server's limits
+        (:func:`kg.store.sandbox.run_limited`)."""
+        from kg.store.sandbox import Limits, run_limited
+
+        limits = Limits(
+            seconds=self.query_seconds, memory=self.sparql_memory, strict=self.sparql_strict
+        )
+        return run_limited(location, ask, limits)
+
+    def graph_names(self) -> list[str]:
+        """The named graphs (sources) of the store, for the service description."""
+
+        def make() -> list[str]:
+            rows = self.store.select_values("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+            return sorted(g for (g,) in rows if g)
+
+        return self.once("graph names", make)
 
     # --- computed once, or kept while recent --------------------------------------------
 

@@ -66,8 +66,15 @@ def network_response(picked: Any) -> Response:
     return response
 
 
+#: The longest error message a response carries.
+MAX_MESSAGE = 500
+
+
 def fail(status: int, message: str) -> Response:
-    """An error as one line: JSON when the client asks for JSON, else plain text."""
+    """An error as one line: JSON when the client asks for JSON, else plain text. A message
+    that quotes a visitor's very long input is cut short (it is not echoed back whole)."""
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 1] + "…"
     if "json" in (request.headers.get("Accept") or ""):
         body = json.dumps({"error": message}, ensure_ascii=False)
         return Response(body, status, mimetype="application/json")
