@@ -121,3 +121,16 @@ def test_the_benchmark_runs_and_reports_every_measure(tmp_path) -> None:
         profile = explained.split(f"### {name}\n", 1)[1].split("\n### ")[0]
         assert "| function | calls | own | cumulative |" in profile
         assert "`kg/" in profile, name  # kg's own functions are in it
+
+
+@pytest.mark.slow
+def test_the_serve_load_bench_measures_pages_beside_a_busy_sparql(real_build) -> None:
+    """bench/serve_load.py on the real build, briefly: pages answer (no error) while heavy
+    queries keep /sparql busy; /sparql answers only 200 or 503; no traceback in the log.
+    Its times and memory are printed by the bench, not asserted."""
+    from bench.serve_load import run
+
+    figures = run(real_build.build_dir, seconds=4, clients=2, heavy=3)
+    assert figures["pages"] > 0 and figures["page_errors"] == 0, figures
+    assert set(figures["sparql"]) <= {"200", "503"} and "503" in figures["sparql"], figures
+    assert figures["tracebacks_in_log"] == 0 and figures["peak_memory_mb"] > 0

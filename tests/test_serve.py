@@ -18,8 +18,13 @@ from kg.media import negotiate
 from kg.store import open_store
 from kg.web.app import create_app
 from kg.web.common import uses_service
+from kg.web.state import SparqlSettings
 
 from .conftest import ROOT, Tab
+
+#: /sparql as kg serve --sparql-without-isolation runs it: the same answers whether or not
+#: this machine lets a worker be cut off the network (then only parsed queries run).
+ANYWHERE = SparqlSettings(without_isolation=True)
 
 SIB = "https://w3id.org/kg-sociaal/id/programme/samen-in-beweging"
 WMO = "https://w3id.org/kg-sociaal/id/law/wmo-2015"
@@ -29,7 +34,7 @@ KAMPEN = "https://identifier.overheid.nl/tooi/id/gemeente/gm0166"
 @pytest.fixture(scope="module")
 def app(real_build):
     store = open_store(real_build.build_dir)
-    yield create_app(store, load_queries(ROOT / "queries"), query_seconds=5)
+    yield create_app(store, load_queries(ROOT / "queries"), query_seconds=5, sparql=ANYWHERE)
     store.close()
 
 
@@ -208,7 +213,7 @@ def test_the_sparql_endpoint_refuses_what_it_must(client, request_kwargs, status
 
 def test_a_slow_query_is_stopped(real_build) -> None:
     store = open_store(real_build.build_dir)
-    slow = create_app(store, {}, query_seconds=0.5).test_client()
+    slow = create_app(store, {}, query_seconds=0.5, sparql=ANYWHERE).test_client()
     cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     answer = slow.get("/sparql", query_string={"query": cartesian})
     assert answer.status_code == 503 and "stopped" in answer.get_data(as_text=True)
@@ -497,6 +502,16 @@ def test_over_a_server_sparql_is_forwarded_read_only(remote_client):
     assert sneaked.status_code == 403 and "read-only" in sneaked.get_data(as_text=True)
     broken = remote_client.post("/sparql", data={"query": "SELEKT * WHERE {}"})
     assert broken.status_code == 400
+
+
+def test_over_a_server_service_is_refused_before_forwarding(remote_client) -> None:
+    """The same parser decides before a query goes on to the server: none of the ways SERVICE
+    was once hidden reaches it (the server would run it, with its own network)."""
+    from .test_serve_limits import BYPASSES
+
+    for query in BYPASSES:
+        answer = remote_client.post("/sparql", data={"query": query})
+        assert answer.status_code in (400, 403), query
     assert (
         remote_client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
     )

@@ -24,6 +24,7 @@ from kg.web.app import create_app
 from kg.web.state import SparqlSettings
 
 from .conftest import ROOT
+from .test_serve import ANYWHERE
 
 SIB = "https://w3id.org/kg-sociaal/id/programme/samen-in-beweging"
 #: A SERVICE a text check once missed, three ways (K14): an escaped local name before it,
@@ -48,7 +49,7 @@ def store(real_build):
 
 @pytest.fixture(scope="module")
 def client(store):
-    app = create_app(store, load_queries(ROOT / "queries"), query_seconds=10)
+    app = create_app(store, load_queries(ROOT / "queries"), query_seconds=10, sparql=ANYWHERE)
     return app.test_client()
 
 
@@ -93,7 +94,11 @@ def test_without_isolation_only_queries_the_parser_reads_run(store) -> None:
 
 
 def test_a_busy_endpoint_answers_503_with_retry_after_and_pages_go_on(store) -> None:
-    app = create_app(store, load_queries(ROOT / "queries"), sparql=SparqlSettings(workers=1))
+    app = create_app(
+        store,
+        load_queries(ROOT / "queries"),
+        sparql=SparqlSettings(without_isolation=True, workers=1),
+    )
     client = app.test_client()
     site = app.extensions["kg"]
     assert site.sparql_slots.acquire(blocking=False)  # the one worker is taken
@@ -109,7 +114,9 @@ def test_a_busy_endpoint_answers_503_with_retry_after_and_pages_go_on(store) -> 
 
 
 def test_a_query_that_takes_too_much_memory_is_stopped(store) -> None:
-    client = create_app(store, {}, sparql=SparqlSettings(memory=256 * 2**20)).test_client()
+    client = create_app(
+        store, {}, sparql=SparqlSettings(without_isolation=True, memory=256 * 2**20)
+    ).test_client()
     greedy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
     started = time.monotonic()
     answer = client.post("/sparql", data={"query": greedy})
@@ -118,7 +125,7 @@ def test_a_query_that_takes_too_much_memory_is_stopped(store) -> None:
 
 
 def test_a_query_running_too_long_is_stopped(store) -> None:
-    client = create_app(store, {}, query_seconds=1).test_client()
+    client = create_app(store, {}, query_seconds=1, sparql=ANYWHERE).test_client()
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     answer = client.post("/sparql", data={"query": slow})
     assert answer.status_code == 503 and "longer than 1 s" in _one_line(answer)
@@ -142,7 +149,9 @@ def test_cross_site_queries_are_refused(client, store, headers, method, refused)
         kwargs["query_string"] = {"query": "ASK {}"}
     answer = client.open("/sparql", method=method, headers=headers, **kwargs)
     assert (answer.status_code == 403) is refused, answer.get_data(as_text=True)
-    allowing = create_app(store, {}, sparql=SparqlSettings(cross_site=True)).test_client()
+    allowing = create_app(
+        store, {}, sparql=SparqlSettings(without_isolation=True, cross_site=True)
+    ).test_client()
     assert allowing.open("/sparql", method=method, headers=headers, **kwargs).status_code == 200
 
 
@@ -265,7 +274,7 @@ def test_sparqlwrapper_construct_and_describe(store) -> None:
 
     from kg.web.server import make_server
 
-    app = create_app(store, {})
+    app = create_app(store, {}, sparql=ANYWHERE)
     http = make_server(app, "127.0.0.1", 0, max_body=1_000_000)
     threading.Thread(target=http.run, daemon=True).start()
     try:
@@ -415,7 +424,9 @@ def test_serving_goes_on_across_two_rebuilds(tmp_path: Path, cpsv) -> None:
     paths = Paths.from_root(tmp_path, cpsv_shapes=cpsv)
     build(paths)
     served = open_store(paths.build_dir)
-    client = create_app(served, {}, sparql=SparqlSettings(workers=4)).test_client()
+    client = create_app(
+        served, {}, sparql=SparqlSettings(without_isolation=True, workers=4)
+    ).test_client()
     statuses: list[int] = []
     stop = threading.Event()
 

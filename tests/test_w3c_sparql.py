@@ -75,7 +75,7 @@ def suite_client(tmp_path_factory):
     store.flush()
     del store
     local = LocalStore.open(folder)
-    app = create_app(local, {}, sparql=SparqlSettings(workers=4))
+    app = create_app(local, {}, sparql=SparqlSettings(without_isolation=True, workers=4))
     return app.test_client()
 
 

@@ -1,33 +1,16 @@
-"""Canned SPARQL queries: load ``queries/*.rq``, check their headers, bind typed parameters, run.
-
-A query file is valid SPARQL that starts with a ``#+`` YAML header (the grlc convention)::
-
-    #+ title: Programma's in een gemeente
-    #+ description: Programma's en interventies die in een gemeente lopen.
-    #+ tags: [gemeente, programma]
-    #+ params:
-    #+   municipality:
-    #+     type: municipality
-    #+     required: true
-    #+     description: gemeente (naam, CBS-code of IRI)
-    #+     example: Kampen
-    SELECT ?programme $municipality WHERE { ... $municipality ... }
-
-``$name`` marks a parameter and ``?name`` a result column. The loader refuses unknown header
-keys, parameters that are declared but unused or used but undeclared, parameters missing from
-the SELECT clause (so a query also runs with an engine's own binding, which binds only
-projected variables), and SPARQL that does not parse,
-always naming the file and, where it can, the line.
+"""Canned SPARQL queries: bind typed parameters, run a query, and describe queries (their
+index and example command lines). Reading and checking query files is
+:mod:`kg.ask.queryfile`, whose names are re-exported here.
 
 Values are resolved by type (a municipality from its name, code or IRI; a concept from its
-label; ...) and bound as RDF terms, written by pyoxigraph (escaped) where the query uses them
-(:func:`kg.store.with_terms`), never as raw text. Results
-come back as a :class:`~kg.ask.tables.Table` with labels in the asked language; parameter columns
-are left out (their value is the same in every row). A column made by ``GROUP_CONCAT``
-(``(GROUP_CONCAT(DISTINCT COALESCE(STR(?x), ""); separator=" ") AS ?xs)``) is a list of
-resources. Columns made by COUNT, STR, MIN and the like hold text or numbers; every other
-column may hold resources. Both are decided from the query text, so the columns of CSV and
-JSON output do not depend on the rows.
+label; a number, date or BASIL literal by its form; ...) and bound as RDF terms, written by
+pyoxigraph (escaped) where the query uses them (:func:`kg.store.with_terms`), never as raw
+text. Results come back as a :class:`~kg.ask.tables.Table` with labels in the asked language;
+parameter columns are left out (their value is the same in every row). A column made by
+``GROUP_CONCAT`` (``(GROUP_CONCAT(DISTINCT COALESCE(STR(?x), ""); separator=" ") AS ?xs)``)
+is a list of resources. Columns made by COUNT, STR, MIN and the like hold text or numbers;
+every other column may hold resources. Both are decided from the query text, so the columns
+of CSV and JSON output do not depend on the rows.
 """
 
 from __future__ import annotations
@@ -35,9 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import rdflib
 from rdflib import XSD
 from rdflib.term import Node
 
+from kg.ask.grlc import GRLC_KEYS, basil_parameter
+from kg.ask.querycheck import did_you_mean
 from kg.ask.queryfile import (
     HEADER_KEYS,
     PARAM_KEYS,
@@ -46,20 +32,21 @@ from kg.ask.queryfile import (
     ParameterError,
     Query,
     QueryFileError,
-    _did_you_mean,
     check_form,
     find_query,
+    grlc_parameters,
     load_queries,
     load_query,
     parse_query,
 )
 from kg.ask.resolve import resolve_concept, resolve_municipality, resolve_resource
 from kg.ask.tables import Cell, Resource, Table
-from kg.errors import UsageError
+from kg.errors import UsageError, shown
 from kg.namespaces import curie
 from kg.store import Plain, Store, check_language
 
 __all__ = [
+    "GRLC_KEYS",
     "HEADER_KEYS",
     "PARAM_KEYS",
     "PARAM_TYPES",
@@ -67,10 +54,12 @@ __all__ = [
     "ParameterError",
     "Query",
     "QueryFileError",
+    "basil_parameter",
     "bind_parameters",
     "check_form",
     "example_command",
     "find_query",
+    "grlc_parameters",
     "load_queries",
     "load_query",
     "param_summary",
@@ -79,22 +68,24 @@ __all__ = [
     "run_query",
 ]
 
-#: Parameter types and what a value of each looks like.
+
 # --- parameters ------------------------------------------------------------------------------
 
 
 def bind_parameters(store: Store, query: Query, values: Mapping[str, str]) -> dict[str, Node]:
-    """Typed RDF terms for ``values`` (text as typed by a user), with defaults filled in.
+    """Typed RDF terms for ``values`` (text as typed by a user), with defaults filled in, by
+    parameter name.
 
-    Raises :class:`ParameterError` for an unknown parameter name, a missing required one, or a
-    value that does not fit its type or names nothing in the graph.
+    Raises :class:`ParameterError` for an unknown parameter name, a missing required one, a
+    value that is not one of its enumerated values, or one that does not fit its type or
+    names nothing in the graph.
     """
     for name in values:
         if name not in query.params:
             known = ", ".join(query.params) or "none"
             raise ParameterError(
                 f"query {query.name!r} has no parameter {name!r}"
-                f"{_did_you_mean(name, query.params)}; its parameters: {known}"
+                f"{did_you_mean(name, query.params)}; its parameters: {known}"
             )
     bound: dict[str, Node] = {}
     for param in query.params.values():
@@ -109,6 +100,12 @@ def bind_parameters(store: Store, query: Query, values: Mapping[str, str]) -> di
                 need = f"query {query.name!r} needs parameter {param.name!r}"
                 raise ParameterError(f"{need}: {param.description}{hint}")
             continue
+        choices = param.choices
+        if choices and value not in choices:
+            raise ParameterError(
+                f"parameter {param.name!r}: {shown(value)} is not one of {', '.join(choices)}"
+                f"{did_you_mean(value, choices)}"
+            )
         try:
             bound[param.name] = _resolve(store, param, value)
         except UsageError as exc:
@@ -117,6 +114,10 @@ def bind_parameters(store: Store, query: Query, values: Mapping[str, str]) -> di
 
 
 def _resolve(store: Store, param: Param, value: str) -> Node:
+    if param.lang is not None:
+        return rdflib.Literal(value, lang=param.lang)
+    if param.datatype is not None:
+        return rdflib.Literal(value, datatype=rdflib.URIRef(param.datatype))
     literal = check_form(param.type, value)
     if literal is not None:
         return literal
@@ -150,9 +151,11 @@ def run_query(
     check_language(lang)
     if limit is not None and limit < 0:
         raise UsageError("the limit must be 0 or more")
-    bindings = bind_parameters(store, query, values or {})
+    bound = bind_parameters(store, query, values or {})
+    bindings = {query.params[name].variable: term for name, term in bound.items()}
     variables, all_rows = store.select_plain(query.sparql, bindings)
-    keep = [i for i, v in enumerate(variables) if v not in query.params]
+    hidden = {p.variable for p in query.params.values()}
+    keep = [i for i, v in enumerate(variables) if v not in hidden]
     rows = all_rows if limit is None else all_rows[:limit]
     raw = [[row[i] for i in keep] for row in rows]
     columns = tuple(variables[i] for i in keep)

@@ -1,11 +1,52 @@
-"""Query files: valid SPARQL that starts with a ``#+`` YAML header (title, description, tags
-and typed parameters, see :mod:`kg.ask.queries`), read and checked when they load; an unusable
-file is an error naming the file and line."""
+"""Query files: read one, check it, and describe it as a :class:`Query`; an unusable file is
+an error naming the file and, where it can, the line. (:mod:`kg.ask.queries` binds and runs
+them; :mod:`kg.ask.grlc` reads grlc's part of the header, :mod:`kg.ask.querycheck` checks the
+SPARQL.)
+
+A query file (``*.rq``, or ``*.sparql`` as grlc reads them) is valid SPARQL that starts with a
+``#+`` YAML header, the decorators of grlc (https://github.com/CLARIAH/grlc, which turns such
+files into a web API)::
+
+    #+ title: Programma's in een gemeente
+    #+ description: Programma's en interventies die in een gemeente lopen.
+    #+ tags: [gemeente, programma]
+    #+ params:
+    #+   municipality:
+    #+     type: municipality
+    #+     required: true
+    #+     description: gemeente (naam, CBS-code of IRI)
+    #+     example: Kampen
+    SELECT ?programme $municipality WHERE { ... $municipality ... }
+
+Header keys: kg's ``title`` and ``params`` (typed parameters), and grlc's, as grlc reads them:
+``summary`` (the title when there is no ``title``, else the description when there is no
+``description``; a header needs a title or a summary), ``description``, ``tags``, ``defaults``
+(``- name: value``: the value a parameter takes when left out, which makes it optional),
+``enumerate`` (``- name: [values]``: the only values a parameter takes, its pick list; a bare
+``- name``, which grlc fills from its endpoint, is kept but fills no list in kg), and
+``endpoint``, ``endpoint-method``, ``method``, ``pagination``, ``endpoint_in_url``,
+``transform`` and ``mime``: how grlc serves the query, kept as written in :attr:`Query.grlc`
+but neither checked nor acted on (kg queries its own graph or ``--store``, returns every row,
+and shapes JSON itself). Any other key is an error.
+
+A parameter is written ``$name``, kg's way: declared under ``params`` and listed in the SELECT
+clause, so the query also runs with an engine's own binding (pyoxigraph substitutions bind
+only projected variables); grlc does not see it. Or ``?_name`` / ``?__name`` (required /
+optional), BASIL's way, which grlc reads, typed by a suffix (:mod:`kg.ask.grlc`); it stands only
+where a term may, and a declaration under ``params`` is optional: it may add a description,
+an example, a class or scheme, or a narrower type (``municipality`` or ``concept`` for
+``_iri``), and must agree with the variable's type and underscores.
+
+The loader refuses unknown header keys, parameters that are declared but unused or used but
+undeclared, ``$`` parameters missing from the SELECT clause, a variable grlc would read only
+in part or two variables for one parameter, defaults, examples and enumerations of the wrong
+shape, type or parameter, and SPARQL that does not parse or is not a SELECT query.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +57,20 @@ import yaml
 from rdflib import XSD
 from rdflib.term import Node
 
+from kg.ask import grlc
+from kg.ask.grlc import GRLC_KEYS, Basil
+from kg.ask.querycheck import (
+    check_form_of_query,
+    check_sparql,
+    check_variables,
+    did_you_mean,
+    expression_columns,
+)
 from kg.ask.resolve import as_iri
 from kg.errors import KgError, UsageError, shown
-from kg.sparql.lexer import blank_opaque, tokens
+from kg.sparql.lexer import tokens
 
+#: Parameter types and what a value of each looks like.
 PARAM_TYPES: dict[str, str] = {
     "iri": "a label, CURIE or IRI of a resource",
     "string": "any text",
@@ -27,9 +78,12 @@ PARAM_TYPES: dict[str, str] = {
     "concept": "a Dutch or English label of a concept, or its IRI",
     "date": "a date as YYYY-MM-DD",
     "integer": "a whole number",
+    "number": "a number: 12, -1.5 or 1e3",  # BASIL's _number
 }
-HEADER_KEYS = ("title", "description", "tags", "params")
+HEADER_KEYS = ("title", "params", *GRLC_KEYS)
 PARAM_KEYS = ("type", "required", "default", "description", "example", "class", "scheme")
+#: The extensions of query files, as grlc reads them from a folder.
+QUERY_SUFFIXES = (".rq", ".sparql")
 
 
 class QueryFileError(KgError):
@@ -42,6 +96,8 @@ class ParameterError(UsageError):
 
 @dataclass(frozen=True)
 class Param:
+    """A parameter: kg's ``$name`` or a BASIL variable ``?_name_suffix``."""
+
     name: str
     type: str
     required: bool
@@ -50,6 +106,14 @@ class Param:
     example: str | None = None
     classes: tuple[str, ...] = ()  # for type iri: the value must be an instance of one of these
     scheme: str | None = None  # for type concept: the value must be in this concept scheme
+    variable: str = ""  # the SPARQL variable that takes the value (the name for $name)
+    choices: tuple[str, ...] = ()  # grlc's enumerate: the only values it takes
+    lang: str | None = None  # BASIL ?_name_en: the value is a literal in this language
+    datatype: str | None = None  # BASIL ?_name_prefix_type: a literal of this datatype (IRI)
+
+    def __post_init__(self) -> None:
+        if not self.variable:
+            object.__setattr__(self, "variable", self.name)
 
 
 @dataclass(frozen=True)
@@ -64,9 +128,23 @@ class Query:
     columns: tuple[str, ...] = ()  # the SELECT projection, parameters included
     list_columns: frozenset[str] = frozenset()  # GROUP_CONCAT columns: lists of resources
     literal_columns: frozenset[str] = frozenset()  # computed text or numbers, never resources
+    summary: str | None = None  # grlc's summary
+    grlc: dict[str, Any] = field(default_factory=dict)  # every grlc key of the header, as written
 
     def example_values(self) -> dict[str, str]:
         return {p.name: p.example for p in self.params.values() if p.example is not None}
+
+
+def grlc_parameters(query: Query) -> dict[str, dict[str, Any]]:
+    """The parameters grlc reads in ``query``, by name, as its gquery.get_parameters gives
+    them (see :func:`kg.ask.grlc.grlc_reading`); kg's ``$name`` parameters are not among them:
+    grlc does not see them."""
+    found = {}
+    for param in query.params.values():
+        reading = grlc.grlc_reading(param.variable, param.name, query.grlc)
+        if reading is not None:
+            found[param.name] = reading
+    return found
 
 
 # --- reading a query file ----------------------------------------------------------------------
@@ -122,23 +200,43 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> Query:
         if line.startswith("#+"):
             raise fail("'#+' header lines must come first, before any other line", number)
     header = _read_header(lines[:header_lines], fail)
-    params = _read_params(header.get("params"), fail)
-    _check_form_of_query(text, fail)
-    columns = _check_sparql(text, fail)
-    _check_variables(text, params, columns, fail)
-    lists, literals = _expression_columns(text)
-    tags = header.get("tags") or []
+    defaults = grlc.read_defaults(header, fail)
+    choices = grlc.read_enumerate(header, fail)
+    check_form_of_query(text, fail)
+    columns = check_sparql(text, fail)
+    basil = grlc.basil_variables(text, fail)
+    params = _read_params(header.get("params"), basil, defaults, choices, text, fail)
+    for key, given in (("defaults", defaults), ("enumerate", choices)):
+        for unknown in (n for n in given if n not in params):
+            known = ", ".join(params) or "none"
+            raise fail(
+                f"{key}: the query has no parameter {unknown!r}"
+                f"{did_you_mean(unknown, params)}; its parameters: {known}"
+            )
+    dollar = {n: p for n, p in params.items() if n not in basil}
+    for token in tokens(text):
+        if token.kind == "variable" and token.text[0] == "$" and token.text[1:] in basil:
+            raise fail(
+                f"parameter {token.text[1:]!r} is written both {token.text} and "
+                f"?{basil[token.text[1:]][0]}",
+                text.count("\n", 0, token.start) + 1,
+            )
+    check_variables(text, dollar, columns, fail)
+    lists, literals = expression_columns(text)
+    title, summary, description = _titles(header, name)
     return Query(
         name=name,
         path=path,
-        title=header.get("title", name),
-        description=" ".join(str(header.get("description", "")).split()),
+        title=title,
+        description=description,
         sparql=text,
-        tags=tuple(str(t) for t in tags),
+        tags=tuple(str(t) for t in header.get("tags") or []),
         params=params,
         columns=columns,
         list_columns=frozenset(lists),
         literal_columns=frozenset(literals),
+        summary=summary,
+        grlc={k: v for k, v in header.items() if k in GRLC_KEYS},
     )
 
 
@@ -161,28 +259,118 @@ def _read_header(lines: list[str], fail: Any) -> dict[str, Any]:
     unknown = sorted(set(map(str, header)) - set(HEADER_KEYS))
     if unknown:
         raise fail(
-            f"unknown header key {unknown[0]!r}{_did_you_mean(unknown[0], HEADER_KEYS)}; "
+            f"unknown header key {unknown[0]!r}{did_you_mean(unknown[0], HEADER_KEYS)}; "
             f"allowed: {', '.join(HEADER_KEYS)}"
         )
-    for key in ("title", "description"):
-        if not isinstance(header.get(key), str) or not header[key].strip():
-            raise fail(f"the header needs a {key} (text)")
+    for key in ("title", "summary", "description"):
+        if key in header and (not isinstance(header[key], str) or not header[key].strip()):
+            raise fail(f"the header's {key} must be text")
+    if "title" not in header and "summary" not in header:
+        raise fail("the header needs a title (text), or grlc's summary")
+    if "description" not in header and "summary" not in header:
+        raise fail("the header needs a description (text)")
     tags = header.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise fail("tags must be a list of words, e.g. tags: [gemeente, programma]")
     return header
 
 
-def _read_params(raw: Any, fail: Any) -> dict[str, Param]:
+def _titles(header: dict[str, Any], name: str) -> tuple[str, str | None, str]:
+    """Title, summary and description: grlc's summary stands in for a missing title, else
+    for a missing description."""
+    summary = " ".join(header["summary"].split()) if "summary" in header else None
+    description = " ".join(str(header.get("description", "")).split())
+    title = header.get("title")
+    if title is None:
+        title = summary or name
+    elif not description and summary:
+        description = summary
+    return title, summary, description
+
+
+def _read_params(
+    raw: Any,
+    basil: dict[str, Basil],
+    defaults: dict[str, str],
+    choices: dict[str, tuple[str, ...]],
+    text: str,
+    fail: Any,
+) -> dict[str, Param]:
+    """The declared parameters, then the BASIL variables not declared, in order of use."""
     if raw is None:
-        return {}
+        raw = {}
     if not isinstance(raw, dict):
         raise fail("params must be a mapping from parameter name to its description")
+    prefixes = grlc.prefixes(text) if basil else {}
     params: dict[str, Param] = {}
-    for name, spec in raw.items():
-        param = _read_param(str(name), spec, fail)
-        params[param.name] = param
-    return params
+    for key, spec in raw.items():
+        name = str(key)
+        if not isinstance(spec, dict):
+            _read_param(name, spec, fail)  # raises the usual message
+        params[name] = _declared(name, spec, basil.get(name), defaults, prefixes, fail)
+    for name, (variable, line, reading) in basil.items():
+        if name not in params:
+            kind, extra = grlc.basil_kind(reading, prefixes, fail, line)
+            default = defaults.get(name)
+            if default is not None:
+                _check_value(name, kind, "default", default, fail)
+            params[name] = Param(
+                name=name,
+                type=kind,
+                required=reading["required"] and default is None,
+                description=grlc.basil_description(reading, kind, PARAM_TYPES[kind]),
+                default=default,
+                variable=variable,
+                **extra,
+            )
+    return {name: _with_choices(p, choices.get(name), fail) for name, p in params.items()}
+
+
+def _declared(
+    name: str,
+    spec: dict[str, Any],
+    basil: Basil | None,
+    defaults: dict[str, str],
+    prefixes: dict[str, str],
+    fail: Any,
+) -> Param:
+    """A parameter declared under ``params``: kg's ``$name``, or a BASIL variable that the
+    declaration describes (its type and ``required`` then follow from the variable)."""
+    spec = dict(spec)
+    if name in defaults:
+        if spec.get("default") is not None:
+            raise fail(f"parameter {name!r} has a default both under params and under defaults")
+        spec["default"] = defaults[name]
+    kind, extra = "", dict[str, Any]()
+    if basil is not None:
+        kind, extra = grlc.basil_kind(basil[2], prefixes, fail, basil[1])
+        spec.setdefault("type", kind)
+        spec.setdefault("required", basil[2]["required"] and spec.get("default") is None)
+    declared = spec.get("type")
+    if not isinstance(declared, str) or declared not in PARAM_TYPES:
+        allowed = ", ".join(PARAM_TYPES)
+        raise fail(f"parameter {name!r}: type must be one of {allowed}, not {declared!r}")
+    param = dataclasses.replace(_read_param(name, spec, fail), **extra)
+    if basil is None:
+        return param
+    variable, _, reading = basil
+    original = reading["original"]
+    if declared != kind and not (kind == "iri" and declared in ("municipality", "concept")):
+        raise fail(
+            f"parameter {name!r} is declared type {declared}, but grlc passes {original} as "
+            f"{'an iri' if kind == 'iri' else 'a ' + kind}"
+        )
+    if param.required and not reading["required"]:
+        raise fail(
+            f"parameter {name!r} is required: true, but grlc reads {original} (two "
+            f"underscores) as optional; write ?_{variable.lstrip('_')}"
+        )
+    if reading["required"] and not param.required and param.default is None:
+        raise fail(
+            f"parameter {name!r} is required: false, but grlc reads {original} (one "
+            f"underscore) as required; write ?__{variable.lstrip('_')} or give it a default"
+        )
+    return dataclasses.replace(param, variable=variable)
 
 
 def _read_param(name: str, spec: Any, fail: Any) -> Param:
@@ -195,7 +383,7 @@ def _read_param(name: str, spec: Any, fail: Any) -> Param:
     if unknown:
         raise fail(
             f"parameter {name!r}: unknown key {unknown[0]!r}"
-            f"{_did_you_mean(unknown[0], PARAM_KEYS)}; allowed: {', '.join(PARAM_KEYS)}"
+            f"{did_you_mean(unknown[0], PARAM_KEYS)}; allowed: {', '.join(PARAM_KEYS)}"
         )
     kind = spec.get("type")
     if not isinstance(kind, str) or kind not in PARAM_TYPES:
@@ -225,16 +413,13 @@ def _read_values(
     name: str, kind: str, required: bool, spec: dict[str, Any], fail: Any
 ) -> tuple[str | None, str | None]:
     """A parameter's default and example, each of its type."""
-    default = _scalar(spec.get("default"))
+    default = grlc.scalar(spec.get("default"))
     if required and default is not None:
         raise fail(f"parameter {name!r}: a required parameter cannot have a default")
-    example = _scalar(spec.get("example"))
+    example = grlc.scalar(spec.get("example"))
     for key, value in (("default", default), ("example", example)):
         if value is not None:
-            try:
-                check_form(kind, value)
-            except ParameterError as exc:
-                raise fail(f"parameter {name!r}: {key} {value!r}: {exc.message}") from None
+            _check_value(name, kind, key, value, fail)
     return default, example
 
 
@@ -256,16 +441,6 @@ def _read_restrictions(
     return tuple(classes), scheme
 
 
-def _scalar(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):  # YAML reads 2020-01-31 as a date
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _iri_key(spec: dict[str, Any], key: str, name: str, fail: Any) -> str | None:
     value = spec.get(key)
     if value is None:
@@ -276,151 +451,88 @@ def _iri_key(spec: dict[str, Any], key: str, name: str, fail: Any) -> str | None
     return iri
 
 
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[\w-]*:|BASE)\s+)*"  # the prologue, its IRIs blanked
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
+def _with_choices(param: Param, choices: tuple[str, ...] | None, fail: Any) -> Param:
+    """``param`` with the values grlc's ``enumerate`` gives it, each of its type; its default
+    and example must be among them."""
+    if not choices:
+        return param
+    for choice in choices:
+        _check_value(param.name, param.type, "enumerate value", choice, fail)
+    for key, value in (("default", param.default), ("example", param.example)):
+        if value is not None and value not in choices:
+            raise fail(
+                f"parameter {param.name!r}: {key} {value!r} is not one of its enumerate values "
+                f"({', '.join(choices)})"
+            )
+    return dataclasses.replace(param, choices=choices)
 
 
-def _check_form_of_query(text: str, fail: Any) -> None:
-    match = _UPDATE.match(blank_opaque(text).replace("\n", " "))
-    if match:
-        raise fail(f"kg runs SELECT queries; this is a SPARQL update ({match.group(1).upper()})")
-
-
-# Functions whose result is never a resource (a projected expression starting with one of
-# these gives a text or number column).
-_LITERAL_FUNCTIONS = {
-    "COUNT", "SUM", "AVG", "MIN", "MAX", "STR", "CONCAT", "STRLEN", "SUBSTR", "LCASE", "UCASE",
-    "YEAR", "MONTH", "DAY", "LANG", "DATATYPE", "REPLACE", "STRBEFORE", "STRAFTER",
-}  # fmt: skip
-
-
-def _expression_columns(text: str) -> tuple[set[str], set[str]]:
-    """Columns made by ``(GROUP_CONCAT(...) AS ?x)`` (lists) and by literal-valued
-    expressions such as ``(COUNT(...) AS ?n)`` or ``BIND(STR(...) AS ?d)``."""
-    code = blank_opaque(text)
-    lists: set[str] = set()
-    literals: set[str] = set()
-    for match in re.finditer(r"\(\s*(?:BIND\s*\(\s*)?([A-Za-z_]+)\s*\(", code):
-        start = match.end() - 1
-        depth = 0
-        for end in range(start, len(code)):
-            depth += {"(": 1, ")": -1}.get(code[end], 0)
-            if depth == 0:
-                break
-        alias = re.match(r"\s*AS\s+[?$]([A-Za-z0-9_]+)\s*\)", code[end + 1 :], re.IGNORECASE)
-        if not alias:
-            continue
-        function = match.group(1).upper()
-        if function == "GROUP_CONCAT":
-            lists.add(alias.group(1))
-        elif function in _LITERAL_FUNCTIONS:
-            literals.add(alias.group(1))
-    return lists, literals
-
-
-def _check_sparql(text: str, fail: Any) -> tuple[str, ...]:
-    """Parse ``text`` (by running it on an empty store) and return its SELECT projection."""
-    from kg.store import select_projection
-
+def _check_value(name: str, kind: str, key: str, value: str, fail: Any) -> None:
+    """Refuse a default, example or enumerated ``value`` that is not of the type ``kind``."""
     try:
-        columns = select_projection(text)
-    except SyntaxError as exc:
-        message = " ".join(str(exc).split())
-        match = re.search(r"(?:line|at) (\d+)(?::|, column )", message)
-        raise fail(f"not valid SPARQL: {message}", int(match.group(1)) if match else None) from None
-    if columns is None:
-        raise fail("kg runs SELECT queries; this is an ASK, CONSTRUCT or DESCRIBE query")
-    return columns
-
-
-def _check_variables(
-    text: str, params: dict[str, Param], columns: tuple[str, ...], fail: Any
-) -> None:
-    used: dict[str, int] = {}
-    for token in tokens(text):
-        if token.kind == "variable" and token.text[0] == "$":
-            used.setdefault(token.text[1:], text.count("\n", 0, token.start) + 1)
-    for name, line in used.items():
-        if name not in params:
-            raise fail(
-                f"${name} is used but not declared under params{_did_you_mean(name, params)}", line
-            )
-    code = blank_opaque(text)
-    for pattern, advice in _ENGINE_TRAPS:
-        for match in re.finditer(pattern, code, re.IGNORECASE):
-            if match.group(1) in params:
-                raise fail(advice.format(p=match.group(1)), code.count("\n", 0, match.start()) + 1)
-    for name in params:
-        if name not in used:
-            raise fail(f"parameter {name!r} is declared but the query never uses ${name}")
-        if name not in columns:
-            raise fail(
-                f"parameter ${name} must be in the SELECT clause: an engine's own binding "
-                "(pyoxigraph substitutions) binds only projected variables (kg leaves "
-                "parameter columns out of the results)"
-            )
-
-
-# Constructs whose meaning depends on how a parameter is bound (kg writes terms in; an
-# engine's own binding, such as pyoxigraph 0.5's substitutions, differs), with advice.
-_ENGINE_TRAPS = (
-    (
-        r"\bBOUND\s*\(\s*[?$]([A-Za-z0-9_]+)\s*\)",
-        "BOUND(${p}) depends on how the engine binds parameters (always false with "
-        "pyoxigraph's substitutions, and inside a sub-select); to make a condition optional write "
-        "FILTER(COALESCE(<condition on ${p}>, true))",
-    ),
-    (
-        r"\bBIND\s*\(\s*[?$]([A-Za-z0-9_]+)\s+AS\b",
-        "BIND(${p} AS ...) can leave the new variable unbound (with pyoxigraph's own "
-        "substitutions); compute the value instead, e.g. BIND(IRI(STR(${p})) AS ...) or "
-        "BIND(STR(${p}) AS ...)",
-    ),
-)
-
-
-def _did_you_mean(name: str, options: Any) -> str:
-    near = difflib.get_close_matches(name, list(options), n=1)
-    return f" (did you mean {near[0]!r}?)" if near else ""
+        check_form(kind, value)
+    except ParameterError as exc:
+        raise fail(f"parameter {name!r}: {key} {value!r}: {exc.message}") from None
 
 
 def load_queries(folder: str | Path) -> dict[str, Query]:
-    """Every ``*.rq`` file in ``folder`` by name, in name order."""
+    """Every query file (``*.rq`` and, as grlc reads them, ``*.sparql``) in ``folder`` by
+    name, in file name order."""
     folder = Path(folder)
     if not folder.is_dir():
         raise KgError("queries folder not found (use --root or --queries-dir)", file=folder)
-    return {path.stem: load_query(path) for path in sorted(folder.glob("*.rq"))}
+    found: dict[str, Query] = {}
+    for path in sorted(p for suffix in QUERY_SUFFIXES for p in folder.glob(f"*{suffix}")):
+        if path.stem in found:
+            raise KgError(f"two query files are named {path.stem!r}", file=path)
+        found[path.stem] = load_query(path)
+    return found
 
 
 def find_query(folder: str | Path, name: str) -> Query:
     """A canned query by name, or a query file by path (anything ending in ``.rq`` or
-    holding a ``/``)."""
-    if name.endswith(".rq") or "/" in name or "\\" in name:
+    ``.sparql``, or holding a ``/``)."""
+    if name.endswith(QUERY_SUFFIXES) or "/" in name or "\\" in name:
         path = Path(name)
         if not path.is_file():
             raise UsageError("no such query file", file=path)
         return load_query(path)
     if not Path(folder).is_dir():
         raise KgError("queries folder not found (use --root or --queries-dir)", file=folder)
-    path = Path(folder) / f"{name}.rq"
-    if path.is_file():
-        return load_query(path)
-    names = sorted(p.stem for p in Path(folder).glob("*.rq")) if Path(folder).is_dir() else []
+    for suffix in QUERY_SUFFIXES:
+        path = Path(folder) / f"{name}{suffix}"
+        if path.is_file():
+            return load_query(path)
+    names = sorted({p.stem for s in QUERY_SUFFIXES for p in Path(folder).glob(f"*{s}")})
     raise UsageError(
-        f"no query named {name!r}{_did_you_mean(name, names)}; 'kg query list' shows them all"
+        f"no query named {name!r}{did_you_mean(name, names)}; 'kg query list' shows them all"
     )
 
 
+# --- the form of a value ---------------------------------------------------------------------
+
+_DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+")
+_DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
+
+
 def check_form(kind: str, value: str) -> Node | None:
-    """The literal for a date, integer or string value; None for types resolved in the store."""
+    """The literal for a date, integer, number or string value; None for types resolved in
+    the store. Raises :class:`ParameterError` for a value not of its type's form."""
     if kind == "integer":
         # ASCII digits only (\d would take any script's digits), and few enough for int().
         if not re.fullmatch(r"[+-]?[0-9]{1,4000}", value.strip()):
             raise ParameterError(f"expected a whole number, got {shown(value)}")
         return rdflib.Literal(int(value), datatype=XSD.integer)
+    if kind == "number":  # what grlc writes for BASIL's _number: an integer, decimal or double
+        text = value.strip()
+        if len(text) <= 4000:
+            if re.fullmatch(r"[+-]?[0-9]+", text):
+                return rdflib.Literal(text, datatype=XSD.integer)
+            if _DECIMAL.fullmatch(text):
+                return rdflib.Literal(text, datatype=XSD.decimal)
+            if _DOUBLE.fullmatch(text):
+                return rdflib.Literal(text, datatype=XSD.double)
+        raise ParameterError(f"expected a number such as 12, -1.5 or 1e3, got {shown(value)}")
     if kind == "date":
         try:
             day = dt.date.fromisoformat(value.strip())
