@@ -1,5 +1,6 @@
-"""The README's pictures of `kg serve`: the home page, a canned query's answer and a resource
-page, taken in headless chromium from the app on a free loopback port.
+"""The documentation's pictures of `kg serve`: the home page, a canned query's answer and a
+resource page, and the network pictures (who works with whom, a case, the network around a
+programme), taken in headless chromium from the app on a free loopback port.
 
 Usage:  python -m bench.screenshots [--build-dir build] [--out docs/img]
 Needs a built graph (kg build), playwright (pip install -e ".[test]") and /usr/bin/chromium.
@@ -26,6 +27,17 @@ PAGES = [
         "section table",
     ),
     ("serve-resource.png", "/id/programme/samen-in-beweging", "iframe.network"),
+    ("viz-whole.png", "/network", "#network canvas"),
+    (
+        "viz-case.png",
+        "/network?municipality=Zwolle&target_group=ouderen&theme=bewegen",
+        "#network canvas",
+    ),
+    (
+        "viz-around.png",
+        "/network?iri=https%3A%2F%2Fw3id.org%2Fkg-sociaal%2Fid%2Fprogramme%2Fsamen-in-beweging",
+        "#network canvas",
+    ),
 ]
 
 
@@ -56,6 +68,8 @@ def main() -> int:
                 if path == "/":
                     page.locator("#q").press_sequentially("Kampen", delay=30)
                 page.wait_for_selector(ready)
+                if ready == "#network canvas":  # a network page: wait until drawn
+                    page.wait_for_function("window.kgReady === true", timeout=30_000)
                 for frame in page.frames[1:]:  # an embedded network: wait until drawn
                     frame.wait_for_function("window.kgReady === true", timeout=30_000)
                 page.screenshot(path=str(args.out / name))

@@ -5,10 +5,10 @@ a real browser (Debian's chromium, headless), for the seed graph and the nationa
 (``window.kgReadyAt``, measured from the start of navigation): by then the search, filters and
 panel are wired, because the page's script runs before the first drawing.
 
-- seed graph: the nodes the five seed documents state something about, and their links;
-- national graph: everything ``kg viz`` draws by default (all 342 municipalities, GGD regions,
-  provinces, programmes, partners and instruments);
-- national, every kind: the same with sources, people, findings and the rest.
+For each kind of picture ``kg viz`` draws (who works with whom, a focus, a query, a case, the
+kinds programme and organisation, every kind) it also measures readability as the page first
+fits the picture (:data:`MEASURE_JS`): overlapping node pairs, the share of drawn labels that
+meet another, and the smallest label on screen.
 
 Usage:  python -m bench.viz [--runs 5] [--build-dir build] [--picture NAME] [--results DIR]
         [--screenshot docs/img/viz-focus.png]
@@ -25,8 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import pyoxigraph as ox
+from typing import Any
 
 from kg.network import KINDS, keep_kinds, neighbourhood, project, resolve_nodes, summary, view
 from kg.network.render import render_html
@@ -43,34 +42,99 @@ FLAGS = [
 ]
 
 
-def seed_sources() -> set[str]:
-    """The source IRIs of the five seed documents: the graph names in data/documents/."""
-    names: set[str] = set()
-    for path in sorted((ROOT / "data" / "documents").glob("*.trig")):
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
-            if isinstance(quad.graph_name, ox.NamedNode):
-                names.add(quad.graph_name.value)
-    return names
-
-
 def pictures(store, names: list[str]) -> dict[str, object]:
-    """The pictures called ``names``, each drawn only when asked for."""
+    """The pictures called ``names``, each drawn only when asked for: one of each kind
+    ``kg viz`` draws. On a synthetic build the focus, query and case name what it holds."""
+    from kg.ask.queries import find_query
+    from kg.network import Case
 
-    def seed() -> object:
-        national = view(store)
-        seeds = seed_sources()
-        stated = [n for n, d in national.nodes(data=True) if seeds & set(d["sources"])]
-        return national.subgraph(stated).copy()
+    def first(kind: str) -> str:
+        whole = view(store)
+        return next(d["label"] for _, d in sorted(whole.nodes(data=True)) if d["kind"] == kind)
+
+    def municipality() -> str:
+        rows = store.select_values(
+            "SELECT ?l WHERE { ?m a <https://w3id.org/kg-sociaal/def#Municipality> ; "
+            "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l } ORDER BY ?l LIMIT 1"
+        )
+        return str(rows[0][0])
 
     draw = {
-        "seed graph": seed,
-        "national graph": lambda: view(store),
-        "national, every kind": lambda: keep_kinds(project(store), [k.key for k in KINDS]),
+        "who works with whom": lambda: view(store),
+        "focus": lambda: view(store, focus=[first("programme")]),
+        "query": lambda: view(
+            store,
+            query=find_query(ROOT / "queries", "programmes-in-municipality"),
+            values={"municipality": municipality()},
+        ),
+        "case": lambda: view(store, case=Case(municipality(), ("ouderen",), ())),
+        "programmes and organisations": lambda: view(store, kinds=("programme", "organisation")),
+        "every kind": lambda: keep_kinds(project(store), [k.key for k in KINDS]),
     }
     return {name: draw[name]() for name in names}
 
 
-PICTURES = ["seed graph", "national graph", "national, every kind"]
+PICTURES = [
+    "who works with whom",
+    "focus",
+    "query",
+    "case",
+    "programmes and organisations",
+    "every kind",
+]
+
+
+#: Measures the picture as the page first shows it (fitted): overlapping node pairs,
+#: overlapping label pairs and the labels involved, and the smallest label on screen (pixels).
+#: Nodes are discs as wide as vis-network draws them; labels are the boxes vis-network
+#: computed when it drew them (empty labels, drawn as " ", do not count).
+MEASURE_JS = """() => {
+  const net = kgNetwork;
+  net.fit({animation: false});
+  net.redraw();
+  const scale = net.getScale();
+  const shown = net.body.data.nodes.get({filter: n => !n.hidden});
+  const discs = [], boxes = [];
+  let smallest = null;
+  for (const item of shown) {
+    const node = net.body.nodes[item.id];
+    const r = Math.max(node.shape.width || 0, node.shape.height || 0) / 2 || item.size || 10;
+    discs.push({x: node.x, y: node.y, r: r});
+    const text = (node.options.label || "").trim();
+    if (!text) continue;
+    const s = node.labelModule.size;
+    const up = node.options.font.vadjust || 0;  // drawn moved by this; the size is not
+    boxes.push({l: s.left, t: s.top + up, r: s.left + s.width, b: s.top + up + s.height});
+    const px = node.options.font.size * scale;
+    smallest = smallest === null ? px : Math.min(smallest, px);
+  }
+  let nodePairs = 0;
+  for (let i = 0; i < discs.length; i++)
+    for (let j = i + 1; j < discs.length; j++) {
+      const a = discs[i], b = discs[j];
+      if (Math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r - 0.5) nodePairs++;
+    }
+  let labelPairs = 0;
+  const involved = new Set();
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5) {
+        labelPairs++; involved.add(i); involved.add(j);
+      }
+    }
+  return {shown: discs.length, labels: boxes.length, overlapping_nodes: nodePairs,
+          overlapping_label_pairs: labelPairs,
+          overlapping_label_share: boxes.length ? involved.size / boxes.length : 0,
+          smallest_label_px: smallest === null ? null : Math.round(smallest * 10) / 10,
+          scale: Math.round(scale * 1000) / 1000};
+}"""
+
+
+def readability(page) -> dict[str, float | int | None]:
+    """:data:`MEASURE_JS` on an open network page."""
+    figures: dict[str, float | int | None] = page.evaluate(MEASURE_JS)
+    return figures
 
 
 def median_seconds(action, runs: int) -> float:
@@ -90,9 +154,11 @@ def _local_only(route) -> None:
         route.abort()
 
 
-def time_to_usable(browser, path: Path, runs: int) -> float:
-    """Median seconds from navigation to the first finished drawing, each in a fresh page."""
+def time_to_usable(browser, path: Path, runs: int) -> tuple[float, dict[str, Any]]:
+    """Median seconds from navigation to the first finished drawing, each in a fresh page,
+    and the picture's readability at fit (:func:`readability`, from the last run)."""
     times = []
+    figures: dict[str, Any] = {}
     for _ in range(runs):
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         context.route("**/*", _local_only)
@@ -100,8 +166,9 @@ def time_to_usable(browser, path: Path, runs: int) -> float:
         page.goto(path.as_uri())
         page.wait_for_function("window.kgReady === true", timeout=120_000)
         times.append(page.evaluate("window.kgReadyAt") / 1000)
+        figures = readability(page)
         context.close()
-    return statistics.median(times)
+    return statistics.median(times), figures
 
 
 def screenshot(browser, store, out: Path) -> None:
@@ -146,7 +213,7 @@ def main() -> int:
             path = folder / f"{name.replace(' ', '-').replace(',', '')}.html"
             path.write_text(html, "utf-8")
             write = median_seconds(lambda g=graph: render_html(g), args.runs)
-            usable = time_to_usable(browser, path, args.runs)
+            usable, seen = time_to_usable(browser, path, args.runs)
             rows.append(
                 {
                     "picture": name,
@@ -156,6 +223,7 @@ def main() -> int:
                     "file_bytes": len(html.encode("utf-8")),
                     "write_seconds": round(write, 3),
                     "usable_seconds": round(usable, 3),
+                    **seen,
                 }
             )
             print(f"{name}: {rows[-1]}", file=sys.stderr)
@@ -171,12 +239,15 @@ def main() -> int:
     lines = [
         f"Network page benchmark ({machine}; median of {args.runs} runs; `python -m bench.viz`).",
         "",
-        "| picture | nodes | links | file size | write HTML | usable in chromium |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| picture | nodes (shown) | links | labels drawn | overlapping nodes | overlapping "
+        "labels | smallest label | file size | write HTML | usable in chromium |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['picture']} | {r['nodes']} | {r['links']} | {r['file_bytes'] / 1e6:.2f} MB "
+            f"| {r['picture']} | {r['nodes']} ({r['shown']}) | {r['links']} | {r['labels']} "
+            f"| {r['overlapping_nodes']} | {100 * r['overlapping_label_share']:.1f}% "
+            f"| {r['smallest_label_px']} px | {r['file_bytes'] / 1e6:.2f} MB "
             f"| {r['write_seconds']:.2f} s | {r['usable_seconds']:.2f} s |"
         )
     table = "\n".join(lines) + "\n"

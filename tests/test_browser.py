@@ -3,6 +3,7 @@ it draws, searches, filters and explains, makes no request and runs nothing from
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -59,7 +60,7 @@ def national_page(real_build, tmp_path_factory) -> Path:
     with open_store(real_build.build_dir) as store:
         graph = view(store)
     path = tmp_path_factory.mktemp("viz") / "national.html"
-    path.write_text(render_html(graph, title="Heel Nederland"), "utf-8")
+    path.write_text(render_html(graph, title=graph.graph["title"]), "utf-8")
     return path
 
 
@@ -67,9 +68,13 @@ def test_the_national_picture_works_offline(browser, national_page) -> None:
     visit = Visit(browser, national_page)
     page = visit.page
     try:
-        # The nodes are there and drawn.
-        drawn = page.evaluate("kgNetwork.body.data.nodes.length")
-        assert drawn == int(page.inner_text("#node-count")) > 342
+        # Who works with whom: the nodes are there and drawn; laws and instruments wait.
+        total = page.evaluate("kgNetwork.body.data.nodes.length")
+        held = page.evaluate("kgNetwork.body.data.nodes.get({filter: n => n.hidden}).length")
+        drawn = int(page.inner_text("#node-count"))
+        assert drawn == total - held and 20 < drawn < 100 and held > 0
+        assert page.inner_text("h1").startswith("kg: wie werkt met wie")
+        assert "zonder bekende partner niet getekend" in page.inner_text("header")
         painted = page.evaluate(
             "(() => { const c = document.querySelector('#network canvas');"
             " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
@@ -99,12 +104,17 @@ def test_the_national_picture_works_offline(browser, national_page) -> None:
         sources = page.inner_text("#panel-sources")
         assert "ZonMw-projectpagina's Samen in Beweging met kwetsbare bewoners" in sources
 
-        # Neighbours stay coloured, the rest is dimmed.
-        colours = page.evaluate(
-            "ids => ids.map(id => kgNetwork.body.data.nodes.get(id).color)",
-            [visit.node_id(KAMPEN), visit.node_id("https://w3id.org/kg-sociaal/id/law/wmo-2015")],
+        # The panel lists status and places; neighbours stay coloured, the rest is dimmed.
+        facts = page.inner_text("#panel-facts")
+        assert "afgelopen" in facts and "Gemeente Kampen" in facts
+        kampen = page.evaluate(
+            "id => kgNetwork.body.data.nodes.get(id).color", visit.node_id(KAMPEN)
         )
-        assert colours[0] != colours[1] and colours[1].startswith("rgba(200,200,200")
+        dimmed = page.evaluate(
+            "kgNetwork.body.data.nodes.get().filter(n => String(n.color).startsWith("
+            "'rgba(200,200,200')).length"
+        )
+        assert not str(kampen).startswith("rgba(200,200,200") and dimmed > 10
 
         # A link in the panel moves the selection to that neighbour.
         page.get_by_role("button", name="Gemeente Kampen", exact=True).first.click()
@@ -130,9 +140,40 @@ def test_the_national_picture_works_offline(browser, national_page) -> None:
         page.fill("#search", "GALA")
         assert page.inner_text("#search-results").startswith("Gezond en Actief Leven Akkoord")
 
+        # Laws and instruments are one click away.
+        laws = page.get_by_label(re.compile(r"^wet \("))
+        assert not laws.is_checked()
+        laws.check()
+        assert int(page.inner_text("#node-count")) > drawn
+        laws.uncheck()
+
+        # Filters by place and status: Overijssel keeps what runs there and who works on it.
+        page.select_option("#filter-places", "Overijssel")
+        there = int(page.inner_text("#node-count"))
+        assert 0 < there < drawn
+        shown = page.evaluate(
+            "kgNetwork.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.iri)"
+        )
+        assert SIB in shown and KAMPEN in shown
+        page.select_option("#filter-places", "")
+        page.select_option("#filter-status", "afgelopen")
+        ended = page.evaluate(
+            "kgNetwork.body.data.nodes.get({filter: n => !n.hidden && n.status}).map(n => n.status)"
+        )
+        assert ended and set(ended) == {"afgelopen"}
+        page.select_option("#filter-status", "")
+        assert int(page.inner_text("#node-count")) == drawn
+
         # The legend filters by kind, and the counts follow.
-        page.get_by_label("gemeente (342)").uncheck()
-        assert int(page.inner_text("#node-count")) == drawn - 342
+        municipalities = page.get_by_label(re.compile(r"^gemeente \("))
+        count = int(
+            re.search(
+                r"\((\d+)\)",
+                page.inner_text("#kinds")[page.inner_text("#kinds").index("gemeente") :],
+            ).group(1)
+        )
+        municipalities.uncheck()
+        assert int(page.inner_text("#node-count")) == drawn - count
         hidden = page.evaluate(
             "id => kgNetwork.body.data.nodes.get(id).hidden", visit.node_id(KAMPEN)
         )
@@ -141,7 +182,7 @@ def test_the_national_picture_works_offline(browser, national_page) -> None:
         assert "gemeente, verborgen" in page.inner_text("#search-results")
         page.press("#search", "Enter")  # picking a hidden node by name shows its kind again
         page.wait_for_selector("#panel:not([hidden])")
-        assert page.get_by_label("gemeente (342)").is_checked()
+        assert municipalities.is_checked()
         assert int(page.inner_text("#node-count")) == drawn
 
         page.click("#fit")
@@ -240,3 +281,45 @@ def test_a_hostile_label_is_shown_as_text(browser, tmp_path) -> None:
         assert visit.dialogs == [] and visit.errors == [] and visit.requests == []
     finally:
         visit.close()
+
+
+# --- readable at first sight (K15) ----------------------------------------------------------
+
+PICTURES = {
+    "whole": {},
+    "focus": {"focus": ["Samen in Beweging"]},
+    "query": {"query": "programmes-in-municipality", "values": {"municipality": "Zwolle"}},
+    "case": {"case": ("Zwolle", ("ouderen",), ("bewegen",))},
+    "types": {"kinds": ("programme", "organisation")},
+}
+
+
+@pytest.mark.parametrize("kind", list(PICTURES))
+def test_every_picture_is_readable_at_fit(browser, real_build, tmp_path, kind) -> None:
+    """Measured in the browser as the page first shows it: no two nodes overlap, at most 2%
+    of the drawn labels meet another, and no label is under 10 pixels high on screen."""
+    from bench.viz import readability
+    from kg.ask.queries import find_query
+    from kg.network import Case
+
+    from .conftest import ROOT
+
+    asked = dict(PICTURES[kind])
+    if "query" in asked:
+        asked["query"] = find_query(ROOT / "queries", asked["query"])
+    if "case" in asked:
+        asked["case"] = Case(*asked["case"])
+    with open_store(real_build.build_dir) as store:
+        graph = view(store, **asked)
+    assert graph.number_of_nodes() <= 300
+    path = tmp_path / f"{kind}.html"
+    path.write_text(render_html(graph, title=graph.graph["title"]), "utf-8")
+    visit = Visit(browser, path)
+    try:
+        figures = readability(visit.page)
+        assert visit.errors == [] and visit.requests == []
+    finally:
+        visit.close()
+    assert figures["overlapping_nodes"] == 0, figures
+    assert figures["overlapping_label_share"] <= 0.02, figures
+    assert figures["labels"] >= 10 and figures["smallest_label_px"] >= 10, figures

@@ -221,17 +221,46 @@ def test_network_exports_hold_the_picture_with_labels_kinds_and_sources(
         "gemeente",
     )
     assert "CBS Gebiedsindelingen 2025" in kampen["sources"]
-    (link,) = graph.get_edge_data(SIB, KAMPEN).values()
-    assert link["label"] == "loopt in"
-    assert link["property"] == "http://purl.org/dc/terms/spatial"
+    # who works with whom: Kampen takes part in Samen in Beweging (the seed says so); where
+    # things are is an attribute (the reference file puts Kampen in IJsselland, Overijssel)
+    (link,) = graph.get_edge_data(KAMPEN, SIB).values()
+    assert link["label"] == "deelnemende gemeente van"
     assert link["sources"] == "ZonMw-projectpagina's Samen in Beweging met kwetsbare bewoners"
+    assert graph.get_edge_data(SIB, KAMPEN) is None  # "loopt in" is geography, not a link
+    assert {"GGD IJsselland (GGD-regio)", "Overijssel"} <= set(kampen["places"].split("; "))
+    assert "Gemeente Kampen" in graph.nodes[SIB]["places"].split("; ")
+    assert graph.nodes[SIB]["status"] == "afgelopen"  # K12: the derived status
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_network_exports_of_every_kind(real_build, tmp_path, fmt) -> None:
+    """--types all: every kind, as kg viz --types all draws it (places as nodes again)."""
+    import networkx as nx
+
+    from kg.build.netfacts import KINDS
+    from kg.network import view
+
+    path = tmp_path / f"all.{fmt}"
+    kinds = [k.key for k in KINDS]
+    path.write_bytes(export(real_build.build_dir, fmt, kinds=kinds))
+    graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    with open_store(real_build.build_dir) as store:
+        drawn = view(store, kinds=kinds)
+    assert graph.number_of_nodes() == drawn.number_of_nodes()
+    assert graph.number_of_edges() == drawn.number_of_edges()
+    kinds_drawn = {d["kind"] for _, d in graph.nodes(data=True)}
+    assert {"region", "source", "finding"} <= kinds_drawn
 
 
 def test_network_exports_follow_the_language_and_carry_no_date(real_build) -> None:
-    english = export(real_build.build_dir, "gexf", "en").decode("utf-8")
-    dutch = export(real_build.build_dir, "gexf", "nl").decode("utf-8")
+    every = ["programme", "municipality", "region"]
+    english = export(real_build.build_dir, "gexf", "en", every).decode("utf-8")
+    dutch = export(real_build.build_dir, "gexf", "nl", every).decode("utf-8")
     assert 'label="within"' in english and 'label="ligt in"' not in english
     assert 'label="ligt in"' in dutch
+    default = export(real_build.build_dir, "gexf", "en").decode("utf-8")
+    assert "participating municipality of" in default
+    assert 'label="deelnemende gemeente van"' not in default
     assert "lastmodifieddate" not in english
     assert "<creator>kg " in english
 
@@ -254,8 +283,12 @@ def test_network_exports_are_valid_against_their_schemas(real_build, fmt) -> Non
     path = SHARED / "standards" / folder / name
     if not path.is_file():
         need_shared(f"the {fmt} schema (../shared/standards/{folder}/)")
-    data = export(real_build.build_dir, fmt)
-    errors = list(xmlschema.XMLSchema(str(path)).iter_errors(data.decode("utf-8")))
-    assert errors == [], [e.reason for e in errors[:3]]
-    ids = [e.get("id") for e in ET.fromstring(data).iter() if e.tag.endswith("}edge")]
-    assert len(ids) == len(set(ids)) > 1000
+    from kg.build.netfacts import KINDS
+
+    schema = xmlschema.XMLSchema(str(path))
+    for kinds, least in ((None, 50), ([k.key for k in KINDS], 1000)):  # default, every kind
+        data = export(real_build.build_dir, fmt, kinds=kinds)
+        errors = list(schema.iter_errors(data.decode("utf-8")))
+        assert errors == [], [e.reason for e in errors[:3]]
+        ids = [e.get("id") for e in ET.fromstring(data).iter() if e.tag.endswith("}edge")]
+        assert len(ids) == len(set(ids)) > least

@@ -198,11 +198,34 @@ def test_query_view_draws_the_answer_and_the_parameter(real) -> None:
 
 
 def test_case_view_draws_the_case_and_its_answer(real) -> None:
+    """The case picture reads like the answer: the municipality in the middle with the asked
+    concepts, the best items of each part in a column (law and money left, programmes and
+    partners right), and a link only where the answer gives a reason."""
+    from kg.ask.case import find
+    from kg.network.casepicture import COLUMNS, PER_PART
+
     store, _ = real
     picked = view(store, case=Case("Kampen", ("ouderen",), ("bewegen",)))
-    assert {KAMPEN, SIB} <= set(picked)
+    answer = find(store, "Kampen", ("ouderen",), ("bewegen",))
     ouderen = "https://w3id.org/kg-sociaal/id/concept/doelgroep-ouderen"
-    assert ouderen in picked
+    assert {KAMPEN, ouderen} <= set(picked)
+    positions = picked.graph["positions"]
+    assert positions[KAMPEN] == (0.0, 0.0)
+    for part, side in COLUMNS.items():
+        for item in getattr(answer, part)[:PER_PART]:
+            assert item.iri in picked, (part, item.label)
+            if positions[item.iri][0] != 0:
+                assert (positions[item.iri][0] > 0) == (side > 0) or item.iri in {
+                    i.iri for p in COLUMNS for i in getattr(answer, p)[:PER_PART] if p != part
+                }
+    beyond = {i.iri for i in answer.programmes[PER_PART:]} - {
+        i.iri for p in COLUMNS for i in getattr(answer, p)[:PER_PART]
+    }
+    assert beyond and not beyond & set(picked)  # only the best of each part
+    for a, _b, data in picked.edges(data=True):  # every link is a reason the answer gives
+        reasons = {r for p in COLUMNS for i in getattr(answer, p) for r in i.reasons}
+        assert data["label"] in reasons or data["label"] == "staat in het antwoord", data
+        assert a == KAMPEN or data["role"]
 
 
 def test_focus_on_a_hidden_kind_says_how_to_show_it(real) -> None:
@@ -229,3 +252,61 @@ def test_view_option_mistakes(real, options, message) -> None:
     store, _ = real
     with pytest.raises(UsageError, match=message):
         view(store, **options)
+
+
+# --- who works with whom: the default picture (K15) ----------------------------------------
+
+
+def test_the_default_picture_is_who_works_with_whom(real) -> None:
+    """Programmes and the organisations and municipalities taking part in them; no place
+    that takes part in nothing; geography, status and domain as attributes; laws and
+    instruments there but hidden at first; programmes without partners counted, not drawn."""
+    from kg.network.collaboration import ACTORS, INSTRUMENTS
+
+    store, whole = real
+    picture = view(store)
+    kinds = dict(picture.nodes(data="kind"))
+    assert set(kinds.values()) <= {"programme", *ACTORS, *INSTRUMENTS}
+    assert "region" not in kinds.values() and "place" not in kinds.values()
+    for n, kind in kinds.items():
+        if kind in ACTORS:  # takes part in a drawn programme, by a link that is not a place
+            linked = {*picture.successors(n), *picture.predecessors(n)}
+            assert any(kinds[m] == "programme" for m in linked), picture.nodes[n]["label"]
+        assert picture.nodes[n].get("hidden", False) is (kind in INSTRUMENTS)
+    spatial = "http://purl.org/dc/terms/spatial"
+    assert not [d for _, _, d in picture.edges(data=True) if d["prop"] == spatial]
+    municipalities = [n for n, k in kinds.items() if k == "municipality"]
+    assert 0 < len(municipalities) < 50  # of 342: only those that take part
+    assert KAMPEN in municipalities and "Overijssel" in picture.nodes[KAMPEN]["places"]
+    assert picture.nodes[SIB]["status"] == "afgelopen"
+    programmes = sum(1 for k in kinds.values() if k == "programme")
+    actors = sum(1 for k in kinds.values() if k in ACTORS)
+    assert (
+        picture.graph["title"]
+        == f"kg: wie werkt met wie ({programmes} programma's, {actors} partners)"
+    )
+    left_out = picture.graph["left_out"]
+    assert left_out and not set(left_out) & {picture.nodes[n]["label"] for n in picture}
+    for label in left_out:  # none of them has a partner in the whole network
+        (iri,) = [
+            n for n, d in whole.nodes(data=True) if d["label"] == label and d["kind"] == "programme"
+        ]
+        linked = {*whole.successors(iri), *whole.predecessors(iri)}
+        assert not any(
+            whole.nodes[m]["kind"] in ACTORS
+            and any(
+                d["prop"] != spatial
+                for a, b in ((iri, m), (m, iri))
+                if whole.has_edge(a, b)
+                for d in whole.get_edge_data(a, b).values()
+            )
+            for m in linked
+        ), label
+
+
+def test_a_picture_of_kinds_says_which_kinds_it_draws(real) -> None:
+    store, _ = real
+    picture = view(store, kinds=("programme", "organisation"))
+    assert picture.graph["title"] == "kg: programma, organisatie"
+    english = view(store, lang="en", kinds=("programme", "organisation"))
+    assert english.graph["title"] == "kg: programme, organisation"

@@ -15,7 +15,7 @@ import pytest
 import pyvis
 
 from kg.errors import UsageError
-from kg.network.render import LABELLED_LINKS_LIMIT, render_html, script_json
+from kg.network.render import render_html, script_json
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>window.pwned=1</script>"
@@ -147,7 +147,8 @@ def test_hostile_text_travels_as_inert_json(hostile) -> None:
     assert not set("<>&\u2028") & set(raw)
     data = payload(html)
     node = next(n for n in data["nodes"] if n["iri"] == "urn:a")
-    assert node["label"] == hostile and node["description"] == hostile
+    assert node["full"] == hostile and node["description"] == hostile
+    assert node["label"].rstrip("…") in hostile  # drawn, perhaps shortened
     assert data["sources"][0]["title"] == "Bron & <co>"
 
 
@@ -185,12 +186,12 @@ def test_colour_by_community_fills_the_community_legend() -> None:
     assert data["communities"] and all("community" in n for n in data["nodes"])
 
 
-def test_links_are_labelled_on_the_canvas_only_in_small_pictures() -> None:
-    assert payload(render_html(small_graph()))["labelAllLinks"] is True
-    big = small_graph()
-    for i in range(LABELLED_LINKS_LIMIT):
-        big.add_edge("urn:a", "urn:b", key=f"urn:k{i}", label="x", prop="urn:x", sources=())
-    assert payload(render_html(big))["labelAllLinks"] is False
+def test_link_words_show_only_for_the_selected_node() -> None:
+    """Drawn on every link, the words piled up around a hub (K15): the page shows them for
+    the selected node's links only; every link keeps them as its tooltip."""
+    data = payload(render_html(small_graph()))
+    assert data["labelAllLinks"] is False
+    assert all(e["title"] == e["words"] for e in data["edges"])
 
 
 def test_two_links_between_the_same_nodes_are_curved_apart() -> None:

@@ -115,7 +115,7 @@ def test_the_same_description_in_every_format(client) -> None:
         ("/id/a%20b", 404),
         ("/id/x%00", 404),
         ("/resource?iri=x:%00", 400),
-        ("/network", 400),
+        ("/network?what=everything", 400),
         ("/network?iri=https://example.org/nothing", 404),
         ("/network?municipality=Nergens", 400),
         ("/ask/bestaat-niet", 404),
@@ -706,3 +706,15 @@ def test_api_errors_speak_of_parameters_not_command_line_options(client) -> None
     assert unknown.startswith("no municipality named 'Nergens'") and "--" not in unknown
     missing = client.get("/queries/programmes-in-municipality").get_data(as_text=True)
     assert "needs parameter 'municipality'" in missing and "-p municipality" not in missing
+
+
+def test_a_query_form_offers_grlc_enumerated_values(app) -> None:
+    """A parameter with grlc's enumerate gets its values as the form's pick list."""
+    from kg.ask.queries import load_query
+
+    query = load_query(ROOT / "tests" / "data" / "grlc" / "literals.sparql")
+    store = app.extensions["kg"].store
+    client = create_app(store, {"literals": query}, sparql=ANYWHERE).test_client()
+    page = client.get("/ask/literals").get_data(as_text=True)
+    for value in ("1", "2.5", "10"):
+        assert f'<option value="{value}">' in page

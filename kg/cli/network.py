@@ -82,8 +82,10 @@ class VizOptions:
     "--types",
     multiple=True,
     metavar="KINDS",
-    help="Kinds of node to show, comma-separated or repeated, or 'all' "
-    "(default: all but source, person, output, event, finding, phase).",
+    help="Kinds of node to show, comma-separated or repeated, or 'all'. Without it, the "
+    "whole picture is who works with whom (programmes and the organisations and "
+    "municipalities taking part; laws and instruments one click away; places as a filter); "
+    "other pictures show all kinds but source, person, output, event, finding and phase.",
 )
 @click.option(
     "--size-by",
@@ -146,7 +148,7 @@ def viz(
     asked = VizOptions(**options)
     paths = ctx.paths(build_dir)
     _check_output(paths, asked.output, "a network page")
-    kinds = parse_kinds(asked.types)
+    kinds = parse_kinds(asked.types) if asked.types else None
     if not asked.as_case and (asked.municipality or asked.target_groups or asked.themes):
         raise KgError("-m, -t and --theme describe a case: add --case")
     case = None

@@ -39,34 +39,51 @@ from kg.errors import KgError, UsageError
     help="Language of the labels in graphml and gexf (default nl; RDF formats keep every "
     "language).",
 )
+@click.option(
+    "--types",
+    multiple=True,
+    metavar="KINDS",
+    help="For graphml and gexf: the kinds of node, as kg viz --types takes them ('all' for "
+    "everything). Without it, who works with whom, the picture kg viz draws by default.",
+)
 @output_option
 @build_dir_option
 @pass_ctx
 @handle_errors
 def export(
-    ctx: Context, fmt: str, lang: str | None, output: Path | None, build_dir: Path | None
+    ctx: Context,
+    fmt: str,
+    lang: str | None,
+    types: tuple[str, ...],
+    output: Path | None,
+    build_dir: Path | None,
 ) -> None:
     """Export the built graph as RDF (Turtle, TriG, N-Triples, N-Quads, JSON-LD) or as a
     network (GraphML, GEXF).
 
     The output is deterministic: the same data gives byte-identical files. JSON-LD is
     compacted with the kg context (see docs/context.jsonld). GraphML and GEXF hold the
-    network of programmes, partners, places and instruments, with labels, kinds and
-    sources as attributes, for Gephi and Cytoscape.
+    picture kg viz draws (who works with whom: programmes, partners, laws and
+    instruments, with labels, kinds, places, status and sources as attributes), for
+    Gephi, yEd and Cytoscape; --types all holds every kind.
 
     \b
     Example:
       kg export --format trig --output kg.trig
       kg export --format gexf --output kg.gexf
     """
+    from kg.build.netfacts import parse_kinds
     from kg.publish.export import export as run_export
     from kg.store.rdf import NETWORK_FORMATS
 
     if lang is not None and fmt not in NETWORK_FORMATS:
         raise KgError(f"--lang applies to graphml and gexf; {fmt} keeps every language")
+    if types and fmt not in NETWORK_FORMATS:
+        raise KgError(f"--types applies to graphml and gexf; {fmt} holds every statement")
+    kinds = parse_kinds(types) if types else None
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "an export")
-    _emit(run_export(paths.build_dir, fmt, lang or "nl"), output)
+    _emit(run_export(paths.build_dir, fmt, lang or "nl", kinds), output)
 
 
 @cli.command()

@@ -257,6 +257,22 @@ def case_view(graph: nx.MultiDiGraph, answer: CaseAnswer) -> nx.MultiDiGraph:
     return picked
 
 
+def whole_picture(facts: Facts, lang: str) -> nx.MultiDiGraph:
+    """The default picture: who works with whom (:func:`collaboration`), titled with what it
+    draws."""
+    from kg.network.collaboration import ACTORS, collaboration
+
+    everything = assemble(facts, lang)
+    picked = collaboration(everything)
+    kinds = [k for _, k in picked.nodes(data="kind")]
+    picked.graph["title"] = i18n.words("picture", lang)["collaboration"].format(
+        p=kinds.count("programme"), a=sum(kinds.count(k) for k in ACTORS)
+    )
+    for n in picked:
+        picked.nodes[n]["links_total"] = everything.degree(n)
+    return picked
+
+
 def _canonical(graph: nx.MultiDiGraph, iri: str) -> str:
     """``iri``, or the municipality its area is folded into."""
     if iri in graph:
@@ -286,15 +302,17 @@ def view(
     store: Store,
     *,
     lang: str = "nl",
-    kinds: Sequence[str] = DEFAULT_KINDS,
+    kinds: Sequence[str] | None = None,
     focus: Sequence[str] = (),
     depth: int | None = None,
     query: Query | None = None,
     values: Mapping[str, str] | None = None,
     case: Case | None = None,
 ) -> nx.MultiDiGraph:
-    """What ``kg viz`` draws: the whole graph (of ``kinds``), the neighbourhood of ``focus``
-    nodes, the answer to a canned ``query`` or the answer to a ``case``."""
+    """What ``kg viz`` draws: the collaboration network (:mod:`kg.network.collaboration`,
+    when no ``kinds`` are given), the whole graph of ``kinds``, the neighbourhood of
+    ``focus`` nodes, the answer to a canned ``query`` or the answer to a ``case`` (these of
+    ``kinds``, by default those :data:`DEFAULT_KINDS` names)."""
     chosen = [
         name for name, given in (("--focus", focus), ("--query", query), ("--case", case)) if given
     ]
@@ -306,8 +324,10 @@ def view(
         raise UsageError("--depth needs --focus")
     check_language(lang)
     facts = facts_of(store)
-    graph = assemble(facts, lang, kinds)
     nl = lang == "nl"
+    if kinds is None and not (focus or query or case):
+        return whole_picture(facts, lang)
+    graph = assemble(facts, lang, DEFAULT_KINDS if kinds is None else kinds)
     if focus:
         everything = assemble(facts, lang, links=False)  # every node, for names and kinds
         nodes = resolve_nodes(everything, focus)
@@ -327,12 +347,18 @@ def view(
         picked = query_view(store, graph, query, values)
     elif case is not None:
         from kg.ask.case import find
+        from kg.network.casepicture import case_picture
 
         answer = find(store, case.municipality, case.target_groups, case.themes, lang=lang)
-        picked = case_view(graph, answer)
+        everything = assemble(facts, lang)
+        picked = case_picture(everything, answer)
+        for n in picked:
+            picked.nodes[n]["links_total"] = everything.degree(n) if n in everything else 0
+        return picked
     else:
         picked = graph
-        picked.graph["title"] = "kg: het hele netwerk" if nl else "kg: the whole network"
+        names = ", ".join(KIND_BY_KEY[k].label(lang) for k in (kinds or DEFAULT_KINDS))
+        picked.graph["title"] = i18n.words("picture", lang)["kinds_title"].format(kinds=names)
     for n in picked:  # so the page can say how many links lie outside the picture
         picked.nodes[n]["links_total"] = graph.degree(n)
     return picked

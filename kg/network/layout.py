@@ -39,6 +39,8 @@ def iterations_for(n: int) -> int:
     return 40
 
 
+#: The shape the packed components fill: wider than high, as a window is.
+ASPECT = 1.5
 #: Pixels per node: a component of n nodes gets a disc of radius SPACING * sqrt(n).
 SPACING = 90.0
 
@@ -76,7 +78,13 @@ def force_layout(
     components = sorted(members.values(), key=lambda c: (-len(c), c[0]))
     result: dict[Hashable, tuple[float, float]] = {}
     x = y = row_height = 0.0
-    width = max(2 * SPACING * math.sqrt(len(components[0])), 600.0) if components else 0.0
+    # rows as wide as a screen is wider than high, so the whole picture fills the window
+    area = sum((2 * SPACING * math.sqrt(len(c)) + SPACING / 2) ** 2 for c in components)
+    width = (
+        max(2 * SPACING * math.sqrt(len(components[0])), math.sqrt(area * ASPECT), 600.0)
+        if components
+        else 0.0
+    )
     for component in components:
         ids = [nodes[i] for i in component]
         radius = SPACING * math.sqrt(len(ids))

@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 SIZE_METRICS = ("degree", "betweenness", "bridging", "none")
 COLOURINGS = ("kind", "community")
-#: Above this many links, link labels show only for the selected node's links.
-LABELLED_LINKS_LIMIT = 400
 #: Colours for communities (Okabe-Ito and Tableau, distinguishable side by side).
 COMMUNITY_COLOURS = (
     "#0072b2",
@@ -209,12 +207,30 @@ def render_page(
         "sources": sources,
         "kinds": _kind_legend(graph, lang),
         "communities": _community_legend(community),
-        "labelAllLinks": len(pyvis_edges) <= LABELLED_LINKS_LIMIT,
+        "labelAllLinks": False,  # link words show for the selected node's links
+        "font": graph.graph.get("font", 14.0),
         "colourBy": colour_by,
         "marked": any(graph.nodes[n].get("focus") for n in graph),
         "sizeBy": _SIZE_WORDS[lang][size_by],
+        "filters": _filters(graph, words),
     }
     return _page(graph, payload, title)
+
+
+def _filters(graph: nx.MultiDiGraph, words: dict[str, Any]) -> list[dict[str, Any]]:
+    """The page's filters: each attribute some node has (status, places, domains), with
+    every value it takes."""
+    found = []
+    for key in ("status", "places", "domains"):
+        values: set[str] = set()
+        for _, value in graph.nodes(data=key):
+            if isinstance(value, (tuple, list)):
+                values.update(value)
+            elif value:
+                values.add(value)
+        if values:
+            found.append({"key": key, "label": words[key], "values": sorted(values)})
+    return found
 
 
 def _vis_network(
@@ -227,11 +243,11 @@ def _vis_network(
     from pyvis.edge import Edge
     from pyvis.network import Network
 
-    from kg.network.layout import force_layout
-
     lang = graph.graph.get("lang", "nl")
     nodes = sorted(graph)
-    positions = force_layout(nodes, [(a, b) for a, b in graph.edges()])
+    placed = _placed(graph, nodes, sizes)
+    positions, drawn, above = placed.positions, placed.labels, placed.above
+    graph.graph["font"] = placed.font
     number = {n: i for i, n in enumerate(nodes)}
     source_ids: dict[str, int] = {}
 
@@ -243,14 +259,13 @@ def _vis_network(
         data = graph.nodes[n]
         kind = KIND_BY_KEY[data["kind"]]
         x, y = positions[n]
-        extra: dict[str, Any] = {}
-        if data.get("focus"):
-            extra["borderWidth"] = 4
+        extra = _node_options(data, above.get(n))
         if n in community:
             extra["community"] = community[n]
         net.add_node(
             number[n],
-            label=data["label"],
+            label=drawn.get(n) or NO_LABEL,
+            full=data["label"],
             shape=STYLES[kind.key].shape,
             color=colours[n],
             title=f"{data['label']} ({kind.label(lang)})",  # vis-network shows it as text
@@ -298,6 +313,80 @@ def _vis_network(
     return net, source_ids
 
 
+def _placed(graph: nx.MultiDiGraph, nodes: list[str], sizes: dict[str, float]) -> Any:
+    """Where each node goes and how it is labelled (:func:`kg.network.declutter.declutter`),
+    after the force layout, or at the places a picture brings (a case)."""
+    from kg.network.declutter import declutter
+    from kg.network.layout import force_layout
+
+    shown = [n for n in nodes if not graph.nodes[n].get("hidden")]
+    held = [n for n in nodes if graph.nodes[n].get("hidden")]
+    fixed = graph.graph.get("positions")
+    links = [(a, b) for a, b in graph.edges() if a in shown and b in shown]
+    positions: dict[Any, tuple[float, float]] = (
+        {n: fixed[n] for n in shown} if fixed else force_layout(shown, links)
+    )
+    # what is hidden at first (laws and instruments, one click away) sits beside what it links
+    positions.update(_beside(graph, held, positions))
+    radii: dict[Any, float] = {
+        n: sizes[n] * SHAPE_REACH.get(STYLES[graph.nodes[n]["kind"]].shape, 1.0) for n in nodes
+    }
+    order = sorted(
+        shown,
+        key=lambda n: (
+            not graph.nodes[n].get("focus"),
+            -sizes[n],
+            -graph.degree(n),
+            graph.nodes[n]["label"],
+        ),
+    )
+    return declutter(positions, radii, {n: graph.nodes[n]["label"] for n in nodes}, order + held)
+
+
+def _node_options(data: dict[str, Any], above: float | None) -> dict[str, Any]:
+    """A node's options beyond the common ones: its mark, attributes the filters read, hidden
+    at first, a label above it, and faded with a dashed border when it has ended."""
+    extra: dict[str, Any] = {}
+    if data.get("focus"):
+        extra["borderWidth"] = 4
+    for key in ("status", "places", "domains"):
+        if data.get(key):
+            extra[key] = list(data[key]) if isinstance(data[key], tuple) else data[key]
+    if data.get("hidden"):
+        extra["hidden"] = True
+    if above:
+        extra["font"] = {"vadjust": -above}
+    if data.get("status_key") == "afgelopen":
+        extra["opacity"] = 0.45
+        extra["shapeProperties"] = {"borderDashes": [4, 3]}
+    return extra
+
+
+#: vis-network's "nothing drawn" label (it keeps an old label when given "" or None).
+NO_LABEL = " "
+#: How far each shape reaches from its centre, as a share of its size.
+SHAPE_REACH = {"triangle": 1.2, "triangleDown": 1.2, "star": 1.25, "square": 1.05}
+
+
+def _beside(
+    graph: nx.MultiDiGraph, held: list[str], positions: dict[Any, tuple[float, float]]
+) -> dict[Any, tuple[float, float]]:
+    """Positions for nodes hidden at first: at the middle of the shown nodes they link to,
+    a little off it (declutter then moves them apart), else in a row under the picture."""
+    placed: dict[Any, tuple[float, float]] = {}
+    bottom = max((y for _, y in positions.values()), default=0.0) + 120
+    for i, n in enumerate(held):
+        linked = (*graph.successors(n), *graph.predecessors(n))
+        near = [positions[m] for m in linked if m in positions]
+        if near:
+            x = sum(p[0] for p in near) / len(near) + 30
+            y = sum(p[1] for p in near) / len(near) + 30
+            placed[n] = (round(x, 1), round(y, 1))
+        else:
+            placed[n] = (float(80 * i), bottom)
+    return placed
+
+
 def _kind_legend(graph: nx.MultiDiGraph, lang: str) -> list[dict[str, Any]]:
     """The legend's kinds: each kind drawn, with its colour, shape and count."""
     present = {graph.nodes[n]["kind"] for n in graph}
@@ -308,6 +397,9 @@ def _kind_legend(graph: nx.MultiDiGraph, lang: str) -> list[dict[str, Any]]:
             "colour": STYLES[k.key].colour,
             "shape": STYLES[k.key].shape,
             "count": sum(1 for n in graph if graph.nodes[n]["kind"] == k.key),
+            "hidden": all(
+                graph.nodes[n].get("hidden") for n in graph if graph.nodes[n]["kind"] == k.key
+            ),
         }
         for k in KINDS
         if k.key in present
@@ -365,10 +457,21 @@ def _page(graph: nx.MultiDiGraph, payload: dict[str, Any], title: str) -> tuple[
         vis_js=vis_js,
         app_js=app_js,
         data_json=data_json,
-        node_count=graph.number_of_nodes(),
-        edge_count=graph.number_of_edges(),
+        node_count=sum(1 for n in graph if not graph.nodes[n].get("hidden")),
+        edge_count=sum(
+            1
+            for a, b in graph.edges()
+            if not graph.nodes[a].get("hidden") and not graph.nodes[b].get("hidden")
+        ),
+        note=fill(words["left_out"], len(graph.graph["left_out"]))
+        if graph.graph.get("left_out")
+        else "",
     )
     return page, policy
+
+
+def fill(template: str, n: int) -> str:
+    return template.replace("{n}", str(n))
 
 
 def _other_language(data: dict[str, Any], lang: str) -> str:

@@ -20,7 +20,9 @@ from kg.store.rdf import (  # noqa: F401 - the RDF side of exports, part of this
 )
 
 
-def export(build_dir: str | Path, fmt: str, lang: str = "nl") -> bytes:
+def export(
+    build_dir: str | Path, fmt: str, lang: str = "nl", kinds: Iterable[str] | None = None
+) -> bytes:
     """The built graph in ``build_dir`` serialised as ``fmt`` (``lang``: the labels of the
     network formats)."""
     if fmt not in FORMATS:
@@ -28,11 +30,11 @@ def export(build_dir: str | Path, fmt: str, lang: str = "nl") -> bytes:
     from kg.store import built_file, open_store
 
     if fmt in NETWORK_FORMATS:
-        from kg.build.netfacts import DEFAULT_KINDS
-        from kg.network import assemble, facts_of
+        from kg.network import assemble, facts_of, whole_picture
 
         with open_store(build_dir) as store:
-            graph = assemble(facts_of(store), lang, DEFAULT_KINDS)
+            facts = facts_of(store)
+        graph = whole_picture(facts, lang) if kinds is None else assemble(facts, lang, kinds)
         return network_file(graph, fmt)
 
     if fmt in ("ttl", "trig"):  # written by the build with the same serialiser
@@ -72,6 +74,11 @@ def network_file(graph: Any, fmt: str) -> bytes:
             iri=n,
             description=data.get("description", ""),
             sources=cited(data.get("sources", ())),
+            **{
+                key: "; ".join(data[key]) if isinstance(data[key], tuple) else str(data[key])
+                for key in ("status", "places", "domains")
+                if data.get(key)
+            },
         )
     edges = sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])
     for i, (a, b, key, data) in enumerate(edges):

@@ -5,6 +5,7 @@
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var W = data.words;
   var MAX_RESULTS = 20;
+  var LINK_WORDS = 12;  // a selected node with more links shows their words in the panel only
   var LARGE = 2000;  // links: above this, links hide while dragging and arrows follow the zoom
   var NO_LABEL = " ";  // vis-network keeps an old label when given "" or null
   var DIM = "rgba(200,200,200,0.35)";
@@ -27,7 +28,8 @@
   var original = {};
   data.nodes.forEach(function (n) {
     original[n.id] = n.color;
-    n.keys = [fold(n.label)].concat((n.names || []).map(fold));
+    n.drawn = n.label;  // "" where another label had the place: shown when selected
+    n.keys = [fold(n.full)].concat((n.names || []).map(fold));
   });
   // vis-network gets only what it draws a link with: on a national picture (100,000 links
   // and more) every extra option, and a blank label on every link, costs seconds.
@@ -56,8 +58,8 @@
     physics: { enabled: false },
     layout: { improvedLayout: false },
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: data.edges.length > LARGE, keyboard: { enabled: true, bindToWindow: false } },
-    nodes: { font: { size: 14, strokeWidth: 3, strokeColor: "#ffffff", color: "#1a1a1a" }, borderWidth: 1, scaling: { label: { enabled: false } } },
-    edges: { arrows: arrows(arrowsShown), color: { color: "#9aa5b1", highlight: "#333333", hover: "#333333" }, smooth: false, font: { size: 11, align: "middle", strokeWidth: 3, strokeColor: "#ffffff" }, width: 1 }
+    nodes: { font: { size: data.font, strokeWidth: 3, strokeColor: "#ffffff", color: "#1a1a1a" }, borderWidth: 1, scaling: { label: { enabled: false } } },
+    edges: { arrows: arrows(arrowsShown), color: { color: "#9aa5b1", highlight: "#333333", hover: "#333333" }, smooth: false, font: { size: Math.round(data.font * 0.8), align: "middle", strokeWidth: 3, strokeColor: "#ffffff" }, width: 1 }
   });
   function arrowsForZoom() {
     var wanted = !arrowsByZoom || network.getScale() >= ARROW_SCALE;
@@ -84,7 +86,8 @@
     var label = el("label");
     var box = el("input");
     box.type = "checkbox";
-    box.checked = true;
+    if (k.hidden) hiddenKinds[k.key] = true;  // one click away: laws and instruments
+    box.checked = !k.hidden;
     box.value = k.key;
     box.addEventListener("change", function () { setKindShown(k.key, box.checked); });
     kindBoxes[k.key] = box;
@@ -112,20 +115,63 @@
   document.getElementById("size-by").textContent = W.size_by + ": " + data.sizeBy;
   if (data.marked) document.getElementById("marked").textContent = W.marked;
 
-  function setKindShown(kind, shown) {
-    hiddenKinds[kind] = !shown;
-    kindBoxes[kind].checked = shown;
-    nodes.update(data.nodes.filter(function (n) { return n.kind === kind; })
-      .map(function (n) { return { id: n.id, hidden: !shown }; }));
-    var visible = data.nodes.filter(function (n) { return !hiddenKinds[n.kind]; });
+  // --- filters by status, place and domain: a node shows when its kind is shown and it
+  // passes every filter; a place filter keeps what is there and who works with it.
+  var chosen = {};
+  var filtersBox = document.getElementById("filters");
+  (data.filters || []).forEach(function (f) {
+    var label = el("label", f.label);
+    var pick = el("select");
+    pick.id = "filter-" + f.key;
+    pick.appendChild(el("option", W.everything)).value = "";
+    f.values.forEach(function (v) { pick.appendChild(el("option", v)).value = v; });
+    pick.addEventListener("change", function () { chosen[f.key] = pick.value; refresh(); });
+    label.appendChild(pick);
+    filtersBox.appendChild(label);
+    filtersBox.hidden = false;
+  });
+  function has(n, key, value) {
+    var v = n[key];
+    return Array.isArray(v) ? v.indexOf(value) >= 0 : v === value;
+  }
+  function passes() {
+    var ok = {};
+    data.nodes.forEach(function (n) {
+      ok[n.id] = !hiddenKinds[n.kind] && Object.keys(chosen).every(function (key) {
+        var value = chosen[key];
+        if (!value) return true;
+        if (key === "status") return n.status === undefined || n.status === value;
+        return has(n, key, value);
+      });
+    });
+    if (chosen.places) {  // and the partners of what is there
+      var near = {};
+      data.edges.forEach(function (e) {
+        if (ok[e.from] && !hiddenKinds[byId[e.to].kind]) near[e.to] = true;
+        if (ok[e.to] && !hiddenKinds[byId[e.from].kind]) near[e.from] = true;
+      });
+      Object.keys(near).forEach(function (id) { ok[id] = true; });
+    }
+    return ok;
+  }
+  function refresh() {
+    var ok = passes();
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !ok[n.id] }; }));
+    var visible = data.nodes.filter(function (n) { return ok[n.id]; });
     var ids = {};
     visible.forEach(function (n) { ids[n.id] = true; });
     document.getElementById("node-count").textContent = visible.length;
     document.getElementById("edge-count").textContent =
       data.edges.filter(function (e) { return ids[e.from] && ids[e.to]; }).length;
-    if (selected !== null && hiddenKinds[byId[selected].kind]) clear();
+    if (selected !== null && !ok[selected]) clear();
     else if (selected !== null) showPanel(selected);
     if (input.value) showMatches();
+  }
+
+  function setKindShown(kind, shown) {
+    hiddenKinds[kind] = !shown;
+    kindBoxes[kind].checked = shown;
+    refresh();
   }
 
   // --- selection: highlight neighbours and show the panel -------------------------------
@@ -139,10 +185,12 @@
     var keep = id === null ? null : neighbours(id);
     nodes.update(data.nodes.map(function (n) {
       var lit = keep === null || keep[n.id];
-      return { id: n.id, color: lit ? original[n.id] : DIM, font: { color: lit ? "#1a1a1a" : "#c4c4c4" } };
+      var label = n.id === id ? n.full : n.drawn;  // the neighbours' names are in the panel
+      return { id: n.id, label: label, color: lit ? original[n.id] : DIM, font: { color: lit ? "#1a1a1a" : "#c4c4c4" } };
     }));
-    if (!data.labelAllLinks) {  // words on the selected node's links only
+    if (!data.labelAllLinks) {  // words on the selected node's links only, when they are few
       var connected = id === null ? [] : network.getConnectedEdges(id);
+      if (connected.length > LINK_WORDS) connected = [];  // a hub: the panel lists them
       var now = {};
       connected.forEach(function (e) { now[e] = true; });
       var changes = connected.map(function (e) { return { id: e, label: linkById[e].words }; });
@@ -171,7 +219,7 @@
   }
 
   function nodeButton(n) {
-    var go = el("button", n.label);
+    var go = el("button", n.full);
     go.type = "button";
     go.addEventListener("click", function () { select(n.id, true); });
     return go;
@@ -183,11 +231,11 @@
     var other = byId[outgoing ? edge.to : edge.from];
     var me = byId[id];
     if (outgoing) {
-      li.appendChild(el("span", me.label + " · " + edge.words + " · "));
+      li.appendChild(el("span", me.full + " · " + edge.words + " · "));
       li.appendChild(nodeButton(other));
     } else {
       li.appendChild(nodeButton(other));
-      li.appendChild(el("span", " · " + edge.words + " · " + me.label));
+      li.appendChild(el("span", " · " + edge.words + " · " + me.full));
     }
     if (hiddenKinds[other.kind]) li.appendChild(el("span", " (" + W.hidden + ")", "via"));
     if (edge.sources && edge.sources.length) {
@@ -200,7 +248,7 @@
   function showPanel(id) {
     var n = byId[id];
     var panel = document.getElementById("panel");
-    document.getElementById("panel-label").textContent = n.label;
+    document.getElementById("panel-label").textContent = n.full;
     document.getElementById("panel-kind").textContent = kindLabel[n.kind] || n.kind;
     document.getElementById("panel-iri").textContent = n.iri;
     var description = document.getElementById("panel-description");
@@ -209,10 +257,19 @@
       var language = (W.languages || {})[n.description_lang] || n.description_lang;
       description.appendChild(el("span", " " + W.written_in.replace("{language}", language), "via"));
     }
+    var facts = document.getElementById("panel-facts");
+    facts.replaceChildren();
+    [["status", W.status], ["places", W.places], ["domains", W.domains]].forEach(function (f) {
+      var value = n[f[0]];
+      if (Array.isArray(value)) value = value.join(", ");
+      if (!value) return;
+      facts.appendChild(el("dt", f[1]));
+      facts.appendChild(el("dd", value));
+    });
     var links = document.getElementById("panel-links");
     links.replaceChildren();
     var own = network.getConnectedEdges(id).map(function (e) { return linkById[e]; });
-    function other(e) { return byId[e.from === id ? e.to : e.from].label; }
+    function other(e) { return byId[e.from === id ? e.to : e.from].full; }
     own.sort(function (a, b) { return (a.words + other(a)).localeCompare(b.words + other(b)); });
     own.forEach(function (e) { links.appendChild(linkItem(e, id)); });
     if (!own.length) links.appendChild(el("li", W.no_links));
@@ -272,7 +329,7 @@
       if (best !== -1) found.push({ node: n, score: best });
     });
     found.sort(function (a, b) {
-      return a.score - b.score || a.node.label.length - b.node.label.length || a.node.label.localeCompare(b.node.label);
+      return a.score - b.score || a.node.full.length - b.node.full.length || a.node.full.localeCompare(b.node.full);
     });
     return found.map(function (f) { return f.node; });
   }

@@ -14,7 +14,6 @@ from kg.i18n import by_language
 from kg.store.search import MAX_CHARS
 from kg.text import normalise
 from kg.web.common import CASE_SHOWN, WORDS, HttpError, for_page, link
-from kg.web.state import with_totals
 from kg.web.views import network_response, page, page_lang, site
 
 pages = Blueprint("pages", __name__)
@@ -81,7 +80,9 @@ def query_page(name: str) -> str:
             "description": p.description,
             "example": p.example,
             "list": (
-                state.municipality_names()
+                list(p.choices)  # grlc's enumerate: the only values it takes
+                if p.choices
+                else state.municipality_names()
                 if p.type == "municipality"
                 else state.concept_names(p.scheme, chosen)
                 if p.type == "concept"
@@ -191,8 +192,9 @@ def case_page() -> str:
 
 @pages.get("/network")
 def network() -> Response:
-    """A network picture (kg viz's page): around ``iri``, or of the answer to a case."""
-    from kg.network import case_view
+    """A network picture (kg viz's page): around ``iri``, of the answer to a case, or (with
+    neither) who works with whom, as ``kg viz`` draws by default."""
+    from kg.network.casepicture import case_picture
 
     state = site()
     chosen = page_lang()
@@ -207,9 +209,14 @@ def network() -> Response:
         groups = [g for g in request.args.getlist("target_group") if g]
         themes = [t for t in request.args.getlist("theme") if t]
         answer = state.case_answer(municipality, groups, themes, chosen)
-        graph = state.whole(chosen, False)
-        return network_response(with_totals(case_view(graph, answer), graph))
-    raise HttpError(400, "give iri=... or municipality=... (with target_group, theme)")
+        graph = state.whole(chosen, True)
+        picked = case_picture(graph, answer)
+        for n in picked:
+            picked.nodes[n]["links_total"] = graph.degree(n) if n in graph else 0
+        return network_response(picked)
+    if request.args:
+        raise HttpError(400, "give iri=... or municipality=... (with target_group, theme)")
+    return network_response(state.collaboration(chosen))
 
 
 @pages.get("/favicon.ico")

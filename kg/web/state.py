@@ -188,6 +188,16 @@ class Site:
 
         return self.once(("whole", chosen, every_kind), make)
 
+    def collaboration(self, chosen: str) -> Any:
+        """Who works with whom in ``chosen``: the picture ``kg viz`` draws by default."""
+        from kg.network import facts_of, whole_picture
+
+        def make() -> Any:
+            facts = self.once("facts", lambda: facts_of(self.store))
+            return whole_picture(facts, chosen)
+
+        return self.once(("collaboration", chosen), make)
+
     def picture_node(self, iri: str, chosen: str) -> tuple[Any, str] | None:
         """The picture ``iri`` is a node of (the one ``kg viz`` draws or, for a kind it leaves
         out, the one with every kind) and its node there (a municipality's area is folded
