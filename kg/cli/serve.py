@@ -158,4 +158,5 @@ def serve(
         # waitress ends its loop on Ctrl-C (KeyboardInterrupt) and returns
         with contextlib.suppress(KeyboardInterrupt):
             http.run()
+        app.extensions["kg"].stopping = True
         click.echo("Stopped.", err=True)

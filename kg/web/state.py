@@ -70,6 +70,8 @@ class Site:
         self.sparql_refusal: str | None = None
         self.sparql_strict = False
         self.sparql_note = self._sparql_mode(settings)
+        #: Set when the server stops: the store is about to close.
+        self.stopping = False
         self._cache: dict[Hashable, Any] = {}
         self._cache_locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -352,7 +354,8 @@ class Site:
                 self.case_facts()
                 self.whole(self.lang, False)
             except Exception:  # a request meets the same fault later, with a message
-                log("warming up failed")
+                if not self.stopping:  # a server stopped during warm-up closed the store
+                    log("warming up failed")
 
         threading.Thread(target=prepare, name="kg-serve-warm", daemon=True).start()
 
