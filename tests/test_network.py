@@ -279,6 +279,7 @@ def test_the_default_picture_is_who_works_with_whom(real) -> None:
     assert 0 < len(municipalities) < 50  # of 342: only those that take part
     assert KAMPEN in municipalities and "Overijssel" in picture.nodes[KAMPEN]["places"]
     assert picture.nodes[SIB]["status"] == "afgelopen"
+    assert picture.nodes[SIB]["period"] == "tot 2022"  # 001-samen-in-beweging: endDate 2022
     programmes = sum(1 for k in kinds.values() if k == "programme")
     actors = sum(1 for k in kinds.values() if k in ACTORS)
     assert (
@@ -310,3 +311,23 @@ def test_a_picture_of_kinds_says_which_kinds_it_draws(real) -> None:
     assert picture.graph["title"] == "kg: programma, organisatie"
     english = view(store, lang="en", kinds=("programme", "organisation"))
     assert english.graph["title"] == "kg: programme, organisation"
+
+
+def test_a_large_picture_folds_the_least_linked_nodes_per_kind_and_province(real) -> None:
+    """Past the limit, the most linked nodes are drawn and the rest folded (one node per kind
+    and province, knowing its members' names); nothing is dropped without a word."""
+    from kg.network.collaboration import aggregate
+
+    store, _ = real
+    picture = view(store)
+    folded = aggregate(picture, limit=20)
+    groups = [n for n in folded if folded.nodes[n].get("group")]
+    drawn = [n for n in folded if not folded.nodes[n].get("group")]
+    assert len(drawn) == 20 and groups
+    assert sum(folded.nodes[g]["group"] for g in groups) == picture.number_of_nodes() - 20
+    names = {name for g in groups for name in folded.nodes[g]["names"]}
+    assert names == {picture.nodes[n]["label"] for n in picture if n not in drawn}
+    least = min(picture.degree(n) for n in drawn)
+    assert all(picture.degree(n) <= least for n in picture if n not in drawn)
+    assert "van 62 getekend" in folded.graph["folded_note"]
+    assert aggregate(picture) is picture  # small enough: drawn as it is

@@ -257,20 +257,25 @@ def case_view(graph: nx.MultiDiGraph, answer: CaseAnswer) -> nx.MultiDiGraph:
     return picked
 
 
-def whole_picture(facts: Facts, lang: str) -> nx.MultiDiGraph:
+def whole_picture(facts: Facts, lang: str, store: Store | None = None) -> nx.MultiDiGraph:
     """The default picture: who works with whom (:func:`collaboration`), titled with what it
-    draws."""
-    from kg.network.collaboration import ACTORS, collaboration
+    draws; with ``store``, each programme's period as its sources state it."""
+    from kg.network.collaboration import ACTORS, aggregate, collaboration, periods
 
     everything = assemble(facts, lang)
     picked = collaboration(everything)
+    if store is not None:
+        for n, period in periods(
+            store, [n for n in picked if picked.nodes[n]["kind"] == "programme"], lang
+        ).items():
+            picked.nodes[n]["period"] = period
     kinds = [k for _, k in picked.nodes(data="kind")]
     picked.graph["title"] = i18n.words("picture", lang)["collaboration"].format(
         p=kinds.count("programme"), a=sum(kinds.count(k) for k in ACTORS)
     )
     for n in picked:
         picked.nodes[n]["links_total"] = everything.degree(n)
-    return picked
+    return aggregate(picked)
 
 
 def _canonical(graph: nx.MultiDiGraph, iri: str) -> str:
@@ -326,7 +331,7 @@ def view(
     facts = facts_of(store)
     nl = lang == "nl"
     if kinds is None and not (focus or query or case):
-        return whole_picture(facts, lang)
+        return whole_picture(facts, lang, store)
     graph = assemble(facts, lang, DEFAULT_KINDS if kinds is None else kinds)
     if focus:
         everything = assemble(facts, lang, links=False)  # every node, for names and kinds

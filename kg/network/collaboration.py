@@ -21,11 +21,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from kg import i18n
 from kg.build.netfacts import DOMAINS, KIND_BY_KEY
 from kg.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from kg.store import Store
 
 ACTORS = ("organisation", "municipality")
 INSTRUMENTS = ("law", "accord", "scheme", "policy")
@@ -67,7 +70,11 @@ def collaboration(whole: nx.MultiDiGraph) -> nx.MultiDiGraph:
     places = _places(whole)
     for n in picked:
         node = picked.nodes[n]
-        node["places"] = tuple(sorted(places.get(n, ())))
+        reached = places.get(n, set())
+        node["places"] = tuple(sorted({whole.nodes[p]["label"] for p in reached}))
+        provinces = sorted(p for p in reached if p.startswith(PREFIXES["province"]))
+        if provinces:
+            node["province"] = whole.nodes[provinces[0]]["label"]
         node["domains"] = _concepts(whole, n, DOMAINS)
         statuses = sorted(
             c for c in whole.successors(n) if STATUS_SCHEME in whole.nodes[c].get("schemes", ())
@@ -102,7 +109,7 @@ def _collaborates(whole: nx.MultiDiGraph, programme: str, actor: str, kind: dict
 
 
 def _places(whole: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """Each node's municipalities, GGD regions and provinces (labels), from the links of
+    """Each node's municipalities, GGD regions and provinces (IRIs), from the links of
     place: a programme through its municipalities, a municipality through its regions."""
     kind = dict(whole.nodes(data="kind"))
     up: dict[str, set[str]] = defaultdict(set)  # a place -> the regions it lies in
@@ -131,10 +138,7 @@ def _places(whole: nx.MultiDiGraph) -> dict[str, set[str]]:
             and (_place(whole, data) or kind.get(b) == "region")
         ):
             found[a] |= lifted(b)
-    return {
-        n: {whole.nodes[p]["label"] for p in ps if KIND_BY_KEY[kind[p]].key != "place"}
-        for n, ps in found.items()
-    }
+    return {n: {p for p in ps if KIND_BY_KEY[kind[p]].key != "place"} for n, ps in found.items()}
 
 
 def _concepts(whole: nx.MultiDiGraph, n: str, scheme: str) -> tuple[str, ...]:
@@ -149,3 +153,99 @@ def _concepts(whole: nx.MultiDiGraph, n: str, scheme: str) -> tuple[str, ...]:
             }
         )
     )
+
+
+def periods(store: Store, programmes: list[str], lang: str) -> dict[str, str]:
+    """Each programme's period as its sources state it (``schema:startDate``,
+    ``schema:endDate``: a date, a month or a year), in words of ``lang``."""
+    from kg.store import sparql_iris
+
+    found: dict[str, tuple[str, str]] = {}
+    schema = PREFIXES["schema"]
+    for start in range(0, len(programmes), 500):
+        block = " ".join(f"<{i}>" for i in sparql_iris(programmes[start : start + 500]))
+        rows = store.select_values(
+            f"SELECT ?p ?s ?e WHERE {{ VALUES ?p {{ {block} }} "
+            f"{{ ?p <{schema}startDate> ?s }} UNION {{ ?p <{schema}endDate> ?e }} }}",
+            ("p", "s", "e"),
+        )
+        for p, begun, ended in rows:  # the earliest start and the latest end
+            if not p:
+                continue
+            b, e = found.get(p, ("", ""))
+            if begun and (not b or begun < b):
+                b = begun
+            if ended and ended > e:
+                e = ended
+            found[p] = (b, e)
+    words = i18n.words("picture", lang)
+    return {
+        p: words["period"].format(start=b, end=e)
+        if b and e
+        else words["period_from"].format(start=b)
+        if b
+        else words["period_until"].format(end=e)
+        for p, (b, e) in found.items()
+    }
+
+
+#: A picture with more nodes than this draws the most linked ones and folds the rest, per
+#: kind and province, into one node each.
+MAX_DRAWN = 1500
+
+
+def aggregate(picture: nx.MultiDiGraph, limit: int = MAX_DRAWN) -> nx.MultiDiGraph:
+    """``picture`` as drawn when it is too large to read or load at once: its ``limit`` most
+    linked nodes, and for the rest one node per kind and province ("412 programma's ·
+    Gelderland") whose names the search still knows, with one link (and a count) where any
+    of its members links to a drawn node or another group. Says so in ``graph["folded"]``."""
+    import networkx as nx
+
+    if picture.number_of_nodes() <= limit:
+        return picture
+    lang = picture.graph.get("lang", "nl")
+    words = i18n.words("picture", lang)
+    ranked = sorted(picture, key=lambda n: (-picture.degree(n), picture.nodes[n]["label"], n))
+    kept = set(ranked[:limit])
+    group_of: dict[str, str] = {}
+    members: dict[str, list[str]] = defaultdict(list)
+    for n in ranked[limit:]:
+        data = picture.nodes[n]
+        key = f"urn:kg:group:{data['kind']}:{data.get('province', '')}"
+        group_of[n] = key
+        members[key].append(n)
+    folded = nx.MultiDiGraph(**picture.graph)
+    for n in sorted(kept):
+        folded.add_node(n, **picture.nodes[n])
+    for key, inside in sorted(members.items()):
+        first = picture.nodes[inside[0]]
+        kind_word = KIND_BY_KEY[first["kind"]].label(lang)
+        place = first.get("province") or words["no_province"]
+        folded.add_node(
+            key,
+            label=words["group"].format(n=len(inside), kind=kind_word, place=place),
+            kind=first["kind"],
+            names=tuple(sorted(picture.nodes[m]["label"] for m in inside)),
+            description=words["group_description"].format(n=len(inside)),
+            description_lang="",
+            sources=(),
+            places=(place,),
+            group=len(inside),
+            hidden=bool(first.get("hidden")),
+        )
+    counted: dict[tuple[str, str], int] = defaultdict(int)
+    for a, b, key, data in picture.edges(keys=True, data=True):
+        ends = (group_of.get(a, a), group_of.get(b, b))
+        if ends[0] == ends[1]:
+            continue
+        if a in kept and b in kept:
+            folded.add_edge(a, b, key, **data)
+        else:
+            counted[ends] += 1
+    for (a, b), count in sorted(counted.items()):
+        label = words["group_links"].format(n=count)
+        folded.add_edge(a, b, "group", label=label, prop="group", role=False, sources=())
+    folded.graph["folded_note"] = words["folded"].format(
+        shown=len(kept), total=picture.number_of_nodes(), groups=len(members)
+    )
+    return folded

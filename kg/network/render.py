@@ -349,7 +349,7 @@ def _node_options(data: dict[str, Any], above: float | None) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if data.get("focus"):
         extra["borderWidth"] = 4
-    for key in ("status", "places", "domains"):
+    for key in ("status", "period", "places", "domains"):
         if data.get(key):
             extra[key] = list(data[key]) if isinstance(data[key], tuple) else data[key]
     if data.get("hidden"):
@@ -463,9 +463,16 @@ def _page(graph: nx.MultiDiGraph, payload: dict[str, Any], title: str) -> tuple[
             for a, b in graph.edges()
             if not graph.nodes[a].get("hidden") and not graph.nodes[b].get("hidden")
         ),
-        note=fill(words["left_out"], len(graph.graph["left_out"]))
-        if graph.graph.get("left_out")
-        else "",
+        note=" · ".join(
+            text
+            for text in (
+                graph.graph.get("folded_note", ""),
+                fill(words["left_out"], len(graph.graph["left_out"]))
+                if graph.graph.get("left_out")
+                else "",
+            )
+            if text
+        ),
     )
     return page, policy
 

@@ -34,7 +34,9 @@ def export(
 
         with open_store(build_dir) as store:
             facts = facts_of(store)
-        graph = whole_picture(facts, lang) if kinds is None else assemble(facts, lang, kinds)
+            graph = (
+                whole_picture(facts, lang, store) if kinds is None else assemble(facts, lang, kinds)
+            )
         return network_file(graph, fmt)
 
     if fmt in ("ttl", "trig"):  # written by the build with the same serialiser
@@ -76,7 +78,7 @@ def network_file(graph: Any, fmt: str) -> bytes:
             sources=cited(data.get("sources", ())),
             **{
                 key: "; ".join(data[key]) if isinstance(data[key], tuple) else str(data[key])
-                for key in ("status", "places", "domains")
+                for key in ("status", "period", "places", "domains")
                 if data.get(key)
             },
         )

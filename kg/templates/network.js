@@ -259,7 +259,7 @@
     }
     var facts = document.getElementById("panel-facts");
     facts.replaceChildren();
-    [["status", W.status], ["places", W.places], ["domains", W.domains]].forEach(function (f) {
+    [["status", W.status], ["period", W.period_label], ["places", W.places], ["domains", W.domains]].forEach(function (f) {
       var value = n[f[0]];
       if (Array.isArray(value)) value = value.join(", ");
       if (!value) return;

@@ -196,7 +196,7 @@ class Site:
 
         def make() -> Any:
             facts = self.once("facts", lambda: facts_of(self.store))
-            return whole_picture(facts, chosen)
+            return whole_picture(facts, chosen, self.store)
 
         return self.once(("collaboration", chosen), make)
 
