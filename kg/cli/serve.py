@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -116,8 +117,6 @@ def serve(
       kg serve --port 8080 --lang en
       kg serve --host 0.0.0.0 --endpoint https://sparql.example.org/query
     """
-    import signal
-
     from kg.ask.queries import load_queries
     from kg.web.app import create_app
     from kg.web.common import MAX_REQUEST_BYTES, check_host, host_names, server_url
@@ -147,16 +146,22 @@ def serve(
             http = make_server(app, host, port, max_body=MAX_REQUEST_BYTES)
         except OSError as exc:
             raise KgError(f"--port: cannot listen on {host}:{port} ({exc.strerror})") from None
-        url = server_url(host, http.effective_port)
         click.echo(app.extensions["kg"].sparql_note, err=True)
+        url = server_url(host, http.effective_port)
         click.echo(f"Serving {url} (read-only; Ctrl-C stops)", err=True)
-
-        def stop(*_: object) -> None:
-            raise KeyboardInterrupt  # kill -TERM ends the server as Ctrl-C does
-
-        signal.signal(signal.SIGTERM, stop)
-        # waitress ends its loop on Ctrl-C (KeyboardInterrupt) and returns
-        with contextlib.suppress(KeyboardInterrupt):
-            http.run()
-        app.extensions["kg"].stopping = True
+        _run(http, app.extensions["kg"])
         click.echo("Stopped.", err=True)
+
+
+def _run(http: Any, site: Any) -> None:
+    """Serve until Ctrl-C or ``kill -TERM``; then tell the site it stops (its store closes)."""
+    import signal
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt  # kill -TERM ends the server as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
+    # waitress ends its loop on Ctrl-C (KeyboardInterrupt) and returns
+    with contextlib.suppress(KeyboardInterrupt):
+        http.run()
+    site.stopping = True
