@@ -49,8 +49,11 @@ def pictures(store, names: list[str]) -> dict[str, object]:
     from kg.network import Case
 
     def first(kind: str) -> str:
+        """The IRI of the first drawn node of ``kind`` (an IRI: names can be ambiguous)."""
         whole = view(store)
-        return next(d["label"] for _, d in sorted(whole.nodes(data=True)) if d["kind"] == kind)
+        return next(
+            n for n, d in sorted(whole.nodes(data=True)) if d["kind"] == kind and not d.get("group")
+        )
 
     def municipality() -> str:
         rows = store.select_values(

@@ -102,7 +102,7 @@ def test_the_file_is_what_the_commands_draw_from(tmp_path) -> None:
     facts.label_rows.append((node, str(RDFS.label), "Uit het bestand", "nl"))
     file = tmp_path / netfile.FILE
     file.write_bytes(netfile.dumps(facts))
-    picture = view(_Beside(store, file), kinds=["programme"])
+    picture = view(_Beside(store, file), kinds=["programme"], focus=[node])
     assert picture.nodes[node]["label"] == "Uit het bestand"
 
 

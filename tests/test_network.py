@@ -309,6 +309,9 @@ def test_a_picture_of_kinds_says_which_kinds_it_draws(real) -> None:
     store, _ = real
     picture = view(store, kinds=("programme", "organisation"))
     assert picture.graph["title"] == "kg: programma, organisatie"
+    import networkx as nx
+
+    assert not list(nx.isolates(picture)) and picture.graph["isolated"] > 0  # left out, counted
     english = view(store, lang="en", kinds=("programme", "organisation"))
     assert english.graph["title"] == "kg: programme, organisation"
 

@@ -260,22 +260,43 @@ def case_view(graph: nx.MultiDiGraph, answer: CaseAnswer) -> nx.MultiDiGraph:
 def whole_picture(facts: Facts, lang: str, store: Store | None = None) -> nx.MultiDiGraph:
     """The default picture: who works with whom (:func:`collaboration`), titled with what it
     draws; with ``store``, each programme's period as its sources state it."""
-    from kg.network.collaboration import ACTORS, aggregate, collaboration, periods
+    from kg.network.collaboration import MAX_DRAWN, collaboration, periods
 
-    everything = assemble(facts, lang)
-    picked = collaboration(everything)
+    # what the picture can hold; concepts only for status and domain (not as nodes: cheaper)
+    drawn = ("programme", "municipality", "region", "organisation", "law", "accord", "scheme")
+    everything = assemble(facts, lang, (*drawn, "policy"))
+    picked = collaboration(everything, _concepts_of(facts, everything, lang), MAX_DRAWN)
     if store is not None:
         for n, period in periods(
             store, [n for n in picked if picked.nodes[n]["kind"] == "programme"], lang
         ).items():
             picked.nodes[n]["period"] = period
-    kinds = [k for _, k in picked.nodes(data="kind")]
+    programmes, partners = picked.graph["counts"]
     picked.graph["title"] = i18n.words("picture", lang)["collaboration"].format(
-        p=kinds.count("programme"), a=sum(kinds.count(k) for k in ACTORS)
+        p=programmes, a=partners
     )
     for n in picked:
-        picked.nodes[n]["links_total"] = everything.degree(n)
-    return aggregate(picked)
+        picked.nodes[n]["links_total"] = everything.degree(n) if n in everything else 0
+    return picked
+
+
+def _concepts_of(
+    facts: Facts, graph: nx.MultiDiGraph, lang: str
+) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+    """The concepts each node of ``graph`` links to: IRI, label in ``lang`` and schemes."""
+    linked: dict[str, set[str]] = defaultdict(set)
+    for a, b, _ in facts.links:
+        if a in graph and facts.kinds.get(b) == "concept":
+            linked[a].add(b)
+    needed = {c for cs in linked.values() for c in cs}
+    labels = best_labels([row for row in facts.label_rows if row[0] in needed], lang)
+    return {
+        n: [
+            (c, labels.get(c, curie(c)), tuple(sorted(facts.schemes.get(c, ()))))
+            for c in sorted(cs)
+        ]
+        for n, cs in linked.items()
+    }
 
 
 def _canonical(graph: nx.MultiDiGraph, iri: str) -> str:
@@ -361,7 +382,11 @@ def view(
             picked.nodes[n]["links_total"] = everything.degree(n) if n in everything else 0
         return picked
     else:
-        picked = graph
+        import networkx as nx
+
+        alone = sorted(nx.isolates(graph))  # left out and counted, not drawn in rows
+        picked = graph.subgraph(n for n in graph if n not in set(alone)).copy() if alone else graph
+        picked.graph["isolated"] = len(alone)
         names = ", ".join(KIND_BY_KEY[k].label(lang) for k in (kinds or DEFAULT_KINDS))
         picked.graph["title"] = i18n.words("picture", lang)["kinds_title"].format(kinds=names)
     for n in picked:  # so the page can say how many links lie outside the picture

@@ -19,7 +19,7 @@ counted (``graph.graph["left_out"]``), not drawn as a row of dots.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg import i18n
 from kg.build.netfacts import DOMAINS, KIND_BY_KEY
@@ -41,76 +41,107 @@ PLACE_PROPERTIES = {
 STATUS_SCHEME = PREFIXES["concept"] + "status"
 
 
-def collaboration(whole: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The collaboration network of ``whole`` (a network of every kind, one language)."""
+#: A concept a node links to: its IRI, label and schemes.
+Concept = tuple[str, str, tuple[str, ...]]
+
+
+def collaboration(
+    whole: nx.MultiDiGraph,
+    concepts: dict[str, list[Concept]] | None = None,
+    limit: int | None = None,
+) -> nx.MultiDiGraph:
+    """The collaboration network of ``whole`` (a network of one language with programmes,
+    organisations, municipalities, regions and instruments). One pass over the links finds
+    who works on what; the picture is built from those nodes and their links but places.
+    ``concepts``: the concepts each node links to, for its status and domains (default: the
+    concept nodes of ``whole``). ``limit``: fold the least linked past that many nodes
+    (:func:`aggregate`), before the links are made into a graph (a national graph has
+    hundreds of thousands). ``graph["counts"]`` holds the programmes and partners drawn or
+    folded."""
+    import networkx as nx
+
     kind = dict(whole.nodes(data="kind"))
-    programmes = {n for n, k in kind.items() if k == "programme"}
-    actors: set[str] = set()
+    partners: dict[str, set[str]] = defaultdict(set)  # programme -> actors taking part
+    linked: dict[str, set[str]] = defaultdict(set)  # programme or instrument -> programmes
     for a, b, data in whole.edges(data=True):
-        for one, other in ((a, b), (b, a)):
-            if one in programmes and kind.get(other) in ACTORS and not _place(whole, data):
-                actors.add(other)
-    working = {p for p in programmes if any(_collaborates(whole, p, n, kind) for n in actors)}
-    working |= {
-        p
-        for p in programmes
-        if any(kind.get(q) == "programme" and q in working for q in _neighbours(whole, p))
-    }
-    instruments = {
-        n
-        for n, k in kind.items()
-        if k in INSTRUMENTS and any(q in working for q in _neighbours(whole, n))
-    }
-    kept = working | {a for a in actors if any(p in working for p in _neighbours(whole, a))}
-    kept |= instruments
-    picked = whole.subgraph(kept).copy()
-    for a, b, key, data in list(picked.edges(keys=True, data=True)):
         if _place(whole, data):
-            picked.remove_edge(a, b, key)
-    places = _places(whole)
-    for n in picked:
-        node = picked.nodes[n]
+            continue
+        for one, other in ((a, b), (b, a)):
+            if kind.get(one) != "programme":
+                continue
+            if kind.get(other) in ACTORS:
+                partners[one].add(other)
+            elif kind.get(other) in ("programme", *INSTRUMENTS):
+                linked[other].add(one)
+    programmes = {n for n, k in kind.items() if k == "programme"}
+    working = {p for p in programmes if partners.get(p)}
+    working |= {p for p in programmes if linked.get(p, set()) & working}
+    kept = set(working)
+    kept |= {actor for p in working for actor in partners.get(p, ())}
+    kept |= {n for n, k in kind.items() if k in INSTRUMENTS and linked.get(n, set()) & working}
+    nodes = {n: dict(whole.nodes[n]) for n in sorted(kept)}
+    edges = [
+        (a, b, key, data)
+        for a, b, key, data in whole.edges(keys=True, data=True)
+        if a in kept and b in kept and not _place(whole, data)
+    ]
+    _describe(whole, nodes, concepts)
+    left_out = sorted(programmes - working, key=lambda p: whole.nodes[p]["label"])
+    attributes = dict(whole.graph)
+    attributes["left_out"] = [whole.nodes[p]["label"] for p in left_out]
+    attributes["collaboration"] = True
+    attributes["counts"] = (
+        sum(1 for d in nodes.values() if d["kind"] == "programme"),
+        sum(1 for d in nodes.values() if d["kind"] in ACTORS),
+    )
+    if limit is not None and len(nodes) > limit:
+        return _fold(attributes, nodes, edges, limit)
+    picked = nx.MultiDiGraph(**attributes)
+    picked.add_nodes_from(nodes.items())
+    picked.add_edges_from(edges)
+    return picked
+
+
+def _describe(
+    whole: nx.MultiDiGraph,
+    picked: dict[str, dict[str, Any]],
+    concepts: dict[str, list[Concept]] | None,
+) -> None:
+    """Each node's places, province, domains and status, from ``whole``; instruments hidden."""
+    places = _places(whole, set(picked))
+    if concepts is None:
+        concepts = {
+            n: [
+                (c, whole.nodes[c]["label"], tuple(whole.nodes[c].get("schemes", ())))
+                for c in whole.successors(n)
+                if whole.nodes[c]["kind"] == "concept"
+            ]
+            for n in picked
+        }
+    for n, node in picked.items():
         reached = places.get(n, set())
         node["places"] = tuple(sorted({whole.nodes[p]["label"] for p in reached}))
         provinces = sorted(p for p in reached if p.startswith(PREFIXES["province"]))
         if provinces:
             node["province"] = whole.nodes[provinces[0]]["label"]
-        node["domains"] = _concepts(whole, n, DOMAINS)
-        statuses = sorted(
-            c for c in whole.successors(n) if STATUS_SCHEME in whole.nodes[c].get("schemes", ())
-        )
+        linked = concepts.get(n, [])
+        node["domains"] = tuple(sorted({label for _, label, sc in linked if DOMAINS in sc}))
+        statuses = sorted((c, label) for c, label, sc in linked if STATUS_SCHEME in sc)
         if statuses:
-            node["status"] = whole.nodes[statuses[0]]["label"]
-            node["status_key"] = statuses[0].rsplit("status-", 1)[-1]
+            node["status"] = statuses[0][1]
+            node["status_key"] = statuses[0][0].rsplit("status-", 1)[-1]
         if node["kind"] in INSTRUMENTS:
             node["hidden"] = True
-    left_out = sorted(programmes - working, key=lambda p: whole.nodes[p]["label"])
-    picked.graph["left_out"] = [whole.nodes[p]["label"] for p in left_out]
-    picked.graph["collaboration"] = True
-    return picked
 
 
 def _place(whole: nx.MultiDiGraph, data: dict[str, object]) -> bool:
     return data.get("prop") in PLACE_PROPERTIES and not data.get("role")
 
 
-def _neighbours(whole: nx.MultiDiGraph, n: str) -> set[str]:
-    return {*whole.successors(n), *whole.predecessors(n)}
-
-
-def _collaborates(whole: nx.MultiDiGraph, programme: str, actor: str, kind: dict[str, str]) -> bool:
-    """Whether ``actor`` is linked to ``programme`` other than by place."""
-    for a, b in ((programme, actor), (actor, programme)):
-        if whole.has_edge(a, b) and any(
-            not _place(whole, d) for d in whole.get_edge_data(a, b).values()
-        ):
-            return True
-    return False
-
-
-def _places(whole: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """Each node's municipalities, GGD regions and provinces (IRIs), from the links of
-    place: a programme through its municipalities, a municipality through its regions."""
+def _places(whole: nx.MultiDiGraph, wanted: set[str]) -> dict[str, set[str]]:
+    """Each ``wanted`` node's municipalities, GGD regions and provinces (IRIs), from the
+    links of place: a programme through its municipalities, a municipality through its
+    regions."""
     kind = dict(whole.nodes(data="kind"))
     up: dict[str, set[str]] = defaultdict(set)  # a place -> the regions it lies in
     for a, b in whole.edges():
@@ -127,32 +158,19 @@ def _places(whole: nx.MultiDiGraph) -> dict[str, set[str]]:
         return seen
 
     found: dict[str, set[str]] = defaultdict(set)
-    for n, k in kind.items():
-        if k == "municipality":
+    for n in wanted:
+        if kind.get(n) == "municipality":
             found[n] |= lifted(n)
     areas = ("municipality", "region")
     for a, b, data in whole.edges(data=True):
         if (
-            kind.get(b) in areas
+            a in wanted
+            and kind.get(b) in areas
             and kind.get(a) not in areas
             and (_place(whole, data) or kind.get(b) == "region")
         ):
             found[a] |= lifted(b)
     return {n: {p for p in ps if KIND_BY_KEY[kind[p]].key != "place"} for n, ps in found.items()}
-
-
-def _concepts(whole: nx.MultiDiGraph, n: str, scheme: str) -> tuple[str, ...]:
-    """The labels of the concepts of ``scheme`` that ``n`` links to."""
-    return tuple(
-        sorted(
-            {
-                whole.nodes[c]["label"]
-                for c in whole.successors(n)
-                if whole.nodes[c]["kind"] == "concept"
-                and scheme in whole.nodes[c].get("schemes", ())
-            }
-        )
-    )
 
 
 def periods(store: Store, programmes: list[str], lang: str) -> dict[str, str]:
@@ -191,41 +209,55 @@ def periods(store: Store, programmes: list[str], lang: str) -> dict[str, str]:
 
 #: A picture with more nodes than this draws the most linked ones and folds the rest, per
 #: kind and province, into one node each.
-MAX_DRAWN = 1500
+MAX_DRAWN = 1000
 
 
 def aggregate(picture: nx.MultiDiGraph, limit: int = MAX_DRAWN) -> nx.MultiDiGraph:
     """``picture`` as drawn when it is too large to read or load at once: its ``limit`` most
-    linked nodes, and for the rest one node per kind and province ("412 programma's ·
+    linked nodes, and for the rest one node per kind and province ("412 × programma ·
     Gelderland") whose names the search still knows, with one link (and a count) where any
-    of its members links to a drawn node or another group. Says so in ``graph["folded"]``."""
-    import networkx as nx
-
+    of its members links to a drawn node or another group. Says so in
+    ``graph["folded_note"]``."""
     if picture.number_of_nodes() <= limit:
         return picture
-    lang = picture.graph.get("lang", "nl")
+    nodes = {n: dict(d) for n, d in picture.nodes(data=True)}
+    return _fold(dict(picture.graph), nodes, list(picture.edges(keys=True, data=True)), limit)
+
+
+def _fold(
+    attributes: dict[str, Any],
+    nodes: dict[str, dict[str, Any]],
+    edges: list[tuple[str, str, str, dict[str, Any]]],
+    limit: int,
+) -> nx.MultiDiGraph:
+    """:func:`aggregate` on a picture given as its nodes and links."""
+    import networkx as nx
+
+    lang = attributes.get("lang", "nl")
     words = i18n.words("picture", lang)
-    ranked = sorted(picture, key=lambda n: (-picture.degree(n), picture.nodes[n]["label"], n))
+    degree: dict[str, int] = defaultdict(int)
+    for a, b, _, _ in edges:
+        degree[a] += 1
+        degree[b] += 1
+    ranked = sorted(nodes, key=lambda n: (-degree[n], nodes[n]["label"], n))
     kept = set(ranked[:limit])
     group_of: dict[str, str] = {}
     members: dict[str, list[str]] = defaultdict(list)
     for n in ranked[limit:]:
-        data = picture.nodes[n]
-        key = f"urn:kg:group:{data['kind']}:{data.get('province', '')}"
+        key = f"urn:kg:group:{nodes[n]['kind']}:{nodes[n].get('province', '')}"
         group_of[n] = key
         members[key].append(n)
-    folded = nx.MultiDiGraph(**picture.graph)
-    for n in sorted(kept):
-        folded.add_node(n, **picture.nodes[n])
+    folded = nx.MultiDiGraph(**attributes)
+    folded.add_nodes_from((n, nodes[n]) for n in sorted(kept))
     for key, inside in sorted(members.items()):
-        first = picture.nodes[inside[0]]
+        first = nodes[inside[0]]
         kind_word = KIND_BY_KEY[first["kind"]].label(lang)
         place = first.get("province") or words["no_province"]
         folded.add_node(
             key,
             label=words["group"].format(n=len(inside), kind=kind_word, place=place),
             kind=first["kind"],
-            names=tuple(sorted(picture.nodes[m]["label"] for m in inside)),
+            names=tuple(sorted(nodes[m]["label"] for m in inside)),
             description=words["group_description"].format(n=len(inside)),
             description_lang="",
             sources=(),
@@ -234,18 +266,17 @@ def aggregate(picture: nx.MultiDiGraph, limit: int = MAX_DRAWN) -> nx.MultiDiGra
             hidden=bool(first.get("hidden")),
         )
     counted: dict[tuple[str, str], int] = defaultdict(int)
-    for a, b, key, data in picture.edges(keys=True, data=True):
-        ends = (group_of.get(a, a), group_of.get(b, b))
-        if ends[0] == ends[1]:
-            continue
+    for a, b, key, data in edges:
         if a in kept and b in kept:
             folded.add_edge(a, b, key, **data)
-        else:
+            continue
+        ends = (group_of.get(a, a), group_of.get(b, b))
+        if ends[0] != ends[1]:
             counted[ends] += 1
     for (a, b), count in sorted(counted.items()):
         label = words["group_links"].format(n=count)
         folded.add_edge(a, b, "group", label=label, prop="group", role=False, sources=())
     folded.graph["folded_note"] = words["folded"].format(
-        shown=len(kept), total=picture.number_of_nodes(), groups=len(members)
+        shown=len(kept), total=len(nodes), groups=len(members)
     )
     return folded

@@ -467,6 +467,9 @@ def _page(graph: nx.MultiDiGraph, payload: dict[str, Any], title: str) -> tuple[
             text
             for text in (
                 graph.graph.get("folded_note", ""),
+                fill(words["isolated"], graph.graph["isolated"])
+                if graph.graph.get("isolated")
+                else "",
                 fill(words["left_out"], len(graph.graph["left_out"]))
                 if graph.graph.get("left_out")
                 else "",
