@@ -8,7 +8,15 @@ import sys
 
 import click
 
-from kg.cli import ask, network, project, publish, search, serve  # noqa: F401 - they add the commands
+from kg.cli import (  # noqa: F401 - they add the commands
+    ask,
+    curate,
+    network,
+    project,
+    publish,
+    search,
+    serve,
+)
 from kg.cli.base import _fail, _PipeClosed, cli
 from kg.cli.reference import CLI_DOC, reference_markdown
 
