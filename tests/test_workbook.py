@@ -90,37 +90,16 @@ def test_every_column_with_a_list_has_a_drop_down(book) -> None:
     assert gemeente["D3:D502"].showErrorMessage  # a municipality must be one of the 342
 
 
+def _kg_template(build_dir, out) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "kg", "template", "--build-dir", str(build_dir)]
+    return subprocess.run([*command, "-o", str(out)], capture_output=True, text=True)
+
+
 def test_kg_template_writes_an_xlsx_and_refuses_another_name(real_build, tmp_path) -> None:
     out = tmp_path / "bron.xlsx"
-    ran = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kg",
-            "template",
-            "--build-dir",
-            str(real_build.build_dir),
-            "-o",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    ran = _kg_template(real_build.build_dir, out)
     assert ran.returncode == 0 and out.is_file(), ran.stderr
     assert load_workbook(out).sheetnames[0] == "Bron"
-    wrong = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kg",
-            "template",
-            "--build-dir",
-            str(real_build.build_dir),
-            "-o",
-            str(tmp_path / "bron.csv"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    wrong = _kg_template(real_build.build_dir, tmp_path / "bron.csv")
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and ".xlsx" in wrong.stderr
     assert not (tmp_path / "bron.csv").exists()
