@@ -15,9 +15,9 @@ from rdflib.compare import isomorphic
 
 from kg.ask.queries import load_queries
 from kg.media import negotiate
+from kg.sparql.lexer import has_keyword
 from kg.store import open_store
 from kg.web.app import create_app
-from kg.web.common import uses_service
 from kg.web.state import SparqlSettings
 
 from .conftest import ROOT, Tab
@@ -257,7 +257,7 @@ def test_canned_queries_and_the_case_finder_as_an_api(client) -> None:
     ids=lambda v: repr(v)[:40] if isinstance(v, str) else str(v),
 )
 def test_service_is_found_only_as_a_keyword(text, found) -> None:
-    assert uses_service(text) is found
+    assert has_keyword(text, "SERVICE") is found
 
 
 @pytest.mark.parametrize(

@@ -510,3 +510,16 @@ def test_workers_die_with_the_server(real_build) -> None:
     finally:
         if server.poll() is None:
             server.kill()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "status", "media"),
+    [("rdf", 200, "application/rdf+xml"), ("turtle", 200, "text/turtle"), ("csv", 400, None)],
+)
+def test_the_service_description_takes_the_format_names_of_sparql(client, fmt, status, media):
+    answer = client.get("/sparql", query_string={"format": fmt})
+    assert answer.status_code == status, answer.get_data(as_text=True)
+    if media:
+        assert answer.mimetype == media
+        kind = "xml" if fmt == "rdf" else "turtle"
+        rdflib.Graph().parse(data=answer.get_data(), format=kind)

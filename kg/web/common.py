@@ -9,7 +9,6 @@ from urllib.parse import quote, urlencode
 from kg.errors import KgError, UsageError
 from kg.i18n import by_language
 from kg.namespaces import BASE
-from kg.sparql.lexer import has_keyword
 
 #: The largest request kg serve reads (waitress refuses larger ones before reading them).
 MAX_REQUEST_BYTES = 1_000_000
@@ -18,16 +17,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 QUERY_SECONDS = 30.0
 #: Where the project's own IRIs live; ``/id/...`` on the server is the same path.
 ID_BASE = BASE + "id/"
-#: ``/sparql?format=...``: the media type each name stands for (results, then graphs).
-SPARQL_FORMATS = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
 #: The most programmes, instruments and partners the case page lists each (``/case`` gives
 #: all of them).
 CASE_SHOWN = 30
@@ -52,13 +41,6 @@ class HttpError(KgError):
         self.status = status
         #: Headers the refusal carries (``Retry-After`` with a 503).
         self.headers = dict(headers or {})
-
-
-def uses_service(sparql: str) -> bool:
-    """Whether ``sparql`` holds the SERVICE keyword (outside comments, strings, IRIs and
-    names), after SPARQL's ``\\u``/``\\U`` codepoint escapes are applied, as a parser applies
-    them (read by kg's one SPARQL tokenizer, :mod:`kg.sparql.lexer`)."""
-    return has_keyword(sparql, "SERVICE")
 
 
 def for_page(exc: KgError) -> str:

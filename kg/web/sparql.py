@@ -146,7 +146,7 @@ def read_request(request: Any) -> Ask:
             texts = request.form.getlist("query")
             if _given(url_args, "query"):
                 raise HttpError(400, "give the query in the form body only")
-            params = _merged(url_args, request.form)
+            params = request.values  # the URL's parameters and the form's
         else:
             raise HttpError(
                 400,
@@ -176,15 +176,6 @@ def read_request(request: Any) -> Ask:
         default_graphs=graphs["default-graph-uri"],
         named_graphs=graphs["named-graph-uri"],
     )
-
-
-def _merged(first: Any, second: Any) -> Any:
-    from werkzeug.datastructures import MultiDict
-
-    merged = MultiDict(first)
-    for key, value in second.items(multi=True):
-        merged.add(key, value)
-    return merged
 
 
 def _format(params: Any) -> str | None:
@@ -228,13 +219,11 @@ def _described(state: Any) -> Response:
     from kg.store.describe import service_description
 
     chosen = negotiate(request.headers.get("Accept") or "", list(DESCRIPTION_TYPES), "text/turtle")
-    wanted = request.args.get("format")
+    wanted = _format(request.args)  # the names /sparql takes for graphs
     if wanted is not None:
-        by_name = {"ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples"}
-        by_name |= {"jsonld": "application/ld+json", "rdf": "application/rdf+xml"}
-        chosen = by_name.get(wanted.lower())
+        chosen = FORMAT_NAMES[wanted][1]
         if chosen is None:
-            raise HttpError(400, f"format must be one of {', '.join(by_name)}")
+            raise HttpError(400, f"format={wanted} is not a format for RDF")
     if chosen is None:
         raise HttpError(406, "the description comes as " + ", ".join(DESCRIPTION_TYPES))
     body = service_description(request.base_url, state.graph_names(), DESCRIPTION_TYPES[chosen])
