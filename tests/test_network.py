@@ -319,11 +319,15 @@ def test_a_picture_of_kinds_says_which_kinds_it_draws(real) -> None:
 def test_a_large_picture_folds_the_least_linked_nodes_per_kind_and_province(real) -> None:
     """Past the limit, the most linked nodes are drawn and the rest folded (one node per kind
     and province, knowing its members' names); nothing is dropped without a word."""
-    from kg.network.collaboration import aggregate
+    from kg.network import facts_of, whole_picture
 
     store, _ = real
-    picture = view(store)
-    folded = aggregate(picture, limit=20)
+    facts = facts_of(store)
+    picture = whole_picture(facts, "nl", limit=10_000)  # small enough: nothing folded
+    assert "folded_note" not in picture.graph and not any(
+        d.get("group") for _, d in picture.nodes(data=True)
+    )
+    folded = whole_picture(facts, "nl", limit=20)
     groups = [n for n in folded if folded.nodes[n].get("group")]
     drawn = [n for n in folded if not folded.nodes[n].get("group")]
     assert len(drawn) == 20 and groups
@@ -332,5 +336,6 @@ def test_a_large_picture_folds_the_least_linked_nodes_per_kind_and_province(real
     assert names == {picture.nodes[n]["label"] for n in picture if n not in drawn}
     least = min(picture.degree(n) for n in drawn)
     assert all(picture.degree(n) <= least for n in picture if n not in drawn)
-    assert "van 62 getekend" in folded.graph["folded_note"]
-    assert aggregate(picture) is picture  # small enough: drawn as it is
+    total = picture.number_of_nodes()
+    assert f"van {total} getekend" in folded.graph["folded_note"]
+    assert folded.graph["title"] == picture.graph["title"]  # it counts what was folded too

@@ -56,7 +56,6 @@ from kg.store import Store, best_labels, check_language, language_rank
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.ask.case import CaseAnswer
     from kg.ask.queries import Query
 
 _BARE_CBS_CODE = re.compile(r"\d{4}")
@@ -244,28 +243,31 @@ def query_view(
     return picked
 
 
-def case_view(graph: nx.MultiDiGraph, answer: CaseAnswer) -> nx.MultiDiGraph:
-    """The municipality, target groups and themes of a case with the programmes, instruments
-    and partners the case finder found for it, connected."""
-    case = answer.case
-    asked = [case["municipality"], *case["target_groups"], *case["themes"]]
-    iris = [c["iri"] for c in asked]
-    iris += [i.iri for i in (*answer.programmes, *answer.instruments, *answer.partners)]
-    picked = connect(graph, iris)
-    word = "casus" if graph.graph.get("lang", "nl") == "nl" else "case"
-    picked.graph["title"] = f"kg: {word} " + " · ".join(c["label"] for c in asked)
-    return picked
+#: The kinds the collaboration picture is made from (concepts are read for status and domain
+#: only, not drawn: a national graph has hundreds of thousands of links to them).
+COLLABORATION_KINDS = (
+    "programme",
+    "municipality",
+    "region",
+    "organisation",
+    "law",
+    "accord",
+    "scheme",
+    "policy",
+)
 
 
-def whole_picture(facts: Facts, lang: str, store: Store | None = None) -> nx.MultiDiGraph:
+def whole_picture(
+    facts: Facts, lang: str, store: Store | None = None, limit: int | None = None
+) -> nx.MultiDiGraph:
     """The default picture: who works with whom (:func:`collaboration`), titled with what it
-    draws; with ``store``, each programme's period as its sources state it."""
+    draws; with ``store``, each programme's period as its sources state it. Past ``limit``
+    nodes (default :data:`~kg.network.collaboration.MAX_DRAWN`) the least linked are folded."""
     from kg.network.collaboration import MAX_DRAWN, collaboration, periods
 
-    # what the picture can hold; concepts only for status and domain (not as nodes: cheaper)
-    drawn = ("programme", "municipality", "region", "organisation", "law", "accord", "scheme")
-    everything = assemble(facts, lang, (*drawn, "policy"))
-    picked = collaboration(everything, _concepts_of(facts, everything, lang), MAX_DRAWN)
+    everything = assemble(facts, lang, COLLABORATION_KINDS)
+    concepts = _concepts_of(facts, everything, lang)
+    picked = collaboration(everything, concepts, MAX_DRAWN if limit is None else limit)
     if store is not None:
         for n, period in periods(
             store, [n for n in picked if picked.nodes[n]["kind"] == "programme"], lang

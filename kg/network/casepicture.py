@@ -31,7 +31,8 @@ PART_KINDS = {
     "programmes": "programme",
     "partners": "organisation",
 }
-#: Where each part stands: its column (-1 left, 1 right) and the part above it, if any.
+#: Where each part stands: its column (-1 left, 1 right); parts of a column follow each
+#: other in this order, top to bottom.
 COLUMNS = {"law": -1, "money": -1, "instruments": -1, "programmes": 1, "partners": 1}
 
 
@@ -45,9 +46,9 @@ def case_picture(whole: nx.MultiDiGraph, answer: CaseAnswer) -> nx.MultiDiGraph:
     centre = case["municipality"]["iri"]
     picture = nx.MultiDiGraph(lang=lang)
     picture.graph["sources"] = {
-        iri: (title, url or None) for iri, (title, url) in answer.sources.items()
+        **{iri: (title, url or None) for iri, (title, url) in answer.sources.items()},
+        **whole.graph.get("sources", {}),
     }
-    picture.graph.setdefault("sources", {}).update(whole.graph.get("sources", {}))
     _add(picture, whole, centre, case["municipality"]["label"], "municipality", focus=True)
     asked = [*case["target_groups"], *case["themes"]]
     for concept in asked:

@@ -46,25 +46,22 @@ Concept = tuple[str, str, tuple[str, ...]]
 
 
 def collaboration(
-    whole: nx.MultiDiGraph,
-    concepts: dict[str, list[Concept]] | None = None,
-    limit: int | None = None,
+    whole: nx.MultiDiGraph, concepts: dict[str, list[Concept]], limit: int
 ) -> nx.MultiDiGraph:
     """The collaboration network of ``whole`` (a network of one language with programmes,
     organisations, municipalities, regions and instruments). One pass over the links finds
     who works on what; the picture is built from those nodes and their links but places.
-    ``concepts``: the concepts each node links to, for its status and domains (default: the
-    concept nodes of ``whole``). ``limit``: fold the least linked past that many nodes
-    (:func:`aggregate`), before the links are made into a graph (a national graph has
-    hundreds of thousands). ``graph["counts"]`` holds the programmes and partners drawn or
-    folded."""
+    ``concepts``: the concepts each node links to, for its status and domains. ``limit``:
+    past that many nodes the least linked are folded (:func:`_fold`), before the links are
+    made into a graph (a national graph has hundreds of thousands). ``graph["counts"]``
+    holds the programmes and partners drawn or folded."""
     import networkx as nx
 
     kind = dict(whole.nodes(data="kind"))
     partners: dict[str, set[str]] = defaultdict(set)  # programme -> actors taking part
     linked: dict[str, set[str]] = defaultdict(set)  # programme or instrument -> programmes
     for a, b, data in whole.edges(data=True):
-        if _place(whole, data):
+        if _place(data):
             continue
         for one, other in ((a, b), (b, a)):
             if kind.get(one) != "programme":
@@ -83,7 +80,7 @@ def collaboration(
     edges = [
         (a, b, key, data)
         for a, b, key, data in whole.edges(keys=True, data=True)
-        if a in kept and b in kept and not _place(whole, data)
+        if a in kept and b in kept and not _place(data)
     ]
     _describe(whole, nodes, concepts)
     left_out = sorted(programmes - working, key=lambda p: whole.nodes[p]["label"])
@@ -94,7 +91,7 @@ def collaboration(
         sum(1 for d in nodes.values() if d["kind"] == "programme"),
         sum(1 for d in nodes.values() if d["kind"] in ACTORS),
     )
-    if limit is not None and len(nodes) > limit:
+    if len(nodes) > limit:
         return _fold(attributes, nodes, edges, limit)
     picked = nx.MultiDiGraph(**attributes)
     picked.add_nodes_from(nodes.items())
@@ -103,21 +100,10 @@ def collaboration(
 
 
 def _describe(
-    whole: nx.MultiDiGraph,
-    picked: dict[str, dict[str, Any]],
-    concepts: dict[str, list[Concept]] | None,
+    whole: nx.MultiDiGraph, picked: dict[str, dict[str, Any]], concepts: dict[str, list[Concept]]
 ) -> None:
-    """Each node's places, province, domains and status, from ``whole``; instruments hidden."""
+    """Each node's places, province, domains and status; instruments hidden."""
     places = _places(whole, set(picked))
-    if concepts is None:
-        concepts = {
-            n: [
-                (c, whole.nodes[c]["label"], tuple(whole.nodes[c].get("schemes", ())))
-                for c in whole.successors(n)
-                if whole.nodes[c]["kind"] == "concept"
-            ]
-            for n in picked
-        }
     for n, node in picked.items():
         reached = places.get(n, set())
         node["places"] = tuple(sorted({whole.nodes[p]["label"] for p in reached}))
@@ -134,7 +120,7 @@ def _describe(
             node["hidden"] = True
 
 
-def _place(whole: nx.MultiDiGraph, data: dict[str, object]) -> bool:
+def _place(data: dict[str, object]) -> bool:
     return data.get("prop") in PLACE_PROPERTIES and not data.get("role")
 
 
@@ -167,7 +153,7 @@ def _places(whole: nx.MultiDiGraph, wanted: set[str]) -> dict[str, set[str]]:
             a in wanted
             and kind.get(b) in areas
             and kind.get(a) not in areas
-            and (_place(whole, data) or kind.get(b) == "region")
+            and (_place(data) or kind.get(b) == "region")
         ):
             found[a] |= lifted(b)
     return {n: {p for p in ps if KIND_BY_KEY[kind[p]].key != "place"} for n, ps in found.items()}
@@ -212,25 +198,17 @@ def periods(store: Store, programmes: list[str], lang: str) -> dict[str, str]:
 MAX_DRAWN = 1000
 
 
-def aggregate(picture: nx.MultiDiGraph, limit: int = MAX_DRAWN) -> nx.MultiDiGraph:
-    """``picture`` as drawn when it is too large to read or load at once: its ``limit`` most
-    linked nodes, and for the rest one node per kind and province ("412 × programma ·
-    Gelderland") whose names the search still knows, with one link (and a count) where any
-    of its members links to a drawn node or another group. Says so in
-    ``graph["folded_note"]``."""
-    if picture.number_of_nodes() <= limit:
-        return picture
-    nodes = {n: dict(d) for n, d in picture.nodes(data=True)}
-    return _fold(dict(picture.graph), nodes, list(picture.edges(keys=True, data=True)), limit)
-
-
 def _fold(
     attributes: dict[str, Any],
     nodes: dict[str, dict[str, Any]],
     edges: list[tuple[str, str, str, dict[str, Any]]],
     limit: int,
 ) -> nx.MultiDiGraph:
-    """:func:`aggregate` on a picture given as its nodes and links."""
+    """The picture of ``nodes`` and ``edges`` as drawn when it is too large to read or load
+    at once: its ``limit`` most linked nodes, and for the rest one node per kind and
+    province ("412 × programma · Gelderland") whose names the search still knows, with one
+    link (and a count) where any of its members links to a drawn node or another group.
+    Says so in ``graph["folded_note"]``."""
     import networkx as nx
 
     lang = attributes.get("lang", "nl")

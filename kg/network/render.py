@@ -207,7 +207,6 @@ def render_page(
         "sources": sources,
         "kinds": _kind_legend(graph, lang),
         "communities": _community_legend(community),
-        "labelAllLinks": False,  # link words show for the selected node's links
         "font": graph.graph.get("font", 14.0),
         "colourBy": colour_by,
         "marked": any(graph.nodes[n].get("focus") for n in graph),

@@ -38,7 +38,6 @@
   function drawn(e) {
     var d = { id: e.id, from: e.from, to: e.to, title: e.title };
     if (e.smooth) d.smooth = e.smooth;
-    if (data.labelAllLinks) d.label = e.words;
     return d;
   }
   var nodes = new vis.DataSet(data.nodes);
@@ -188,19 +187,18 @@
       var label = n.id === id ? n.full : n.drawn;  // the neighbours' names are in the panel
       return { id: n.id, label: label, color: lit ? original[n.id] : DIM, font: { color: lit ? "#1a1a1a" : "#c4c4c4" } };
     }));
-    if (!data.labelAllLinks) {  // words on the selected node's links only, when they are few
-      var connected = id === null ? [] : network.getConnectedEdges(id);
-      if (connected.length > LINK_WORDS) connected = [];  // a hub: the panel lists them
-      var now = {};
-      connected.forEach(function (e) { now[e] = true; });
-      var changes = connected.map(function (e) { return { id: e, label: linkById[e].words }; });
-      Object.keys(labelled).forEach(function (e) {
-        if (!now[e]) changes.push({ id: labelled[e], label: NO_LABEL });
-      });
-      labelled = {};
-      connected.forEach(function (e) { labelled[e] = e; });
-      edges.update(changes);
-    }
+    // words on the selected node's links only, when they are few
+    var connected = id === null ? [] : network.getConnectedEdges(id);
+    if (connected.length > LINK_WORDS) connected = [];  // a hub: the panel lists them
+    var now = {};
+    connected.forEach(function (e) { now[e] = true; });
+    var changes = connected.map(function (e) { return { id: e, label: linkById[e].words }; });
+    Object.keys(labelled).forEach(function (e) {
+      if (!now[e]) changes.push({ id: labelled[e], label: NO_LABEL });
+    });
+    labelled = {};
+    connected.forEach(function (e) { labelled[e] = e; });
+    edges.update(changes);
   }
 
   function sourceItem(index) {
