@@ -11,7 +11,7 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from kg.publish.workbook import LISTS, SHEETS, template
+from kg.curate.workbook import LISTS, SHEETS, template
 from kg.store import open_store
 
 from .conftest import ROOT

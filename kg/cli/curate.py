@@ -46,7 +46,7 @@ def template(ctx: Context, output: Path, build_dir: Path | None, server: Server)
     Example:
       kg template --output nieuwe-bron.xlsx
     """
-    from kg.publish.workbook import template as make_template
+    from kg.curate.workbook import template as make_template
 
     if output.suffix.lower() != ".xlsx":
         raise KgError("--output: a workbook is an .xlsx file", file=output)
