@@ -11,7 +11,8 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from kg.curate.workbook import LISTS, SHEETS, template
+from kg.curate.sheets import DESCRIBED, OTHER
+from kg.curate.workbook import LISTS, template
 from kg.store import open_store
 
 from .conftest import ROOT
@@ -37,14 +38,26 @@ def _list(book, name: str) -> list[str]:
 
 
 def test_the_sheets_columns_and_help(book) -> None:
-    assert book.sheetnames == [*SHEETS, LISTS]
+    assert book.sheetnames == [
+        "Bron",
+        "Programma's",
+        "Organisaties",
+        "Deelnames",
+        "Bevindingen",
+        "Overig",
+        LISTS,
+    ]  # Genoemd only in a draft of kg suggest
     assert book[LISTS].sheet_state == "hidden"
-    for name, columns in SHEETS.items():
-        sheet = book[name]
-        assert [c.value for c in sheet[1]] == [c.heading for c in columns]
+    for spec in (*DESCRIBED, OTHER):
+        sheet = book[spec.name]
+        assert [c.value for c in sheet[1]] == spec.headings()
         assert all(c.value for c in sheet[2])  # a help text under every heading
         assert sheet.freeze_panes == "A3"
-    assert [c.value for c in book["Deelnames"][1]] == ["programma", "partner", "rol"]
+    assert [c.value for c in book["Deelnames"][1]][:4] == ["id", "programma", "partner", "rol"]
+    programmes = [c.value for c in book["Programma's"][1]]
+    assert [h for h in programmes if h.startswith("gemeente")] == [
+        f"gemeente {i}" for i in range(1, 7)
+    ]
 
 
 def test_the_lists_hold_what_the_graph_and_its_sources_know(book) -> None:
@@ -65,29 +78,33 @@ def test_the_lists_hold_what_the_graph_and_its_sources_know(book) -> None:
 
 
 def test_every_column_with_a_list_has_a_drop_down(book) -> None:
-    for name, columns in SHEETS.items():
-        sheet = book[name]
+    for spec in DESCRIBED:
+        sheet = book[spec.name]
+        name = spec.name
         checks = {
             str(rng): check
             for check in sheet.data_validations.dataValidation
             for rng in check.sqref.ranges
         }
-        for number, column in enumerate(columns, start=1):
+        cells = [(h, spec.column(h)) for h in spec.headings()]
+        for number, (heading, column) in enumerate(cells, start=1):
+            assert column is not None
             letter = sheet.cell(row=1, column=number).column_letter
             found = checks.get(f"{letter}3:{letter}502")
             if column.choices is None:
-                assert found is None, (name, column.heading)
+                assert found is None, (name, heading)
                 continue
-            assert found is not None and found.type == "list", (name, column.heading)
+            assert found is not None and found.type == "list", (name, heading)
             assert found.formula1.startswith(f"'{LISTS}'!$"), found.formula1
             length = len(_list(book, column.choices))
-            assert found.formula1.endswith(f"${length + 1}"), (column.heading, found.formula1)
+            assert found.formula1.endswith(f"${length + 1}"), (heading, found.formula1)
     gemeente = {
         str(r): c
         for c in book["Programma's"].data_validations.dataValidation
         for r in c.sqref.ranges
     }
-    assert gemeente["D3:D502"].showErrorMessage  # a municipality must be one of the 342
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[programmes_headings().index("gemeente 1")]
+    assert gemeente[f"{letter}3:{letter}502"].showErrorMessage  # one of the 342, no other
 
 
 def _kg_template(build_dir, out) -> subprocess.CompletedProcess[str]:
@@ -103,3 +120,7 @@ def test_kg_template_writes_an_xlsx_and_refuses_another_name(real_build, tmp_pat
     wrong = _kg_template(real_build.build_dir, tmp_path / "bron.csv")
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and ".xlsx" in wrong.stderr
     assert not (tmp_path / "bron.csv").exists()
+
+
+def programmes_headings() -> list[str]:
+    return DESCRIBED[1].headings()

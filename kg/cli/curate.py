@@ -1,4 +1,4 @@
-"""kg template: the curator's workbook."""
+"""kg template and kg import: the curator's workbook, out and in."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from kg.cli.base import (
     pass_ctx,
     server_options,
 )
-from kg.errors import KgError
+from kg.errors import KgError, printable
 
 
 @cli.command()
@@ -29,12 +29,23 @@ from kg.errors import KgError
     required=True,
     help="The workbook to write (.xlsx), atomically.",
 )
+@click.option(
+    "--from",
+    "source",
+    metavar="SOURCE",
+    default=None,
+    help="An existing source to fill the workbook with (its id, e.g. source:zonmw-groene-"
+    "re-integratie, or its name), to correct it and import it again.",
+)
 @build_dir_option
 @server_options
 @pass_ctx
 @handle_errors
-def template(ctx: Context, output: Path, build_dir: Path | None, server: Server) -> None:
-    """Write a workbook (XLSX) to describe one new source without writing RDF.
+def template(
+    ctx: Context, output: Path, source: str | None, build_dir: Path | None, server: Server
+) -> None:
+    """Write a workbook (XLSX) to describe one new source without writing RDF, or, with
+    --from, one that holds an existing source.
 
     Sheets: Bron (the source), Programma's, Organisaties, Deelnames (programme, partner,
     role) and Bevindingen. Columns are in Dutch with a help row; every column that takes a
@@ -42,9 +53,14 @@ def template(ctx: Context, output: Path, build_dir: Path | None, server: Server)
     group, a theme, a domain, a role, ...) has a drop-down list of the names the built graph
     knows. Required columns are yellow.
 
+    With --from, every resource the source describes is a row of its sheet, with its id;
+    whatever has no column (a person, a publication, a fifth theme) is a row of the sheet
+    Overig. Importing that workbook unchanged gives the same graph.
+
     \b
-    Example:
+    Examples:
       kg template --output nieuwe-bron.xlsx
+      kg template --from source:zonmw-groene-re-integratie --output groen.xlsx
     """
     from kg.curate.workbook import template as make_template
 
@@ -53,5 +69,57 @@ def template(ctx: Context, output: Path, build_dir: Path | None, server: Server)
     paths = ctx.paths(build_dir)
     _check_output(paths, output, "a workbook")
     with _graph(paths, server) as store:
-        data = make_template(store)
+        rows = None
+        if source is not None:
+            from kg.ask.resolve import resolve_resource
+            from kg.curate.project import export_rows
+            from kg.namespaces import KG
+
+            iri = str(resolve_resource(store, source, [KG + "Source"]))
+            rows = export_rows(paths, iri)
+        data = make_template(store, rows)
     _emit(data, output)
+
+
+@cli.command("import")
+@click.argument(
+    "workbook", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option("--dry-run", is_flag=True, help="Check everything, print the TriG, write nothing.")
+@pass_ctx
+@handle_errors
+def import_(ctx: Context, workbook: tuple[Path, ...], dry_run: bool) -> None:
+    """Turn a filled workbook into one data file of its source, under data/.
+
+    WORKBOOK is the .xlsx file kg template wrote, or one CSV file per sheet, each named
+    after its sheet (bron.csv, programmas.csv, organisaties.csv, deelnames.csv,
+    bevindingen.csv, overig.csv). Names are matched to what the graph knows; new things get
+    ids by the rules of docs/iris.md. The whole graph, with the new file, is validated
+    before anything is written; every problem is one line with sheet, row and column
+    (exit 2, nothing written). Importing the same workbook twice changes nothing. Run
+    kg build afterwards.
+
+    \b
+    Examples:
+      kg import nieuwe-bron.xlsx
+      kg import --dry-run nieuwe-bron.xlsx
+    """
+    from kg.curate.project import import_workbook
+    from kg.curate.reading import WorkbookProblems
+
+    paths = ctx.paths()
+    try:
+        result = import_workbook(paths, list(workbook), write=not dry_run)
+    except WorkbookProblems as exc:
+        for line in exc.problems[:-1]:
+            click.echo(f"Error: {printable(f'{exc.file}: {line}', layout=False)}", err=True)
+        raise KgError(exc.problems[-1], file=exc.file) from None
+    if dry_run:
+        click.echo(result.text, nl=False)
+        return
+    held = ", ".join(f"{n} {what}" for what, n in result.counts.items())
+    state = "wrote" if result.changed else "unchanged"
+    click.echo(
+        f"{state} {result.path} ({held}; {result.statements} statements); next: kg build",
+        err=True,
+    )

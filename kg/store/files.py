@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.term import Node
 
 from kg.errors import DataSyntaxError, KgError
 from kg.namespaces import ONTOLOGY_IRI, STANDARD_PREFIXES
@@ -277,3 +278,31 @@ def stated_in(
             except KgError:  # it parsed once; it changed since (or went)
                 continue
     return found
+
+
+def graphs_in(
+    path: Path, raw: bytes | None = None
+) -> dict[str | None, list[tuple[Node, Node, Node]]]:
+    """The statements of one data file (TriG or Turtle) by graph name (None: the default
+    graph), as rdflib terms in the file's order; syntax errors name the file and line."""
+    from kg.store import to_rdflib
+
+    fmt = DATA_SUFFIXES.get(path.suffix.lower(), ox.RdfFormat.TRIG)
+    found: dict[str | None, list[tuple[Node, Node, Node]]] = {}
+    for q in parse_file(InputFile(path, fmt, None), raw):
+        name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
+        found.setdefault(name, []).append(
+            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        )
+    return found
+
+
+def data_file(item: InputFile) -> bool:
+    """Whether an input file is one of data/ (not the ontology)."""
+    return item.graph is None
+
+
+def extra_input(path: Path) -> InputFile:
+    """A data file from outside data/ (a file kg import is about to write), to load with the
+    rest."""
+    return InputFile(path, DATA_SUFFIXES.get(path.suffix.lower(), ox.RdfFormat.TRIG), None)

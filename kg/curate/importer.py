@@ -1,0 +1,352 @@
+"""A filled workbook as the statements of one source (``kg import``).
+
+:func:`convert` reads the rows (:mod:`kg.curate.reading`) into the statements of the source's
+graph, by the table of :mod:`kg.curate.sheets`: a row of a described sheet is one resource,
+named by its id, else by a thing of its name the graph already has (reused), else minted by
+the rules of docs/iris.md; a column is a property. Every problem is collected with its sheet,
+row and column, and all of them are raised together, before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.curate.lookup import Lookup
+from kg.curate.reading import Row, place
+from kg.curate.sheets import (
+    DERIVED,
+    DESCRIBED,
+    IDENTIFIER,
+    OTHER,
+    PARTICIPATIONS_SHEET,
+    PROGRAMME_CLASSES,
+    RDF_TYPE,
+    SKOS,
+    SOURCE_SHEET,
+    Column,
+    Sheet,
+    Value,
+)
+from kg.curate.values import CellError, expand, read_cell
+from kg.errors import shown
+from kg.namespaces import ID, PREFIXES, curie, slugify
+
+Triple = tuple[URIRef, URIRef, Node]
+
+
+@dataclass
+class Imported:
+    """The statements of one source's graph, in the order the workbook gives them, with where
+    each came from (for messages about them)."""
+
+    source: str
+    triples: list[Triple] = field(default_factory=list)
+    origin: dict[tuple[str, str | None], str] = field(default_factory=dict)  # (s, p) -> place
+    rows: dict[str, list[str]] = field(default_factory=dict)  # sheet -> the IRIs of its rows
+
+    def add(self, s: str, p: str, o: Node, where: str) -> None:
+        triple = (URIRef(s), URIRef(p), o)
+        if triple not in self._seen:
+            self._seen.add(triple)
+            self.triples.append(triple)
+        self.origin.setdefault((s, p), where)
+        self.origin.setdefault((s, None), where.split(", column")[0])
+
+    def __post_init__(self) -> None:
+        self._seen: set[Triple] = set()
+
+
+class _Problems(list[str]):
+    def cell(self, row: Row, heading: str, message: str) -> None:
+        ref = row.cells[heading].ref if heading in row.cells else ""
+        self.append(f"{place(row.sheet, row.number, heading, ref)}: {message}")
+
+
+def convert(tables: dict[str, list[Row]], lookup: Lookup) -> tuple[Imported | None, list[str]]:
+    """The statements of the workbook's source, or None and every problem found."""
+    problems = _Problems()
+    sources = tables.get(SOURCE_SHEET.name, [])
+    if len(sources) != 1:
+        count = "no row" if not sources else f"{len(sources)} rows"
+        return None, [f"{place(SOURCE_SHEET.name)}: has {count}; describe exactly one source"]
+    accepted = {s.name: _accepted(tables.get(s.name, []), problems) for s in DESCRIBED}
+    for row in tables.get(OTHER.name, []):  # what Overig describes may be named elsewhere
+        subject = expand(row.text("onderwerp"))
+        if subject is not None:
+            lookup.known.add(subject)
+    iris = _name_rows(accepted, lookup, problems)
+    source = iris.get((SOURCE_SHEET.name, sources[0].number))
+    if source is None:
+        return None, list(problems)
+    out = Imported(source)
+    for spec in DESCRIBED:
+        for row in accepted[spec.name]:
+            iri = iris.get((spec.name, row.number))
+            if iri is not None:
+                out.rows.setdefault(spec.name, []).append(iri)
+                _describe(out, spec, row, iri, lookup, problems)
+    for row in tables.get(OTHER.name, []):
+        _other(out, row, lookup, problems)
+    return (None if problems else out), list(problems)
+
+
+def _accepted(rows: list[Row], problems: _Problems) -> list[Row]:
+    """The rows to import: a proposal of kg suggest needs a decision, and a rejected one is
+    left out."""
+    kept = []
+    for row in rows:
+        decision = row.text("besluit").strip().lower()
+        if decision == "afwijzen":
+            continue
+        if decision not in ("", "overnemen"):
+            problems.cell(row, "besluit", f"{shown(decision)}: write overnemen or afwijzen")
+        elif not decision and row.text("zekerheid"):
+            problems.cell(
+                row, "naam", "a proposal of kg suggest: write overnemen or afwijzen in besluit"
+            )
+        kept.append(row)
+    return kept
+
+
+def _name_rows(
+    accepted: dict[str, list[Row]], lookup: Lookup, problems: _Problems
+) -> dict[tuple[str, int], str]:
+    """The IRI of every row, in two passes: the things rows name (source, programmes,
+    organisations) first, so that participations and findings can point at them."""
+    iris: dict[tuple[str, int], str] = {}
+    for spec in DESCRIBED:
+        if spec is PARTICIPATIONS_SHEET or spec.name == "Bevindingen":
+            continue
+        seen: dict[str, int] = {}
+        for row in accepted[spec.name]:
+            iri = _named(spec, row, lookup, problems, seen)
+            if iri is not None:
+                iris[(spec.name, row.number)] = iri
+                if spec.kind in ("programme", "organisation") and row.text("naam"):
+                    lists = (
+                        ("programmas",)
+                        if spec.kind == "programme"
+                        else ("organisaties", "partners")
+                    )
+                    for list_name in lists:
+                        lookup.add(list_name, row.text("naam"), iri)
+                    lookup.known.add(iri)
+    for spec in DESCRIBED:
+        if spec is PARTICIPATIONS_SHEET or spec.name == "Bevindingen":
+            seen = {}
+            for row in accepted[spec.name]:
+                iri = _dependent(spec, row, lookup, problems, seen)
+                if iri is not None:
+                    iris[(spec.name, row.number)] = iri
+    return iris
+
+
+def _named(
+    spec: Sheet, row: Row, lookup: Lookup, problems: _Problems, seen: dict[str, int]
+) -> str | None:
+    """A source, programme or organisation row's IRI: its id, a known thing of its name, or
+    a new one minted from the name."""
+    own = row.text("id")
+    name = row.text("titel" if spec is SOURCE_SHEET else "naam")
+    heading = "titel" if spec is SOURCE_SHEET else "naam"
+    if own:
+        iri = expand(own)
+        if iri is None or not iri.startswith(ID):
+            problems.cell(row, "id", f"{shown(own)} is not an id of kg (like programme:name)")
+            return None
+        return _once(iri, row, "id", problems, seen)
+    if not name:
+        problems.cell(row, heading, "empty; every row needs a name")
+        return None
+    assert spec.kind is not None
+    list_name = {"programme": "programmas", "organisation": "organisaties"}.get(spec.kind)
+    known = lookup.find(list_name, name) if list_name else set()
+    if len(known) > 1:
+        ids = ", ".join(sorted(curie(i) for i in known))
+        problems.cell(row, heading, f"{shown(name)} names more than one thing ({ids}); give the id")
+        return None
+    kind = spec.kind
+    if spec.kind == "programme" and row.text("soort").lower() == "interventie":
+        kind = "intervention"
+    try:
+        iri = known.pop() if known else f"{ID}{kind}/{slugify(name)}"
+    except ValueError:
+        problems.cell(row, heading, f"{shown(name)} has no letters or digits to name it by")
+        return None
+    if not known and lookup.exists(iri):
+        problems.cell(
+            row,
+            heading,
+            f"{curie(iri)} is already {shown(lookup.display.get(iri, '?'))}; "
+            "give this one another name, or its id to change that one",
+        )
+        return None
+    return _once(iri, row, heading, problems, seen)
+
+
+def _once(
+    iri: str, row: Row, heading: str, problems: _Problems, seen: dict[str, int]
+) -> str | None:
+    if iri in seen:
+        problems.cell(row, heading, f"the same {curie(iri)} as row {seen[iri]}; a row per thing")
+        return None
+    seen[iri] = row.number
+    return iri
+
+
+def _dependent(
+    spec: Sheet, row: Row, lookup: Lookup, problems: _Problems, seen: dict[str, int]
+) -> str | None:
+    """A participation's IRI (``{programme}--{partner}``) or a finding's
+    (``{programme}-{name}``), unless the row gives its id."""
+    own = row.text("id")
+    if own:
+        iri = expand(own)
+        if iri is None or not iri.startswith(ID):
+            problems.cell(row, "id", f"{shown(own)} is not an id of kg")
+            return None
+        return _once(iri, row, "id", problems, seen)
+    ends = ["programma", "partner"] if spec is PARTICIPATIONS_SHEET else ["programma", "naam"]
+    slugs = []
+    for heading in ends:
+        text = row.text(heading)
+        column = spec.column(heading)
+        if not text or column is None:
+            problems.cell(row, heading, "empty; this column is needed")
+            return None
+        if column.value in (Value.REF, Value.OWNER):
+            try:
+                slugs.append(_slug_of(read_cell(column, text, lookup), lookup))
+            except CellError as exc:
+                problems.cell(row, heading, str(exc))
+                return None
+        else:
+            slugs.append(slugify(text))
+    assert spec.kind is not None
+    joint = "--" if spec is PARTICIPATIONS_SHEET else "-"
+    return _once(f"{ID}{spec.kind}/{joint.join(slugs)}", row, ends[-1], problems, seen)
+
+
+def _slug_of(term: Node, lookup: Lookup) -> str:
+    """The slug a thing lends to the IRIs of its parts: its own, or for a municipality
+    ``gemeente-{name}``."""
+    iri = str(term)
+    if iri.startswith(PREFIXES["tooi"]):
+        slug = slugify(lookup.display.get(iri, iri.rsplit("/", 1)[-1]))
+        return slug if slug.startswith("gemeente-") else f"gemeente-{slug}"
+    return iri.rsplit("/", 1)[-1]
+
+
+def _describe(
+    out: Imported, spec: Sheet, row: Row, iri: str, lookup: Lookup, problems: _Problems
+) -> None:
+    """The statements of one row."""
+    here = place(row.sheet, row.number)
+    new = not row.text("id")
+    for column in spec.columns:
+        if column.value in (Value.ID, Value.REVIEW):
+            continue
+        filled = [h for h in column.headings() if h in row.cells]
+        if not filled and column.required and new:
+            problems.cell(row, column.headings()[0], "empty; this column is required")
+        for heading in filled:
+            _fill(out, column, row, heading, iri, lookup, problems)
+    if spec is not SOURCE_SHEET:
+        if spec.kind != "programme":
+            out.add(iri, RDF_TYPE, URIRef(spec.classes[0]), here)
+        out.add(iri, IDENTIFIER, Literal(iri.rsplit("/", 1)[-1]), here)
+    else:
+        out.add(iri, RDF_TYPE, URIRef(spec.classes[0]), here)
+    if spec.derived:
+        out.add(iri, DERIVED, URIRef(out.source), here)
+    if new:
+        _defaults(out, spec, row, iri, lookup)
+
+
+def _fill(
+    out: Imported,
+    column: Column,
+    row: Row,
+    heading: str,
+    iri: str,
+    lookup: Lookup,
+    problems: _Problems,
+) -> None:
+    cell = row.cells[heading]
+    where = place(row.sheet, row.number, heading, cell.ref)
+    try:
+        term = read_cell(column, cell.value, lookup)
+    except CellError as exc:
+        problems.cell(row, heading, str(exc))
+        return
+    assert column.predicate is not None
+    if column.value is Value.OWNER:  # the programme points at its participation
+        out.add(str(term), column.predicate, URIRef(iri), where)
+    else:
+        out.add(iri, column.predicate, term, where)
+
+
+def _defaults(out: Imported, spec: Sheet, row: Row, iri: str, lookup: Lookup) -> None:
+    """What a new row states without being told: a title (the name), a source's name (its
+    title), a participation's name (``partner in programme``)."""
+    here = place(row.sheet, row.number)
+    name = row.text("naam")
+    if spec is SOURCE_SHEET and not name:
+        out.add(iri, SKOS + "prefLabel", Literal(row.text("titel"), lang="nl"), here)
+    elif spec.column("titel") and spec is not SOURCE_SHEET and name and not row.text("titel"):
+        out.add(iri, PREFIXES["dct"] + "title", Literal(name, lang="nl"), here)
+    if spec is PARTICIPATIONS_SHEET and not name:
+        names = []
+        for heading in ("partner", "programma"):
+            column = spec.column(heading)
+            assert column is not None
+            try:
+                term = read_cell(column, row.text(heading), lookup)
+            except CellError:
+                return
+            names.append(lookup.display.get(str(term), row.text(heading)))
+        label = f"{names[0]} in {names[1]}"
+        out.add(iri, SKOS + "prefLabel", Literal(label, lang="nl"), here)
+
+
+def _other(out: Imported, row: Row, lookup: Lookup, problems: _Problems) -> None:
+    """One statement of the sheet Overig."""
+    where = place(row.sheet, row.number)
+    subject = expand(row.text("onderwerp"))
+    predicate = expand(row.text("eigenschap"))
+    for heading, found in (("onderwerp", subject), ("eigenschap", predicate)):
+        if found is None:
+            problems.cell(row, heading, f"{shown(row.text(heading))} is not an id (prefix:name)")
+    cell = row.cells.get("waarde")
+    if cell is None:
+        problems.cell(row, "waarde", "empty; a statement needs a value")
+        return
+    if subject is None or predicate is None:
+        return
+    value = cell.value.isoformat() if isinstance(cell.value, datetime.date) else cell.value
+    lang, datatype = row.text("taal"), row.text("datatype")
+    term: Node
+    if lang:
+        term = Literal(value, lang=lang)
+    elif datatype:
+        iri = expand(datatype)
+        if iri is None:
+            problems.cell(row, "datatype", f"{shown(datatype)} is not a datatype (xsd:date, ...)")
+            return
+        term = Literal(value, datatype=URIRef(iri))
+    else:
+        iri = expand(value)
+        if iri is None:
+            problems.cell(
+                row, "waarde", f"{shown(value)} is not an id; for text fill taal or datatype"
+            )
+            return
+        term = URIRef(iri)
+    out.add(subject, predicate, term, where)
+
+
+__all__ = ["PROGRAMME_CLASSES", "Imported", "convert"]

@@ -1,0 +1,173 @@
+"""``kg import`` and ``kg template --from`` on a project: which data file holds a source, the
+graph without it, the whole graph validated before anything is written.
+
+A source's statements live in one file of ``data/`` (docs/curation.md): importing a source
+that is there replaces that file; a new source gets a new file,
+``data/documents/{NNN}-{slug}.trig``, numbered after the last one.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import URIRef
+
+from kg.curate import exporter, importer, reading, trig
+from kg.curate.lookup import Lookup
+from kg.curate.reading import WorkbookProblems
+from kg.curate.sheets import BY_NAME
+from kg.errors import KgError
+from kg.namespaces import curie
+from kg.paths import Paths
+from kg.store import LocalStore
+from kg.store.files import data_file, extra_input, graphs_in, input_files, load_sources
+from kg.validate import load_shapes, validate_store
+
+DOCUMENTS = Path("documents")
+#: What the rows of each sheet are, for the summary of an import.
+WHAT = {
+    "Bron": "source",
+    "Programma's": "programmes",
+    "Organisaties": "organisations",
+    "Deelnames": "participations",
+    "Bevindingen": "findings",
+}
+_NUMBERED = re.compile(r"(\d{3})-")
+
+
+def source_file(paths: Paths, source: str) -> Path | None:
+    """The data file holding the graph ``source``, or None; a file that holds other graphs
+    too is refused (kg import writes files of one source)."""
+    local = source.rsplit("/", 1)[-1].encode()
+    for item in input_files(paths):
+        if not data_file(item):
+            continue
+        raw = item.path.read_bytes()
+        if local not in raw:
+            continue
+        graphs = graphs_in(item.path, raw)
+        if source in graphs:
+            others = [g for g in graphs if g != source and graphs[g]]
+            if others:
+                raise KgError(
+                    f"{curie(source)} shares this file with {len(others)} other graph(s); "
+                    "kg import and kg template --from work on files of one source",
+                    file=item.path,
+                )
+            return item.path
+    return None
+
+
+def without(paths: Paths, source: str, extra: Path | None = None) -> tuple[LocalStore, Path | None]:
+    """The project's graph without the file of ``source`` (plus ``extra``), and that file."""
+    held = source_file(paths, source)
+    files = [f for f in input_files(paths) if f.path != held]
+    if extra is not None:
+        files.append(extra_input(extra))
+    return load_sources(paths, files=files).store, held
+
+
+def export_rows(paths: Paths, source: str) -> dict[str, list[dict[str, object]]]:
+    """The workbook rows of an existing source (for :func:`kg.curate.workbook.template`)."""
+    rest, held = without(paths, source)
+    if held is None:
+        raise KgError(f"no file in {paths.data_dir} holds the source {curie(source)}")
+    triples = [(URIRef(str(s)), URIRef(str(p)), o) for s, p, o in graphs_in(held)[source]]
+    return exporter.rows_of(source, triples, Lookup(rest))
+
+
+@dataclass(frozen=True)
+class Result:
+    """What an import did: the file, whether it changed, and what it holds."""
+
+    path: Path
+    changed: bool
+    counts: dict[str, int]
+    statements: int
+    text: str
+
+
+def import_workbook(paths: Paths, workbook: list[Path], *, write: bool = True) -> Result:
+    """Read, convert, validate and (with ``write``) write one workbook's source."""
+    tables = reading.read(workbook)
+    name = workbook[0].name
+    source = _source_of(tables)
+    rest, held = without(paths, source) if source else (load_sources(paths).store, None)
+    imported, problems = importer.convert(tables, Lookup(rest))
+    if imported is None:
+        raise WorkbookProblems(workbook[0], problems)
+    text = trig.write(imported, name)
+    target = held or _new_file(paths, imported.source)
+    _validate(paths, imported, text, held, workbook[0])
+    counts = {WHAT[s]: len(imported.rows[s]) for s in BY_NAME if s in imported.rows}
+    old = target.read_text(encoding="utf-8") if target.is_file() else None
+    changed = old != text
+    if write and changed:
+        from kg.atomic import write_bytes
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(target, text.encode("utf-8"), within=paths.data_dir)
+    return Result(target, changed, counts, len(imported.triples), text)
+
+
+def _source_of(tables: dict[str, list[reading.Row]]) -> str | None:
+    """The source a workbook describes: its id (an exported workbook), else the IRI its
+    title mints (a new source, perhaps imported before); None if the sheet Bron gives
+    neither (the import then says what is missing)."""
+    from kg.curate.values import expand
+    from kg.namespaces import mint
+
+    rows = tables.get("Bron", [])
+    if len(rows) != 1:
+        return None
+    if rows[0].text("id"):
+        return expand(rows[0].text("id"))
+    try:
+        return mint("source", rows[0].text("titel")) if rows[0].text("titel") else None
+    except ValueError:
+        return None
+
+
+def _new_file(paths: Paths, source: str) -> Path:
+    folder = paths.data_dir / DOCUMENTS
+    numbers = [int(m[1]) for p in folder.glob("*.trig") if (m := _NUMBERED.match(p.name))]
+    number = max(numbers, default=-1) + 1
+    return folder / f"{number:03d}-{source.rsplit('/', 1)[-1]}.trig"
+
+
+def _validate(
+    paths: Paths, imported: importer.Imported, text: str, held: Path | None, workbook: Path
+) -> None:
+    """The whole graph with the new file in place of the old must parse and conform."""
+    with tempfile.TemporaryDirectory(prefix="kg-import-") as tmp:
+        candidate = Path(tmp) / "import.trig"
+        candidate.write_text(text, encoding="utf-8")
+        files = [f for f in input_files(paths) if f.path != held]
+        files.append(extra_input(candidate))
+        store = load_sources(paths, files=files).store
+        report = validate_store(store, load_shapes(paths))
+    if report.violations:
+        lines = []
+        for v in report.violations:
+            where = imported.origin.get((v.focus, v.path)) or _column(imported, v.focus, v.path)
+            prop = f" ({v.property})" if v.property else ""
+            value = f" (value: {v.value})" if v.value is not None else ""
+            about = where or f"{v.focus_label} <{v.focus}>"
+            lines.append(f"{about}: {v.focus_label}{prop}: {v.message}{value}")
+        raise WorkbookProblems(workbook, sorted(dict.fromkeys(lines)))
+
+
+def _column(imported: importer.Imported, focus: str, path: str | None) -> str | None:
+    """Where a finding about a property no cell gave belongs: the row, and the column that
+    would give it."""
+    row = imported.origin.get((focus, None))
+    if row is None or path is None:
+        return row
+    sheet = BY_NAME.get(row.removeprefix("sheet ").split(",")[0])
+    for column in sheet.columns if sheet else ():
+        if column.predicate == path and column.value.value != "en":
+            return f"{row}, column {column.headings()[0]}"
+    return row

@@ -1,0 +1,445 @@
+"""The shape of the curator's workbook: its sheets, their columns, and what each column means
+in the graph.
+
+One table says it all, for the three things that read or write a workbook: the template
+(:mod:`kg.curate.workbook`), the import (:mod:`kg.curate.importer`) and the export of an
+existing source (:mod:`kg.curate.exporter`). A row of a described sheet is one resource; a
+column is one property of it, whose values are of one :class:`Value` kind. A column with
+``slots`` > 1 is repeated (``gemeente 1`` ... ``gemeente 6``), one value per cell, so that every
+cell can have a drop-down list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from kg.namespaces import KG, STANDARD_PREFIXES
+
+DCT = STANDARD_PREFIXES["dct"]
+SKOS = STANDARD_PREFIXES["skos"]
+CV = STANDARD_PREFIXES["cv"]
+ORG = STANDARD_PREFIXES["org"]
+PROV = STANDARD_PREFIXES["prov"]
+SCHEMA = STANDARD_PREFIXES["schema"]
+FOAF = STANDARD_PREFIXES["foaf"]
+RDF_TYPE = STANDARD_PREFIXES["rdf"] + "type"
+DERIVED = PROV + "wasDerivedFrom"
+IDENTIFIER = DCT + "identifier"
+
+
+class Value(Enum):
+    """What a cell holds and how it becomes an RDF term."""
+
+    ID = "id"  # the resource's own IRI, as a CURIE (filled by an export, empty for new rows)
+    NL = "nl"  # text in Dutch: a literal tagged @nl
+    EN = "en"  # text in English: a literal tagged @en
+    PLAIN = "plain"  # a plain literal (a file name)
+    DATE = "date"  # JJJJ-MM-DD, JJJJ-MM or JJJJ: xsd:date, xsd:gYearMonth or xsd:gYear
+    YES = "yes"  # "ja": true
+    WEB = "web"  # a web address: an IRI
+    REF = "ref"  # a known thing, by name (from the column's list) or CURIE
+    AREA = "area"  # a municipality by name: the IRI of its area (area:gm0166)
+    KIND = "kind"  # the row's kind (programma, project, pilot, interventie): its class
+    OWNER = "owner"  # the programme a participation belongs to (programme cv:hasParticipation it)
+    REVIEW = "review"  # a suggestion's review columns: read by people, not imported
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its Dutch heading, the help under it, whether a new row needs it, the list
+    its values come from (a key of :func:`kg.curate.workbook.known_lists`), the property it
+    fills and how many cells it has."""
+
+    heading: str
+    help: str
+    required: bool = False
+    choices: str | None = None
+    predicate: str | None = None
+    value: Value = Value.NL
+    slots: int = 1
+
+    def headings(self) -> list[str]:
+        """The headings of its cells: ``gemeente 1`` ... ``gemeente 6``, or the heading."""
+        if self.slots == 1:
+            return [self.heading]
+        return [f"{self.heading} {i}" for i in range(1, self.slots + 1)]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of the workbook. A described sheet (``kind`` set) has one resource per row, of
+    ``classes`` (the first is the default), minted as ``{kind}:{slug}``; ``derived`` says
+    whether its resources carry ``prov:wasDerivedFrom`` the source."""
+
+    name: str
+    columns: tuple[Column, ...]
+    kind: str | None = None
+    classes: tuple[str, ...] = ()
+    derived: bool = True
+
+    def headings(self) -> list[str]:
+        return [h for c in self.columns for h in c.headings()]
+
+    def column(self, heading: str) -> Column | None:
+        """The column a heading belongs to (``gemeente 3`` belongs to ``gemeente``)."""
+        for c in self.columns:
+            if heading in c.headings():
+                return c
+        return None
+
+
+ID_COLUMN = Column(
+    "id",
+    "Laat leeg voor iets nieuws; kg vult het bij een export (niet wijzigen).",
+    value=Value.ID,
+)
+REVIEW_COLUMNS = (
+    Column(
+        "besluit",
+        "Bij een voorstel van kg suggest: overnemen of afwijzen.",
+        False,
+        "besluit",
+        value=Value.REVIEW,
+    ),
+    Column("zekerheid", "Hoe zeker kg suggest is (0 tot 1).", value=Value.REVIEW),
+    Column("gevonden in", "De zin waarin kg suggest het vond.", value=Value.REVIEW),
+)
+
+
+def _names(title: bool = True) -> tuple[Column, ...]:
+    """The naming columns every described sheet opens with."""
+    columns = [
+        ID_COLUMN,
+        Column("naam", "De naam zoals de bron hem noemt.", True, None, SKOS + "prefLabel"),
+        Column(
+            "naam Engels",
+            "De Engelse naam, als die eerlijk te vertalen is.",
+            False,
+            None,
+            SKOS + "prefLabel",
+            Value.EN,
+        ),
+    ]
+    if title:
+        columns.append(
+            Column("titel", "De volledige titel (leeg: de naam).", False, None, DCT + "title")
+        )
+    return tuple(columns)
+
+
+def _texts(help_nl: str, required: bool = True) -> tuple[Column, ...]:
+    return (
+        Column("beschrijving", help_nl, required, None, DCT + "description"),
+        Column(
+            "beschrijving Engels",
+            "Dezelfde beschrijving in het Engels (mag leeg).",
+            False,
+            None,
+            DCT + "description",
+            Value.EN,
+        ),
+    )
+
+
+PROGRAMME_CLASSES = {
+    "programma": KG + "Programme",
+    "project": KG + "Project",
+    "pilot": KG + "Pilot",
+    "interventie": KG + "Intervention",
+}
+SOURCE_SHEET = Sheet(
+    "Bron",
+    (
+        ID_COLUMN,
+        Column("titel", "De titel van het document of de webpagina.", True, None, DCT + "title"),
+        Column("naam", "Een korte naam (leeg: de titel).", False, None, SKOS + "prefLabel"),
+        Column(
+            "naam Engels", "De Engelse naam (mag leeg).", False, None, SKOS + "prefLabel", Value.EN
+        ),
+        *_texts("Wat het document is, in eigen woorden."),
+        Column(
+            "uitgever",
+            "Wie het uitgeeft (kies uit de lijst).",
+            True,
+            "organisaties",
+            DCT + "publisher",
+            Value.REF,
+        ),
+        Column(
+            "datum",
+            "Datum van uitgave: JJJJ-MM-DD, JJJJ-MM of JJJJ.",
+            False,
+            None,
+            DCT + "issued",
+            Value.DATE,
+        ),
+        Column(
+            "url",
+            "Het webadres, als het document online staat.",
+            False,
+            None,
+            FOAF + "page",
+            Value.WEB,
+        ),
+        Column(
+            "bestand",
+            "Of de bestandsnaam, als het niet online staat.",
+            False,
+            None,
+            IDENTIFIER,
+            Value.PLAIN,
+        ),
+        Column(
+            "soort bron",
+            "Wat voor document het is.",
+            False,
+            "bronsoort",
+            DCT + "type",
+            Value.REF,
+            2,
+        ),
+    ),
+    "source",
+    (KG + "Source",),
+    derived=False,
+)
+PROGRAMMES_SHEET = Sheet(
+    "Programma's",
+    (
+        *_names(),
+        Column(
+            "soort",
+            "Programma, project, pilot of interventie.",
+            True,
+            "programmasoort",
+            RDF_TYPE,
+            Value.KIND,
+        ),
+        *_texts("Twee of drie zinnen in eigen woorden (niet overschrijven)."),
+        Column(
+            "andere naam",
+            "Een andere naam of afkorting die de bron gebruikt.",
+            False,
+            None,
+            SKOS + "altLabel",
+            Value.NL,
+            2,
+        ),
+        Column(
+            "gemeente",
+            "Een gemeente waar het loopt.",
+            False,
+            "gemeenten",
+            DCT + "spatial",
+            Value.AREA,
+            6,
+        ),
+        Column("doelgroep", "Voor wie het is.", False, "doelgroep", DCT + "audience", Value.REF, 4),
+        Column("thema", "Waar het over gaat.", False, "thema", CV + "thematicArea", Value.REF, 4),
+        Column("domein", "Het beleidsdomein.", False, "domein", CV + "sector", Value.REF, 3),
+        Column(
+            "startdatum",
+            "JJJJ-MM-DD, JJJJ-MM of JJJJ, zoals de bron het zegt.",
+            False,
+            None,
+            SCHEMA + "startDate",
+            Value.DATE,
+        ),
+        Column(
+            "einddatum",
+            "JJJJ-MM-DD, JJJJ-MM of JJJJ, zoals de bron het zegt.",
+            False,
+            None,
+            SCHEMA + "endDate",
+            Value.DATE,
+        ),
+        Column(
+            "afgelopen",
+            "ja: de bron zegt dat het voorbij is, zonder datum.",
+            False,
+            "ja",
+            KG + "statedEnded",
+            Value.YES,
+        ),
+        Column(
+            "deel van",
+            "Het programma waar dit een deel van is.",
+            False,
+            "programmas",
+            DCT + "isPartOf",
+            Value.REF,
+        ),
+        Column(
+            "interventie",
+            "Een werkwijze die het toepast.",
+            False,
+            "interventies",
+            KG + "appliesIntervention",
+            Value.REF,
+            4,
+        ),
+        Column(
+            "wettelijke basis",
+            "Een wet waarop het steunt (alleen als de bron dat zegt).",
+            False,
+            "wetten",
+            CV + "hasLegalResource",
+            Value.REF,
+            2,
+        ),
+        Column(
+            "akkoord",
+            "Het akkoord waaronder het valt.",
+            False,
+            "akkoorden",
+            KG + "underAccord",
+            Value.REF,
+        ),
+        Column(
+            "financiering",
+            "De regeling waaruit het betaald wordt.",
+            False,
+            "regelingen",
+            KG + "fundedBy",
+            Value.REF,
+        ),
+        Column(
+            "verantwoordelijke",
+            "De organisatie die ervoor verantwoordelijk is.",
+            False,
+            "partners",
+            KG + "responsibleOrganisation",
+            Value.REF,
+        ),
+        *REVIEW_COLUMNS,
+    ),
+    "programme",
+    tuple(PROGRAMME_CLASSES.values()),
+)
+ORGANISATIONS_SHEET = Sheet(
+    "Organisaties",
+    (
+        *_names(),
+        Column(
+            "soort organisatie",
+            "Wat voor organisatie.",
+            True,
+            "organisatiesoort",
+            ORG + "classification",
+            Value.REF,
+        ),
+        *_texts("Wat de organisatie doet, in eigen woorden."),
+        Column(
+            "andere naam",
+            "Een andere naam of afkorting.",
+            False,
+            None,
+            SKOS + "altLabel",
+            Value.NL,
+            2,
+        ),
+        Column(
+            "domein",
+            "Het domein waarin ze werkt.",
+            False,
+            "domein",
+            KG + "activeInDomain",
+            Value.REF,
+            3,
+        ),
+        Column(
+            "website", "Het webadres van de organisatie.", False, None, FOAF + "page", Value.WEB
+        ),
+        *REVIEW_COLUMNS,
+    ),
+    "organisation",
+    (ORG + "Organization",),
+)
+PARTICIPATIONS_SHEET = Sheet(
+    "Deelnames",
+    (
+        ID_COLUMN,
+        Column(
+            "programma",
+            "Een programma van het tabblad Programma's, of een bekend.",
+            True,
+            "programmas",
+            CV + "hasParticipation",
+            Value.OWNER,
+        ),
+        Column(
+            "partner",
+            "Een organisatie of gemeente (kies, of van tabblad Organisaties).",
+            True,
+            "partners",
+            CV + "hasParticipant",
+            Value.REF,
+        ),
+        Column("rol", "Wat de partner doet.", True, "rol", CV + "role", Value.REF),
+        Column("naam", "Leeg: '<partner> in <programma>'.", False, None, SKOS + "prefLabel"),
+        Column("naam Engels", "Mag leeg.", False, None, SKOS + "prefLabel", Value.EN),
+        *_texts("Wat de partner hier doet, in eigen woorden."),
+    ),
+    "participation",
+    (CV + "Participation",),
+    derived=False,
+)
+FINDINGS_SHEET = Sheet(
+    "Bevindingen",
+    (
+        ID_COLUMN,
+        Column(
+            "programma",
+            "Het programma of de interventie waar de bevinding over gaat.",
+            True,
+            "programmas",
+            DCT + "subject",
+            Value.REF,
+        ),
+        Column("naam", "Een korte kop voor de bevinding.", True, None, SKOS + "prefLabel"),
+        Column("naam Engels", "Mag leeg.", False, None, SKOS + "prefLabel", Value.EN),
+        Column(
+            "bevinding", "Wat de bron vaststelt, in eigen woorden.", True, None, DCT + "description"
+        ),
+        Column("bevinding Engels", "Mag leeg.", False, None, DCT + "description", Value.EN),
+        Column("soort", "Wat voor bevinding.", True, "bevindingsoort", DCT + "type", Value.REF),
+    ),
+    "finding",
+    (KG + "Finding",),
+)
+#: The described sheets, in the order of the workbook (and of the TriG file kg import writes).
+DESCRIBED = (
+    SOURCE_SHEET,
+    PROGRAMMES_SHEET,
+    ORGANISATIONS_SHEET,
+    PARTICIPATIONS_SHEET,
+    FINDINGS_SHEET,
+)
+
+#: What a source states that no described sheet holds, one statement per row.
+OTHER = Sheet(
+    "Overig",
+    (
+        Column("onderwerp", "Waarover: een id zoals programme:voorbeeld.", True),
+        Column("eigenschap", "De eigenschap, zoals dct:relation.", True),
+        Column("waarde", "Een id, of tekst als taal of datatype gevuld is.", True),
+        Column("taal", "nl of en voor tekst in een taal."),
+        Column("datatype", "Voor andere tekst: xsd:string, xsd:date, ..."),
+    ),
+)
+#: Things the graph knows that a document names (written by kg suggest; kg import skips it).
+MENTIONED = Sheet(
+    "Genoemd",
+    (
+        Column("soort", "Wat het is."),
+        Column("naam", "De naam die de graaf kent."),
+        Column("id", "Het id in de graaf."),
+        *REVIEW_COLUMNS[1:],
+        REVIEW_COLUMNS[0],
+    ),
+)
+SHEETS: tuple[Sheet, ...] = (*DESCRIBED, OTHER, MENTIONED)
+#: The hidden sheet holding every drop-down list.
+LISTS_SHEET = "Lijsten"
+BY_NAME = {s.name: s for s in SHEETS}
