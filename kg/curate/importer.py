@@ -172,12 +172,13 @@ def _named(
     kind = spec.kind
     if spec.kind == "programme" and row.text("soort").lower() == "interventie":
         kind = "intervention"
+    found = next(iter(known)) if known else None
     try:
-        iri = known.pop() if known else f"{ID}{kind}/{slugify(name)}"
+        iri = found or f"{ID}{kind}/{slugify(name)}"
     except ValueError:
         problems.cell(row, heading, f"{shown(name)} has no letters or digits to name it by")
         return None
-    if not known and lookup.exists(iri):
+    if found is None and lookup.exists(iri):
         problems.cell(
             row,
             heading,

@@ -1,0 +1,360 @@
+"""kg import and kg template --from (K16): a hand-filled workbook becomes data, broken ones say
+where they are broken and write nothing, and every curated source goes out and back in
+unchanged."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from rdflib import XSD, Graph, Literal
+from rdflib.compare import isomorphic
+
+from kg.build import build
+from kg.cli import cli
+from kg.curate import reading
+from kg.curate.project import export_rows, import_workbook, source_file
+from kg.curate.workbook import template
+from kg.paths import Paths
+from kg.store import open_store
+from kg.store.files import graphs_in
+from kg.web.app import create_app
+
+from .conftest import ROOT
+
+SOURCES = (
+    "zonmw-gezondheidsbevordering-uitkeringsgerechtigden",
+    "zonmw-samen-in-beweging",
+    "participatie-en-zorg",
+    "zonmw-groene-re-integratie",
+    "alles-is-gezondheid-artikelen",
+)
+SOURCE = "https://w3id.org/kg-sociaal/id/source/"
+#: A programme in a municipality no source names, with a new partner and a target group: what
+#: a curator types into the template (every name picked from a drop-down list, or new).
+FILLED = {
+    "Bron": [
+        {
+            "titel": "Beweegroute Vaals: projectplan 2026",
+            "uitgever": "Stichting Wandelen Vaals",
+            "datum": "2026-03-01",
+            "bestand": "projectplan-beweegroute-vaals.pdf",
+            "beschrijving": "Projectplan van een beweegproject voor ouderen in Vaals.",
+            "soort bron 1": "webpagina",
+        }
+    ],
+    "Programma's": [
+        {
+            "naam": "Beweegroute Vaals",
+            "soort": "project",
+            "beschrijving": "Wekelijkse wandelgroepen voor thuiswonende ouderen.",
+            "gemeente 1": "Gemeente Vaals",
+            "doelgroep 1": "ouderen",
+            "thema 1": "bewegen",
+            "domein 1": "welzijn",
+            "startdatum": "2026-04",
+        }
+    ],
+    "Organisaties": [
+        {
+            "naam": "Stichting Wandelen Vaals",
+            "soort organisatie": "welzijnsorganisatie",
+            "beschrijving": "Vrijwilligers die de wandelgroepen begeleiden.",
+        }
+    ],
+    "Deelnames": [
+        {
+            "programma": "Beweegroute Vaals",
+            "partner": "Stichting Wandelen Vaals",
+            "rol": "uitvoerder",
+            "beschrijving": "Begeleidt de wandelgroepen.",
+        },
+        {
+            "programma": "Beweegroute Vaals",
+            "partner": "Vaals",
+            "rol": "deelnemende gemeente",
+            "beschrijving": "De gemeente waar de route loopt.",
+        },
+    ],
+}
+
+
+def _normal(t: object) -> object:
+    """xsd:string and a plain literal are one term in RDF 1.1."""
+    if isinstance(t, Literal) and t.datatype == XSD.string:
+        return Literal(str(t))
+    return t
+
+
+def _graph(triples) -> Graph:
+    g = Graph()
+    for t in triples:
+        g.add(tuple(_normal(x) for x in t))
+    return g
+
+
+@pytest.fixture(scope="module")
+def blank(real_build, tmp_path_factory) -> Path:
+    """The empty template of the real graph."""
+    out = tmp_path_factory.mktemp("template") / "leeg.xlsx"
+    with open_store(real_build.build_dir) as store:
+        out.write_bytes(template(store))
+    return out
+
+
+def _fill(blank: Path, out: Path, rows: dict[str, list[dict[str, object]]]) -> Path:
+    """``blank`` with ``rows`` typed in under the help row, as a person would."""
+    book = load_workbook(blank)
+    for name, items in rows.items():
+        sheet = book[name]
+        headings = [c.value for c in sheet[1]]
+        for number, row in enumerate(items, start=3):
+            for heading, value in row.items():
+                sheet.cell(row=number, column=headings.index(heading) + 1, value=value)
+    book.save(out)
+    return out
+
+
+def _project(tmp_path: Path, cpsv: Path | None) -> Paths:
+    root = tmp_path / "project"
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    return Paths.from_root(root, cpsv_shapes=cpsv, use_cpsv=cpsv is not None)
+
+
+def _data_digest(paths: Paths) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths.data_dir.rglob("*")):
+        digest.update(str(path).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _kg(runner, paths: Paths, *args: str):
+    return runner.invoke(cli, ["--root", str(paths.ontology_dir.parent), *args])
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_an_unedited_export_imports_as_the_same_graph(real_build, tmp_path, name) -> None:
+    source = SOURCE + name
+    held = source_file(real_build, source)
+    assert held is not None and held.parent.name == "documents"
+    with open_store(real_build.build_dir) as store:
+        data = template(store, export_rows(real_build, source))
+    workbook = tmp_path / f"{name}.xlsx"
+    workbook.write_bytes(data)
+    result = import_workbook(real_build, [workbook], write=False)
+    assert result.path == held  # it would replace its own file
+    written = tmp_path / "again.trig"
+    written.write_text(result.text, encoding="utf-8")
+    again = graphs_in(written)
+    assert list(again) == [source]  # one named graph, the source's
+    original = graphs_in(held)[source]
+    assert len(original) > 200
+    assert isomorphic(_graph(again[source]), _graph(original))
+
+
+def test_an_export_puts_the_described_resources_on_their_sheets(real_build) -> None:
+    rows = export_rows(real_build, SOURCE + "zonmw-groene-re-integratie")
+    programmes = {r["id"]: r for r in rows["Programma's"]}
+    project = programmes["programme:groene-re-integratie"]
+    assert project["soort"] == "project" and project["afgelopen"] == "ja"
+    assert project["doelgroep 1"] == "mensen met afstand tot de arbeidsmarkt"
+    assert {r["partner"] for r in rows["Deelnames"]} >= {"Trimbos-instituut", "KPC groep"}
+    assert all(r["programma"] for r in rows["Deelnames"])
+    assert len(rows["Bevindingen"]) == 17  # every kg:Finding of data/documents/003-*.trig
+    publications = [r for r in rows["Overig"] if r["onderwerp"].startswith("publication:")]
+    assert publications  # no sheet of their own: kept, one statement a row
+
+
+def test_a_hand_filled_workbook_becomes_data_a_case_and_a_page(
+    runner, blank, tmp_path, cpsv
+) -> None:
+    paths = _project(tmp_path, cpsv)
+    for path in (paths.data_dir / "documents").glob("*.trig"):
+        assert "gm0981" not in path.read_text(encoding="utf-8")  # no source names Vaals
+    workbook = _fill(blank, tmp_path / "vaals.xlsx", FILLED)
+    first = _kg(runner, paths, "import", str(workbook))
+    assert first.exit_code == 0, first.output
+    written = paths.data_dir / "documents" / "005-beweegroute-vaals-projectplan-2026.trig"
+    assert "wrote" in first.output and written.is_file()
+    text = written.read_bytes()
+    second = _kg(runner, paths, "import", str(workbook))
+    assert second.exit_code == 0 and "unchanged" in second.output
+    assert written.read_bytes() == text  # importing twice changes nothing
+    statements = graphs_in(written)[SOURCE + "beweegroute-vaals-projectplan-2026"]
+    iris = {str(s) for s, _, _ in statements}
+    assert "https://w3id.org/kg-sociaal/id/participation/beweegroute-vaals--gemeente-vaals" in iris
+    assert "https://w3id.org/kg-sociaal/id/organisation/stichting-wandelen-vaals" in iris
+
+    build(paths)
+    checked = _kg(runner, paths, "validate")
+    assert checked.exit_code == 0, checked.output
+    case = _kg(
+        runner, paths, "case", "-m", "Vaals", "-t", "ouderen", "--theme", "bewegen", "-f", "json"
+    )
+    assert case.exit_code == 0, case.output
+    answer = json.loads(case.output)
+    assert answer["programmes"][0]["label"].startswith("Beweegroute Vaals")
+    assert "Stichting Wandelen Vaals" in [i["label"] for i in answer["partners"]]
+
+    with open_store(paths.build_dir) as store:
+        client = create_app(store, {}).test_client()
+        page = client.get("/id/programme/beweegroute-vaals")
+        assert page.status_code == 200 and "Beweegroute Vaals" in page.get_data(as_text=True)
+        asked = client.get("/ask-case?municipality=Vaals&target_group=ouderen")
+        assert "Beweegroute Vaals" in asked.get_data(as_text=True)
+
+
+def _broken(rows: dict[str, list[dict[str, object]]], sheet: str, change: dict[str, object]):
+    out = {k: [dict(r) for r in v] for k, v in rows.items()}
+    out[sheet][0].update(change)
+    return out
+
+
+BROKEN = [
+    (
+        _broken(FILLED, "Programma's", {"gemeente 1": "Vaalz"}),
+        "sheet Programma's, row 3, column gemeente 1 (",
+        "'Vaalz' is not a municipality kg knows (did you mean Gemeente Vaals?)",
+    ),
+    (
+        _broken(FILLED, "Programma's", {"doelgroep 1": "marsbewoners"}),
+        "sheet Programma's, row 3, column doelgroep 1 (",
+        "is not a target group (doelgroep) kg knows",
+    ),
+    (
+        _broken(FILLED, "Programma's", {"beschrijving": None}),
+        "sheet Programma's, row 3, column beschrijving",
+        "empty; this column is required",
+    ),
+    (
+        _broken(FILLED, "Programma's", {"startdatum": "2026-02-30"}),
+        "sheet Programma's, row 3, column startdatum (",
+        "'2026-02-30' is a date that does not exist",
+    ),
+    (
+        {**FILLED, "Organisaties": FILLED["Organisaties"] * 2},
+        "sheet Organisaties, row 4, column naam (",
+        "the same org-id:stichting-wandelen-vaals as row 3",
+    ),
+    (
+        _broken(FILLED, "Programma's", {"thema 1": "=Lijsten!A2"}),
+        "sheet Programma's, row 3, column thema 1 (",
+        "a formula ('=Lijsten!A2'); type the value itself",
+    ),
+    (
+        _broken(FILLED, "Deelnames", {"rol": "baas"}),
+        "sheet Deelnames, row 3, column rol (",
+        "'baas' is not a role (rol) kg knows",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rows", "where", "what"), BROKEN)
+def test_a_broken_workbook_says_where_and_writes_nothing(
+    runner, blank, tmp_path, cpsv, rows, where, what
+) -> None:
+    paths = _project(tmp_path, cpsv)
+    before = _data_digest(paths)
+    workbook = _fill(blank, tmp_path / "kapot.xlsx", rows)
+    result = _kg(runner, paths, "import", str(workbook))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert where in lines[0] and what in lines[0] and str(workbook) in lines[0]
+    assert "Traceback" not in result.output
+    assert _data_digest(paths) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "what"),
+    [
+        ("bron.xlsx", b"PK\x03\x04 not really a zip", "not an XLSX workbook"),
+        ("bron.xlsx", b"titel;uitgever\n", "not an XLSX workbook"),
+        ("bron.docx", b"PK\x03\x04", "not a workbook: kg import reads .xlsx and .csv files"),
+        ("bron.pdf", b"%PDF-1.4\n", "not a workbook: kg import reads .xlsx and .csv files"),
+        ("groot.xlsx", None, "50 MB is too big for a curator's workbook"),
+    ],
+)
+def test_a_file_that_is_no_workbook_is_refused(runner, tmp_path, cpsv, name, content, what):
+    paths = _project(tmp_path, cpsv)
+    before = _data_digest(paths)
+    path = tmp_path / name
+    if content is None:  # 50 MB: a sparse file, quick to make
+        with open(path, "wb") as file:
+            file.truncate(50 * 1024 * 1024)
+    else:
+        path.write_bytes(content)
+    result = _kg(runner, paths, "import", str(path))
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and what in result.output, result.output
+    assert _data_digest(paths) == before
+
+
+def test_every_problem_is_reported_on_its_own_line(runner, blank, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    rows = _broken(FILLED, "Programma's", {"gemeente 1": "Vaalz", "startdatum": "2026-13"})
+    result = _kg(runner, paths, "import", str(_fill(blank, tmp_path / "twee.xlsx", rows)))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("Error: ") for line in lines)
+
+
+def test_csv_files_import_like_the_workbook(runner, blank, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    workbook = _fill(blank, tmp_path / "vaals.xlsx", FILLED)
+    book = load_workbook(workbook)
+    files = []
+    for name in FILLED:  # as a Dutch spreadsheet saves them: semicolons
+        out = tmp_path / f"{name.replace(chr(39), '').lower()}.csv"
+        with open(out, "w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file, delimiter=";")
+            for row in book[name].iter_rows(values_only=True):
+                writer.writerow(["" if v is None else v for v in row])
+        files.append(str(out))
+    from_csv = import_workbook(paths, [Path(f) for f in files], write=False)
+    from_xlsx = import_workbook(paths, [workbook], write=False)
+    assert from_csv.text.split("\n", 1)[1] == from_xlsx.text.split("\n", 1)[1]
+
+
+def test_a_proposal_needs_a_decision(blank, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    proposed = {"naam": "Wandelnetwerk Heuvelland", "zekerheid": 0.62, "gevonden in": "..."}
+    rows = {**FILLED, "Organisaties": [*FILLED["Organisaties"], proposed]}
+    with pytest.raises(reading.WorkbookProblems) as caught:
+        import_workbook(paths, [_fill(blank, tmp_path / "a.xlsx", rows)], write=False)
+    assert "sheet Organisaties, row 4, column naam" in caught.value.problems[0]
+    assert "write overnemen or afwijzen in besluit" in caught.value.problems[0]
+    rows["Organisaties"][1] = {**proposed, "besluit": "afwijzen"}
+    result = import_workbook(paths, [_fill(blank, tmp_path / "b.xlsx", rows)], write=False)
+    assert "Heuvelland" not in result.text
+
+
+def test_kg_template_from_a_source_by_name(runner, real_build, tmp_path) -> None:
+    out = tmp_path / "groen.xlsx"
+    result = runner.invoke(
+        cli,
+        [
+            "--root",
+            str(ROOT),
+            "template",
+            "--build-dir",
+            str(real_build.build_dir),
+            "--from",
+            "source:zonmw-groene-re-integratie",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    book = load_workbook(io.BytesIO(out.read_bytes()))
+    assert book["Bron"]["A3"].value == "source:zonmw-groene-re-integratie"
+    assert book["Programma's"].max_row > 3
