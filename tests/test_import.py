@@ -170,8 +170,14 @@ def test_an_export_puts_the_described_resources_on_their_sheets(real_build) -> N
     assert {r["partner"] for r in rows["Deelnames"]} >= {"Trimbos-instituut", "KPC groep"}
     assert all(r["programma"] for r in rows["Deelnames"])
     assert len(rows["Bevindingen"]) == 17  # every kg:Finding of data/documents/003-*.trig
-    publications = [r for r in rows["Overig"] if r["onderwerp"].startswith("publication:")]
-    assert publications  # no sheet of their own: kept, one statement a row
+    assert {r["id"] for r in rows["Publicaties"]} >= {"publication:factsheet-groene-re-integratie"}
+    assert "Factsheet groene re-integratie" in project.values()  # levert op, by its name
+    # What has no sheet stays, one statement a row: the source names the Wmo 2015.
+    assert {
+        "onderwerp": "law:wmo-2015",
+        "eigenschap": "prov:wasDerivedFrom",
+        "waarde": "source:zonmw-groene-re-integratie",
+    } in rows["Overig"]
 
 
 def test_a_hand_filled_workbook_becomes_data_a_case_and_a_page(

@@ -39,11 +39,7 @@ def _list(book, name: str) -> list[str]:
 
 def test_the_sheets_columns_and_help(book) -> None:
     assert book.sheetnames == [
-        "Bron",
-        "Programma's",
-        "Organisaties",
-        "Deelnames",
-        "Bevindingen",
+        *(s.name for s in DESCRIBED),
         "Overig",
         LISTS,
     ]  # Genoemd only in a draft of kg suggest

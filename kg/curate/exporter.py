@@ -85,13 +85,12 @@ def _sheet_for(source: str, subject: str, statements: list[Triple]) -> Sheet | N
 
 def _names(spec: Sheet, subject: str, statements: list[Triple]) -> list[tuple[str, str]]:
     """The lists a row's own name joins (the import adds the same)."""
-    lists = {"programme": ("programmas",), "organisation": ("organisaties", "partners")}
     names = [
         str(o)
         for _, p, o in statements
         if str(p).endswith("prefLabel") and isinstance(o, Literal) and o.language == "nl"
     ]
-    return [(lst, n) for lst in lists.get(spec.kind or "", ()) for n in names[:1]]
+    return [(lst, n) for lst in spec.joins for n in names[:1]]
 
 
 def _row(

@@ -126,15 +126,10 @@ def _name_rows(
             iri = _named(spec, row, lookup, problems, seen)
             if iri is not None:
                 iris[(spec.name, row.number)] = iri
-                if spec.kind in ("programme", "organisation") and row.text("naam"):
-                    lists = (
-                        ("programmas",)
-                        if spec.kind == "programme"
-                        else ("organisaties", "partners")
-                    )
-                    for list_name in lists:
+                lookup.known.add(iri)
+                if row.text("naam"):
+                    for list_name in spec.joins:
                         lookup.add(list_name, row.text("naam"), iri)
-                    lookup.known.add(iri)
     for spec in DESCRIBED:
         if spec is PARTICIPATIONS_SHEET or spec.name == "Bevindingen":
             seen = {}
@@ -163,8 +158,7 @@ def _named(
         problems.cell(row, heading, "empty; every row needs a name")
         return None
     assert spec.kind is not None
-    list_name = {"programme": "programmas", "organisation": "organisaties"}.get(spec.kind)
-    known = lookup.find(list_name, name) if list_name else set()
+    known = lookup.find(spec.joins[0], name) if spec.joins else set()
     if len(known) > 1:
         ids = ", ".join(sorted(curie(i) for i in known))
         problems.cell(row, heading, f"{shown(name)} names more than one thing ({ids}); give the id")

@@ -15,14 +15,14 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from kg.curate.sheets import ORG, PROGRAMME_CLASSES, SKOS
-from kg.namespaces import KG
-from kg.namespaces import PREFIXES, curie
+from kg.namespaces import KG, PREFIXES, curie
 from kg.text import normalise
 
 if TYPE_CHECKING:
     from kg.store import Store
 
 CV = PREFIXES["cv"]
+FOAF = PREFIXES["foaf"]
 CONCEPT = PREFIXES["concept"]
 #: Concept schemes with a list of their own (the list's name is the scheme's slug).
 SCHEMES = ("bronsoort", "doelgroep", "thema", "domein", "rol", "organisatiesoort", "bevindingsoort")
@@ -37,6 +37,21 @@ MEMBERS: dict[str, str] = {
     "partners": f"{_AGENTS} ?r a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?top .",
     "programmas": f"{_PROGRAMMES} ?r a ?top .",
     "interventies": f"?r a <{KG}Intervention> .",
+    "publicaties": f"VALUES ?top {{ <{KG}Publication> <{CV}Output> }} ?r a ?top .",
+    "bijdragers": f"{_AGENTS.replace('}', f'<{FOAF}Person> }}')} "
+    "?r a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?top .",
+    "onderwerpen": "VALUES ?top { "
+    + " ".join(
+        f"<{c}>"
+        for c in (
+            *PROGRAMME_CLASSES.values(),
+            KG + "Accord",
+            KG + "Law",
+            KG + "FundingScheme",
+            KG + "GovernmentProgramme",
+        )
+    )
+    + " } ?r a ?top .",
     "wetten": f"?r a <{KG}Law> .",
     "akkoorden": f"?r a <{KG}Accord> .",
     "regelingen": f"?r a <{KG}FundingScheme> .",

@@ -34,6 +34,8 @@ WHAT = {
     "Organisaties": "organisations",
     "Deelnames": "participations",
     "Bevindingen": "findings",
+    "Publicaties": "publications",
+    "Personen": "persons",
 }
 _NUMBERED = re.compile(r"(\d{3})-")
 

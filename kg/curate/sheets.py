@@ -23,6 +23,7 @@ ORG = STANDARD_PREFIXES["org"]
 PROV = STANDARD_PREFIXES["prov"]
 SCHEMA = STANDARD_PREFIXES["schema"]
 FOAF = STANDARD_PREFIXES["foaf"]
+PREFIXES_CPSV = STANDARD_PREFIXES["cpsv"]
 RDF_TYPE = STANDARD_PREFIXES["rdf"] + "type"
 DERIVED = PROV + "wasDerivedFrom"
 IDENTIFIER = DCT + "identifier"
@@ -77,6 +78,7 @@ class Sheet:
     kind: str | None = None
     classes: tuple[str, ...] = ()
     derived: bool = True
+    joins: tuple[str, ...] = ()  # the lists a row's name joins (new things are picked there)
 
     def headings(self) -> list[str]:
         return [h for c in self.columns for h in c.headings()]
@@ -312,10 +314,123 @@ PROGRAMMES_SHEET = Sheet(
             KG + "responsibleOrganisation",
             Value.REF,
         ),
+        Column(
+            "bevoegde overheid",
+            "De overheid die erover beslist (alleen als de bron dat zegt).",
+            False,
+            "partners",
+            CV + "hasCompetentAuthority",
+            Value.REF,
+        ),
+        Column(
+            "bijdrager",
+            "Iemand of een organisatie die eraan bijdraagt (niet als partner).",
+            False,
+            "bijdragers",
+            DCT + "contributor",
+            Value.REF,
+            2,
+        ),
+        Column(
+            "bestaat uit",
+            "Een deelprogramma of pilot.",
+            False,
+            "programmas",
+            DCT + "hasPart",
+            Value.REF,
+            3,
+        ),
+        Column(
+            "levert op",
+            "Een publicatie of product dat het oplevert.",
+            False,
+            "publicaties",
+            PREFIXES_CPSV + "produces",
+            Value.REF,
+            5,
+        ),
+        Column(
+            "verwant aan",
+            "Iets waar het mee samenhangt.",
+            False,
+            "onderwerpen",
+            DCT + "relation",
+            Value.REF,
+            3,
+        ),
         *REVIEW_COLUMNS,
     ),
     "programme",
     tuple(PROGRAMME_CLASSES.values()),
+    joins=("programmas", "onderwerpen"),
+)
+PUBLICATIONS_SHEET = Sheet(
+    "Publicaties",
+    (
+        *_names(),
+        *_texts("Waar de publicatie over gaat, in eigen woorden."),
+        Column("uitgever", "Wie haar uitgaf.", False, "partners", DCT + "publisher", Value.REF),
+        Column("datum", "JJJJ-MM-DD, JJJJ-MM of JJJJ.", False, None, DCT + "issued", Value.DATE),
+        Column("url", "Het webadres.", False, None, FOAF + "page", Value.WEB),
+        Column("auteur", "Wie haar schreef.", False, "bijdragers", DCT + "creator", Value.REF, 2),
+        Column(
+            "bijdrager",
+            "Wie eraan bijdroeg (geïnterviewd, ...).",
+            False,
+            "bijdragers",
+            DCT + "contributor",
+            Value.REF,
+            2,
+        ),
+        Column(
+            "over",
+            "Een programma, akkoord, wet of regeling waar ze over gaat.",
+            False,
+            "onderwerpen",
+            DCT + "subject",
+            Value.REF,
+            6,
+        ),
+        Column("doelgroep", "Voor wie ze is.", False, "doelgroep", DCT + "audience", Value.REF, 2),
+        Column(
+            "verwant aan",
+            "Iets waar ze mee samenhangt.",
+            False,
+            "onderwerpen",
+            DCT + "relation",
+            Value.REF,
+            3,
+        ),
+    ),
+    "publication",
+    (KG + "Publication",),
+    joins=("publicaties",),
+)
+PERSONS_SHEET = Sheet(
+    "Personen",
+    (
+        *_names(),
+        Column(
+            "functie",
+            "De functie die de bron noemt (geen contactgegevens).",
+            False,
+            None,
+            SCHEMA + "jobTitle",
+        ),
+        Column(
+            "organisatie",
+            "Waar de persoon werkt.",
+            False,
+            "partners",
+            ORG + "memberOf",
+            Value.REF,
+            2,
+        ),
+        *_texts("Wat de bron over de persoon in die rol zegt.", required=False),
+    ),
+    "person",
+    (FOAF + "Person",),
+    joins=("bijdragers",),
 )
 ORGANISATIONS_SHEET = Sheet(
     "Organisaties",
@@ -355,6 +470,7 @@ ORGANISATIONS_SHEET = Sheet(
     ),
     "organisation",
     (ORG + "Organization",),
+    joins=("organisaties", "partners", "bijdragers"),
 )
 PARTICIPATIONS_SHEET = Sheet(
     "Deelnames",
@@ -415,6 +531,8 @@ DESCRIBED = (
     ORGANISATIONS_SHEET,
     PARTICIPATIONS_SHEET,
     FINDINGS_SHEET,
+    PUBLICATIONS_SHEET,
+    PERSONS_SHEET,
 )
 
 #: What a source states that no described sheet holds, one statement per row.

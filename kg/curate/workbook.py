@@ -40,31 +40,18 @@ Row = Mapping[str, object]
 
 
 def known_lists(store: Store) -> dict[str, list[str]]:
-    """Every drop-down list, read from ``store``: Dutch names, sorted, each once."""
+    """Every drop-down list, read from ``store``: Dutch names, sorted, each once. The lists
+    are the import's (:data:`kg.curate.lookup.MEMBERS`), so that what a curator picks is
+    what the import finds."""
+    from kg.curate.lookup import Lookup
 
-    def labels(where: str) -> list[str]:
-        rows = store.select_values(
-            f"SELECT DISTINCT ?l WHERE {{ {where} ?r <{SKOS}prefLabel> ?l . "
-            'FILTER(LANG(?l) = "nl") }'
+    lookup = Lookup(store)
+    found = {
+        name: sorted(
+            {lookup.display[iri] for iri in members if iri in lookup.display}, key=str.casefold
         )
-        return sorted({str(label) for (label,) in rows if label}, key=str.casefold)
-
-    found = {scheme: labels(f"?r <{SKOS}inScheme> <{CONCEPT}{scheme}> .") for scheme in SCHEMES}
-    found["gemeenten"] = labels(f"?r a <{KG}Municipality> .")
-    organisation = "<http://www.w3.org/ns/org#Organization>"
-    found["organisaties"] = labels(
-        f"?r a {organisation} . FILTER NOT EXISTS {{ ?r a <{KG}Municipality> }}"
-    )
-    found["partners"] = sorted(
-        set(found["organisaties"]) | set(found["gemeenten"]), key=str.casefold
-    )
-    found["wetten"] = labels(f"?r a <{KG}Law> .")
-    found["akkoorden"] = labels(f"?r a <{KG}Accord> .")
-    found["regelingen"] = labels(f"?r a <{KG}FundingScheme> .")
-    found["interventies"] = labels(f"?r a <{KG}Intervention> .")
-    found["programmas"] = labels(
-        "VALUES ?c { " + " ".join(f"<{c}>" for c in PROGRAMME_CLASSES.values()) + " } ?r a ?c ."
-    )
+        for name, members in lookup.members.items()
+    }
     found["programmasoort"] = list(PROGRAMME_CLASSES)
     found["besluit"] = ["overnemen", "afwijzen"]
     found["ja"] = ["ja"]
