@@ -29,13 +29,13 @@ from kg.validate import load_shapes, validate_store
 DOCUMENTS = Path("documents")
 #: What the rows of each sheet are, for the summary of an import.
 WHAT = {
-    "Bron": "source",
-    "Programma's": "programmes",
-    "Organisaties": "organisations",
-    "Deelnames": "participations",
-    "Bevindingen": "findings",
-    "Publicaties": "publications",
-    "Personen": "persons",
+    "Bron": ("source", "sources"),
+    "Programma's": ("programme", "programmes"),
+    "Organisaties": ("organisation", "organisations"),
+    "Deelnames": ("participation", "participations"),
+    "Bevindingen": ("finding", "findings"),
+    "Publicaties": ("publication", "publications"),
+    "Personen": ("person", "persons"),
 }
 _NUMBERED = re.compile(r"(\d{3})-")
 
@@ -104,7 +104,11 @@ def import_workbook(paths: Paths, workbook: list[Path], *, write: bool = True) -
     text = trig.write(imported, name)
     target = held or _new_file(paths, imported.source)
     _validate(paths, imported, text, held, workbook[0])
-    counts = {WHAT[s]: len(imported.rows[s]) for s in BY_NAME if s in imported.rows}
+    counts = {
+        WHAT[s][len(imported.rows[s]) != 1]: len(imported.rows[s])
+        for s in BY_NAME
+        if s in imported.rows
+    }
     old = target.read_text(encoding="utf-8") if target.is_file() else None
     changed = old != text
     if write and changed:
