@@ -20,7 +20,9 @@ from kg.build import build
 from kg.cli import cli
 from kg.curate import reading
 from kg.curate.project import export_rows, import_workbook, source_file
+from kg.curate.sheets import DESCRIBED
 from kg.curate.workbook import template
+from kg.errors import KgError
 from kg.paths import Paths
 from kg.store import open_store
 from kg.store.files import graphs_in
@@ -364,3 +366,21 @@ def test_kg_template_from_a_source_by_name(runner, real_build, tmp_path) -> None
     book = load_workbook(io.BytesIO(out.read_bytes()))
     assert book["Bron"]["A3"].value == "source:zonmw-groene-re-integratie"
     assert book["Programma's"].max_row > 3
+
+
+def test_a_new_workbook_never_replaces_a_hand_written_source(blank, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    held = source_file(paths, SOURCE + "participatie-en-zorg")
+    assert held is not None
+    before = held.read_bytes()
+    # A new workbook (no id) whose title mints the IRI of a hand-written source.
+    rows = {**FILLED, "Bron": [{**FILLED["Bron"][0], "titel": "Participatie en zorg"}]}
+    with pytest.raises(KgError, match="written by hand; to change it, export it"):
+        import_workbook(paths, [_fill(blank, tmp_path / "zelfde.xlsx", rows)])
+    assert held.read_bytes() == before
+
+
+def test_the_template_keeps_dates_as_text(blank) -> None:
+    sheet = load_workbook(blank)["Programma's"]
+    column = DESCRIBED[1].headings().index("startdatum") + 1
+    assert sheet.cell(row=3, column=column).number_format == "@"  # 2026-04 stays a month

@@ -27,6 +27,8 @@ from kg.store.files import data_file, extra_input, graphs_in, input_files, load_
 from kg.validate import load_shapes, validate_store
 
 DOCUMENTS = Path("documents")
+#: How a file kg import wrote begins (a hand-written one is never replaced by a new workbook).
+MADE_BY = "# Made by kg import"
 #: What the rows of each sheet are, for the summary of an import.
 WHAT = {
     "Bron": ("source", "sources"),
@@ -98,6 +100,14 @@ def import_workbook(paths: Paths, workbook: list[Path], *, write: bool = True) -
     name = workbook[0].name
     source = _source_of(tables)
     rest, held = without(paths, source) if source else (load_sources(paths).store, None)
+    new = not (tables.get("Bron") and tables["Bron"][0].text("id"))
+    if new and held is not None and not held.read_text(encoding="utf-8").startswith(MADE_BY):
+        raise KgError(
+            f"a source of this title, {curie(str(source))}, is already in {held}, written by "
+            "hand; to change it, export it with kg template --from and import that workbook, "
+            "or give the new source another title",
+            file=workbook[0],
+        )
     imported, problems = importer.convert(tables, Lookup(rest))
     if imported is None:
         raise WorkbookProblems(workbook[0], problems)

@@ -131,7 +131,11 @@ def _read_xlsx(path: Path) -> dict[str, list[Row]]:
             spec = _sheet_named(name)
             if spec is None:
                 if name != LISTS_SHEET:
-                    problems.append(f"{place(name)}: kg does not know this sheet")
+                    known = ", ".join(BY_NAME)
+                    problems.append(
+                        f"{place(name)}: kg does not know this sheet (it reads {known}); "
+                        "rename or remove it"
+                    )
                 continue
             grid = [list(r) for r in book[name].iter_rows()]
             found[spec.name] = _rows(spec, grid, problems, _xlsx_value)

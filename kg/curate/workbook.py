@@ -16,7 +16,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from kg.curate.sheets import LISTS_SHEET, MENTIONED, PROGRAMME_CLASSES, SHEETS, Sheet
+from kg.curate.sheets import LISTS_SHEET, MENTIONED, PROGRAMME_CLASSES, SHEETS, Sheet, Value
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -127,6 +127,9 @@ def _write_sheet(
             sheet.column_dimensions[letter].width = max(16, min(40, len(heading) + 6))
             for at, row in enumerate(rows, start=3):
                 _put(sheet.cell(row=at, column=number), row.get(heading))
+            if column.value is Value.DATE:  # text, so that 2026-04 stays a month
+                for at in range(3, last + 1):
+                    sheet.cell(row=at, column=number).number_format = "@"
             if column.choices is not None:
                 check = DataValidation(
                     type="list",
