@@ -58,7 +58,7 @@ def template(
     Overig. Importing that workbook unchanged gives the same graph.
 
     \b
-    Examples:
+    Example:
       kg template --output nieuwe-bron.xlsx
       kg template --from source:zonmw-groene-re-integratie --output groen.xlsx
     """
@@ -100,7 +100,7 @@ def import_(ctx: Context, workbook: tuple[Path, ...], dry_run: bool) -> None:
     kg build afterwards.
 
     \b
-    Examples:
+    Example:
       kg import nieuwe-bron.xlsx
       kg import --dry-run nieuwe-bron.xlsx
     """

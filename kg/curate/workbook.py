@@ -25,16 +25,11 @@ if TYPE_CHECKING:
 
     from kg.store import Store
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-KG = "https://w3id.org/kg-sociaal/def#"
-CONCEPT = "https://w3id.org/kg-sociaal/id/concept/"
 LISTS = LISTS_SHEET
 #: Rows a curator fills (drop-downs and checks reach this far).
 ROWS = 500
 
 
-#: Concept schemes the lists take their labels from.
-SCHEMES = ("bronsoort", "doelgroep", "thema", "domein", "rol", "organisatiesoort", "bevindingsoort")
 #: A row of cells: column heading -> value.
 Row = Mapping[str, object]
 
@@ -48,7 +43,8 @@ def known_lists(store: Store) -> dict[str, list[str]]:
     lookup = Lookup(store)
     found = {
         name: sorted(
-            {lookup.display[iri] for iri in members if iri in lookup.display}, key=str.casefold
+            {lookup.display[iri] for iri in members if iri in lookup.display},
+            key=lambda name: (name.casefold(), name),
         )
         for name, members in lookup.members.items()
     }
