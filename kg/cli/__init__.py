@@ -16,6 +16,7 @@ from kg.cli import (  # noqa: F401 - they add the commands
     publish,
     search,
     serve,
+    suggest,
 )
 from kg.cli.base import _fail, _PipeClosed, cli
 from kg.cli.reference import CLI_DOC, reference_markdown

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -156,6 +157,7 @@ def _put(cell: Cell, value: object) -> None:
 #: The time written into the workbook and its zip entries, so that the same graph gives the
 #: same bytes (a spreadsheet otherwise records the moment it was saved).
 FIXED_TIME = datetime.datetime(2000, 1, 1)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def _stable(data: bytes) -> bytes:
@@ -169,5 +171,11 @@ def _stable(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the moment of saving
+                data = _MODIFIED.sub(
+                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
+                    data,
+                )
+            target.writestr(entry, data)
     return out.getvalue()
