@@ -377,3 +377,16 @@ def test_the_benchmark_meets_its_goals_on_a_source_document(tmp_path: Path) -> N
         score.missed_new,
         score.wrong,
     )
+
+
+def test_a_sites_navigation_and_footer_are_not_the_document(tmp_path) -> None:
+    page = tmp_path / "nieuws.html"
+    page.write_text(
+        "<html><body><nav><a href='/'>Kennis</a> <a>Utrecht</a></nav>"
+        "<main><h1>Nieuw project</h1><p>Het project start in Kampen.</p></main>"
+        "<aside>Lees ook: Zwolle</aside><footer>Postbus 1, Utrecht</footer></body></html>",
+        encoding="utf-8",
+    )
+    text = "\n".join(read(page).blocks)
+    assert "Kampen" in text
+    assert "Utrecht" not in text and "Kennis" not in text and "Zwolle" not in text

@@ -3,8 +3,8 @@
 :func:`read` turns a file into a :class:`Document`: its text as blocks (paragraphs, headings,
 list items: what the format separates), each block one line, and an obvious title when there
 is one. Plain text and Markdown must be UTF-8. HTML is read with the standard library's
-``html.parser`` (script, style and template left out; block elements end a line). PDF is read
-with pypdf, page by page; a line break inside a paragraph is a space there, as the PDF only
+``html.parser`` (script, style, template, navigation, footer and asides left out; block
+elements end a line). PDF is read with pypdf, page by page; a line break inside a paragraph is a space there, as the PDF only
 broke the line to fit the page. Anything else, a file that cannot be read, an encrypted PDF, a
 PDF without text (a scan: kg does no OCR) or a file over :data:`MAX_BYTES` is a
 :class:`~kg.errors.KgError` of one line naming the file.
@@ -148,7 +148,11 @@ def _plain(data: bytes, path: Path, markdown: bool) -> tuple[list[str], str]:
 # --- HTML -------------------------------------------------------------------------------------
 
 #: Elements whose text is no content.
-_SKIPPED = frozenset({"script", "style", "template", "noscript", "head", "svg", "math"})
+#: Elements whose text is not the document's: code, and a site's navigation and footer (the
+#: menu and the address block of every page of a site).
+_SKIPPED = frozenset(
+    {"script", "style", "template", "noscript", "head", "svg", "math", "nav", "footer", "aside"}
+)
 #: Elements that end a line (a block boundary is a sentence boundary).
 _BLOCKS = _words(
     """
