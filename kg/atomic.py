@@ -141,6 +141,18 @@ def locked(build_dir: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Take turns on ``folder`` with other kg processes (an exclusive ``flock`` on the folder
+    itself, so no lock file is left in it); waits for the one before to end."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing lets the lock go
+
+
+@contextlib.contextmanager
 def generation(build_dir: Path) -> Iterator[Path]:
     """A fresh, hidden folder to write a build into; removed again if the build fails."""
     gen = build_dir / f".gen-{uuid.uuid4().hex[:12]}"

@@ -74,13 +74,13 @@ FILLED = {
         {
             "programma": "Beweegroute Vaals",
             "partner": "Stichting Wandelen Vaals",
-            "rol": "uitvoerder",
+            "rol 1": "uitvoerder",
             "beschrijving": "Begeleidt de wandelgroepen.",
         },
         {
             "programma": "Beweegroute Vaals",
             "partner": "Vaals",
-            "rol": "deelnemende gemeente",
+            "rol 1": "deelnemende gemeente",
             "beschrijving": "De gemeente waar de route loopt.",
         },
     ],
@@ -169,7 +169,7 @@ def test_an_export_puts_the_described_resources_on_their_sheets(real_build) -> N
     project = programmes["programme:groene-re-integratie"]
     assert project["soort"] == "project" and project["afgelopen"] == "ja"
     assert project["doelgroep 1"] == "mensen met afstand tot de arbeidsmarkt"
-    assert {r["partner"] for r in rows["Deelnames"]} >= {"Trimbos-instituut", "KPC groep"}
+    assert {r.get("partner") for r in rows["Deelnames"]} >= {"Trimbos-instituut", "KPC groep"}
     assert all(r["programma"] for r in rows["Deelnames"])
     assert len(rows["Bevindingen"]) == 17  # every kg:Finding of data/documents/003-*.trig
     assert {r["id"] for r in rows["Publicaties"]} >= {"publication:factsheet-groene-re-integratie"}
@@ -259,8 +259,8 @@ BROKEN = [
         "a formula ('=Lijsten!A2'); type the value itself",
     ),
     (
-        _broken(FILLED, "Deelnames", {"rol": "baas"}),
-        "sheet Deelnames, row 3, column rol (",
+        _broken(FILLED, "Deelnames", {"rol 1": "baas"}),
+        "sheet Deelnames, row 3, column rol 1 (",
         "'baas' is not a role (rol) kg knows",
     ),
 ]
@@ -384,3 +384,184 @@ def test_the_template_keeps_dates_as_text(blank) -> None:
     sheet = load_workbook(blank)["Programma's"]
     column = DESCRIBED[1].headings().index("startdatum") + 1
     assert sheet.cell(row=3, column=column).number_format == "@"  # 2026-04 stays a month
+
+
+def _exported(paths: Paths, name: str, out: Path) -> Path:
+    build(paths)
+    with open_store(paths.build_dir) as store:
+        out.write_bytes(template(store, export_rows(paths, SOURCE + name)))
+    return out
+
+
+def test_taking_statements_out_needs_replace(runner, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    workbook = _exported(paths, "zonmw-groene-re-integratie", tmp_path / "groen.xlsx")
+    book = load_workbook(workbook)
+    sheet = book["Deelnames"]
+    partners = [c.value for c in sheet["C"]]
+    sheet.delete_rows(partners.index("KPC groep") + 1)  # the curator takes a partner out
+    book.save(workbook)
+    held = paths.data_dir / "documents" / "003-groene-re-integratie.trig"
+    before = held.read_bytes()
+    refused = _kg(runner, paths, "import", str(workbook))
+    assert refused.exit_code == 2 and held.read_bytes() == before
+    assert "written by hand" in refused.output and "add --replace" in refused.output
+    dry = _kg(runner, paths, "import", "--dry-run", str(workbook))
+    assert dry.exit_code == 0 and "which needs --replace" in dry.output
+    done = _kg(runner, paths, "import", "--replace", str(workbook))
+    assert done.exit_code == 0, done.output
+    assert "statements removed" in done.output
+    after = graphs_in(held)[SOURCE + "zonmw-groene-re-integratie"]
+    removed = {t for t in graphs_in_bytes(before) if t not in set(after)}
+    assert removed and all(
+        "groene-re-integratie--" in str(t[0]) or "groene-re-integratie--" in str(t[2])
+        for t in removed
+    )  # that participation, nothing else
+    assert held.read_text(encoding="utf-8").startswith("# Made by kg import")
+
+
+def graphs_in_bytes(data: bytes) -> list:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".trig") as file:
+        file.write(data)
+        file.flush()
+        return graphs_in(Path(file.name))[SOURCE + "zonmw-groene-re-integratie"]
+
+
+def test_another_document_of_the_same_title_does_not_replace_the_first(
+    runner, blank, tmp_path, cpsv
+) -> None:
+    paths = _project(tmp_path, cpsv)
+    assert (
+        _kg(runner, paths, "import", str(_fill(blank, tmp_path / "a.xlsx", FILLED))).exit_code == 0
+    )
+    other = _broken(FILLED, "Programma's", {"naam": "Fietsroute Vaals"})
+    for row in other["Deelnames"]:
+        row["programma"] = "Fietsroute Vaals"
+    second = _kg(runner, paths, "import", str(_fill(blank, tmp_path / "b.xlsx", other)))
+    assert second.exit_code == 2 and "add --replace" in second.output
+
+
+def test_a_row_keeps_its_id_when_the_curator_clears_it(blank, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    workbook = _exported(paths, "zonmw-groene-re-integratie", tmp_path / "groen.xlsx")
+    book = load_workbook(workbook)
+    sheet = book["Programma's"]
+    sheet["A3"] = None  # the id of programme:groene-re-integratie
+    book.save(workbook)
+    result = import_workbook(paths, [workbook], write=False)
+    assert "programme:groene-re-integratie a kg:Project" in result.text
+
+
+@pytest.mark.parametrize(
+    ("sheet", "change", "what"),
+    [
+        (
+            "Deelnames",
+            {"partner": "concept:rol-uitvoerder"},
+            "is not an organisation or municipality",
+        ),
+        ("Programma's", {"doelgroep 1": "org-id:movisie"}, "is not a target group (doelgroep)"),
+        ("Programma's", {"id": "org-id:nieuw-programma"}, "is not an id of this sheet"),
+        ("Bevindingen", {"naam": "!!!"}, "has no letters or digits to name it by"),
+        ("Programma's", {"startdatum": "٢٠٢٦-٠٤"}, "is not a date"),
+    ],
+)
+def test_values_of_the_wrong_kind_are_refused(blank, tmp_path, cpsv, sheet, change, what) -> None:
+    paths = _project(tmp_path, cpsv)
+    rows = {
+        **FILLED,
+        "Bevindingen": [
+            {
+                "programma": "Beweegroute Vaals",
+                "naam": "Trouw",
+                "bevinding": "Men blijft komen.",
+                "soort": "werkzaam element",
+            }
+        ],
+    }
+    with pytest.raises(reading.WorkbookProblems) as caught:
+        import_workbook(paths, [_fill(blank, tmp_path / "x.xlsx", _broken(rows, sheet, change))])
+    assert any(what in p for p in caught.value.problems), caught.value.problems
+
+
+@pytest.mark.parametrize(
+    ("row", "what"),
+    [
+        ({"taal": "not a tag!"}, "is not a language tag"),
+        ({"datatype": "xsd:date", "waarde": "gisteren"}, "'gisteren' is not a value of xsd:date"),
+        ({"datatype": "xsd:boolean", "waarde": "ja"}, "'ja' is not a value of xsd:boolean"),
+    ],
+)
+def test_a_statement_of_overig_must_be_well_formed(blank, tmp_path, cpsv, row, what) -> None:
+    paths = _project(tmp_path, cpsv)
+    statement = {
+        "onderwerp": "programme:beweegroute-vaals",
+        "eigenschap": "dct:description",
+        "waarde": "Tekst.",
+        **row,
+    }
+    rows = {**FILLED, "Overig": [statement]}
+    with pytest.raises(reading.WorkbookProblems) as caught:
+        import_workbook(paths, [_fill(blank, tmp_path / "o.xlsx", rows)])
+    assert any(what in p and "sheet Overig, row 3" in p for p in caught.value.problems)
+
+
+def test_a_problem_in_a_csv_file_names_that_file(runner, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    bron = tmp_path / "bron.csv"
+    bron.write_text(
+        "titel;uitgever;beschrijving;soort bron 1\nEen bron;ZonMw;Iets.;webpagina\n",
+        encoding="utf-8",
+    )
+    programmes = tmp_path / "programmas.csv"
+    programmes.write_text(
+        "naam;soort;beschrijving;gemeente 1\nX;project;Iets.;Vaalz\n", encoding="utf-8"
+    )
+    result = _kg(runner, paths, "import", str(bron), str(programmes))
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        f"Error: {programmes}: sheet Programma's, row 2, column gemeente 1"
+    )
+
+
+def test_two_imports_at_once_take_turns(blank, tmp_path, cpsv) -> None:
+    import subprocess
+    import sys
+
+    paths = _project(tmp_path, cpsv)
+    first = _fill(blank, tmp_path / "a.xlsx", FILLED)
+    other = {
+        **FILLED,
+        "Bron": [{**FILLED["Bron"][0], "titel": "Beweegroute Vaals: verslag"}],
+        "Programma's": [],
+        "Deelnames": [],
+        "Organisaties": [{**FILLED["Organisaties"][0], "beschrijving": "Anders gezegd."}],
+    }
+    second = _fill(blank, tmp_path / "b.xlsx", other)
+    root = str(paths.ontology_dir.parent)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kg", "--root", root, "import", str(w)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in (first, second)
+    ]
+    outcomes = [(r.wait(), r.stderr.read()) for r in runs]
+    # Whichever went second saw the first's file: one number each, and the second
+    # description of the same new organisation is refused, not written beside the first.
+    assert sorted(code for code, _ in outcomes) == [0, 2], outcomes
+    assert len(list((paths.data_dir / "documents").glob("005-*.trig"))) == 1
+    assert not list((paths.data_dir / "documents").glob("006-*.trig"))
+
+
+def test_a_web_address_with_a_control_character_is_refused() -> None:
+    from kg.curate.sheets import SOURCE_SHEET
+    from kg.curate.values import CellError, read_cell
+
+    column = SOURCE_SHEET.column("url")
+    with pytest.raises(CellError, match="is not a web address"):
+        read_cell(column, "https://example.org/a\x01b", None)  # type: ignore[arg-type]

@@ -49,7 +49,7 @@ def test_the_sheets_columns_and_help(book) -> None:
         assert [c.value for c in sheet[1]] == spec.headings()
         assert all(c.value for c in sheet[2])  # a help text under every heading
         assert sheet.freeze_panes == "A3"
-    assert [c.value for c in book["Deelnames"][1]][:4] == ["id", "programma", "partner", "rol"]
+    assert [c.value for c in book["Deelnames"][1]][:4] == ["id", "programma", "partner", "rol 1"]
     programmes = [c.value for c in book["Programma's"][1]]
     assert [h for h in programmes if h.startswith("gemeente")] == [
         f"gemeente {i}" for i in range(1, 7)

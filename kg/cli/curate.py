@@ -48,14 +48,15 @@ def template(
     --from, one that holds an existing source.
 
     Sheets: Bron (the source), Programma's, Organisaties, Deelnames (programme, partner,
-    role) and Bevindingen. Columns are in Dutch with a help row; every column that takes a
-    known thing (a municipality, an organisation, a law, an accord, a scheme, a target
-    group, a theme, a domain, a role, ...) has a drop-down list of the names the built graph
-    knows. Required columns are yellow.
+    role), Bevindingen, Publicaties, Personen and Overig (single statements). Columns are
+    in Dutch with a help row; every column that takes a known thing (a municipality, an
+    organisation, a law, an accord, a scheme, a target group, a theme, a domain, a role,
+    ...) has a drop-down list of the names the built graph knows. Required columns are
+    yellow. The guide, in Dutch: docs/curatoren.md.
 
     With --from, every resource the source describes is a row of its sheet, with its id;
-    whatever has no column (a person, a publication, a fifth theme) is a row of the sheet
-    Overig. Importing that workbook unchanged gives the same graph.
+    whatever has no column (a phase, an event, a fifth theme) is a row of the sheet Overig.
+    Importing that workbook unchanged gives the same graph.
 
     \b
     Example:
@@ -86,18 +87,26 @@ def template(
     "workbook", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
 @click.option("--dry-run", is_flag=True, help="Check everything, print the TriG, write nothing.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the source's file even where the workbook leaves out statements it holds, "
+    "or the file was written by hand.",
+)
 @pass_ctx
 @handle_errors
-def import_(ctx: Context, workbook: tuple[Path, ...], dry_run: bool) -> None:
+def import_(ctx: Context, workbook: tuple[Path, ...], dry_run: bool, replace: bool) -> None:
     """Turn a filled workbook into one data file of its source, under data/.
 
     WORKBOOK is the .xlsx file kg template wrote, or one CSV file per sheet, each named
     after its sheet (bron.csv, programmas.csv, organisaties.csv, deelnames.csv,
-    bevindingen.csv, overig.csv). Names are matched to what the graph knows; new things get
-    ids by the rules of docs/iris.md. The whole graph, with the new file, is validated
-    before anything is written; every problem is one line with sheet, row and column
-    (exit 2, nothing written). Importing the same workbook twice changes nothing. Run
-    kg build afterwards.
+    bevindingen.csv, publicaties.csv, personen.csv, overig.csv). Names are matched to what
+    the graph knows (names, other names, aliases, ids such as org-id:movisie); new things
+    get ids by the rules of docs/iris.md. The whole graph, with the new file, is validated
+    before anything is written; every problem is one line with sheet, row and column (exit
+    2, nothing written). Importing the same workbook twice changes nothing. A workbook that
+    would take statements out of an existing file, or replace one written by hand, needs
+    --replace (see what changes with --dry-run first). Run kg build afterwards.
 
     \b
     Example:
@@ -109,17 +118,26 @@ def import_(ctx: Context, workbook: tuple[Path, ...], dry_run: bool) -> None:
 
     paths = ctx.paths()
     try:
-        result = import_workbook(paths, list(workbook), write=not dry_run)
+        result = import_workbook(paths, list(workbook), write=not dry_run, replace=replace)
     except WorkbookProblems as exc:
-        for line in exc.problems[:-1]:
-            click.echo(f"Error: {printable(f'{exc.file}: {line}', layout=False)}", err=True)
-        raise KgError(exc.problems[-1], file=exc.file) from None
-    if dry_run:
-        click.echo(result.text, nl=False)
-        return
+        lines = exc.lines()
+        for line in lines[:-1]:
+            click.echo(f"Error: {printable(line, layout=False)}", err=True)
+        raise KgError(lines[-1]) from None
     held = ", ".join(f"{n} {what}" for what, n in result.counts.items())
-    state = "wrote" if result.changed else "unchanged"
+    change = (
+        f"; {result.removed} statements removed, {result.added} added" if result.removed else ""
+    )
+    if dry_run:
+        from kg.curate.project import needs_replace
+
+        click.echo(result.text, nl=False)
+        state = "would write" if result.changed else "would leave unchanged"
+        if needs_replace(result):
+            change += ", which needs --replace"
+    else:
+        state = "wrote" if result.changed else "unchanged"
     click.echo(
-        f"{state} {result.path} ({held}; {result.statements} statements); next: kg build",
+        f"{state} {result.path} ({held}; {result.statements} statements{change}); next: kg build",
         err=True,
     )

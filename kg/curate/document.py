@@ -4,10 +4,10 @@
 list items: what the format separates), each block one line, and an obvious title when there
 is one. Plain text and Markdown must be UTF-8. HTML is read with the standard library's
 ``html.parser`` (script, style, template, navigation, footer and asides left out; block
-elements end a line). PDF is read with pypdf, page by page; a line break inside a paragraph is a space there, as the PDF only
-broke the line to fit the page. Anything else, a file that cannot be read, an encrypted PDF, a
-PDF without text (a scan: kg does no OCR) or a file over :data:`MAX_BYTES` is a
-:class:`~kg.errors.KgError` of one line naming the file.
+elements end a line). PDF is read with pypdf, page by page; a line break inside a paragraph
+is a space there, as the PDF only broke the line to fit the page. Anything else, a file that
+cannot be read, an encrypted PDF, a PDF without text (a scan: kg does no OCR) or a file over
+:data:`MAX_BYTES` is a :class:`~kg.errors.KgError` of one line naming the file.
 
 :func:`sentences` splits a block into sentences with a careful regular expression (no
 sentence-splitting library is installed here): after ``.``, ``!`` or ``?`` and a space, when a

@@ -29,9 +29,10 @@ from kg.curate.sheets import (
     Column,
     Sheet,
     Value,
+    sheet_kinds,
 )
 from kg.curate.values import write_cell
-from kg.namespaces import curie
+from kg.namespaces import ID, curie
 
 Cells = dict[str, object]
 
@@ -70,7 +71,7 @@ def _sheet_for(source: str, subject: str, statements: list[Triple]) -> Sheet | N
     for spec in DESCRIBED:
         if spec is SOURCE_SHEET and subject != source:
             continue
-        if not types & set(spec.classes):
+        if not types & set(spec.classes) or not _in_namespace(spec, subject):
             continue
         if (
             spec is not SOURCE_SHEET
@@ -81,6 +82,15 @@ def _sheet_for(source: str, subject: str, statements: list[Triple]) -> Sheet | N
             return None
         return spec
     return None
+
+
+def _in_namespace(spec: Sheet, subject: str) -> bool:
+    """Whether ``subject`` has an id the sheet's id column takes (``programme:...``)."""
+    for kind in sheet_kinds(spec):
+        base = f"{ID}{kind}/"
+        if subject.startswith(base) and "/" not in subject[len(base) :]:
+            return True
+    return False
 
 
 def _names(spec: Sheet, subject: str, statements: list[Triple]) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ row and column, and all of them are raised together, before anything is written.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -23,6 +24,7 @@ from kg.curate.sheets import (
     IDENTIFIER,
     OTHER,
     PARTICIPATIONS_SHEET,
+    PREFIXES_OF,
     PROGRAMME_CLASSES,
     RDF_TYPE,
     SKOS,
@@ -30,12 +32,15 @@ from kg.curate.sheets import (
     Column,
     Sheet,
     Value,
+    sheet_kinds,
 )
 from kg.curate.values import CellError, expand, read_cell
 from kg.errors import shown
 from kg.namespaces import ID, PREFIXES, curie, slugify
+from kg.store import quiet_rdflib
 
 Triple = tuple[URIRef, URIRef, Node]
+_LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
 
 
 @dataclass
@@ -53,7 +58,8 @@ class Imported:
         if triple not in self._seen:
             self._seen.add(triple)
             self.triples.append(triple)
-        self.origin.setdefault((s, p), where)
+        if not (isinstance(o, Literal) and o.language == "en"):  # findings name the Dutch
+            self.origin.setdefault((s, p), where)
         self.origin.setdefault((s, None), where.split(", column")[0])
 
     def __post_init__(self) -> None:
@@ -74,11 +80,8 @@ def convert(tables: dict[str, list[Row]], lookup: Lookup) -> tuple[Imported | No
         count = "no row" if not sources else f"{len(sources)} rows"
         return None, [f"{place(SOURCE_SHEET.name)}: has {count}; describe exactly one source"]
     accepted = {s.name: _accepted(tables.get(s.name, []), problems) for s in DESCRIBED}
-    for row in tables.get(OTHER.name, []):  # what Overig describes may be named elsewhere
-        subject = expand(row.text("onderwerp"))
-        if subject is not None:
-            lookup.known.add(subject)
-    iris = _name_rows(accepted, lookup, problems)
+    others = {expand(row.text("onderwerp")) for row in tables.get(OTHER.name, [])}
+    iris = _name_rows(accepted, lookup, problems, {o for o in others if o is not None})
     source = iris.get((SOURCE_SHEET.name, sources[0].number))
     if source is None:
         return None, list(problems)
@@ -113,10 +116,11 @@ def _accepted(rows: list[Row], problems: _Problems) -> list[Row]:
 
 
 def _name_rows(
-    accepted: dict[str, list[Row]], lookup: Lookup, problems: _Problems
+    accepted: dict[str, list[Row]], lookup: Lookup, problems: _Problems, others: set[str]
 ) -> dict[tuple[str, int], str]:
     """The IRI of every row, in two passes: the things rows name (source, programmes,
-    organisations) first, so that participations and findings can point at them."""
+    organisations, publications, persons) first, then (once what Overig describes is known
+    too) participations and findings, which point at them."""
     iris: dict[tuple[str, int], str] = {}
     for spec in DESCRIBED:
         if spec is PARTICIPATIONS_SHEET or spec.name == "Bevindingen":
@@ -130,6 +134,7 @@ def _name_rows(
                 if row.text("naam"):
                     for list_name in spec.joins:
                         lookup.add(list_name, row.text("naam"), iri)
+    lookup.known.update(others)
     for spec in DESCRIBED:
         if spec is PARTICIPATIONS_SHEET or spec.name == "Bevindingen":
             seen = {}
@@ -149,11 +154,8 @@ def _named(
     name = row.text("titel" if spec is SOURCE_SHEET else "naam")
     heading = "titel" if spec is SOURCE_SHEET else "naam"
     if own:
-        iri = expand(own)
-        if iri is None or not iri.startswith(ID):
-            problems.cell(row, "id", f"{shown(own)} is not an id of kg (like programme:name)")
-            return None
-        return _once(iri, row, "id", problems, seen)
+        iri = _own_id(spec, row, problems)
+        return None if iri is None else _once(iri, row, "id", problems, seen)
     if not name:
         problems.cell(row, heading, "empty; every row needs a name")
         return None
@@ -183,6 +185,21 @@ def _named(
     return _once(iri, row, heading, problems, seen)
 
 
+def _own_id(spec: Sheet, row: Row, problems: _Problems) -> str | None:
+    """The IRI a row's id names: one of kg's, of the sheet's kind (``programme:...`` or
+    ``intervention:...`` on Programma's)."""
+    own = row.text("id")
+    iri = expand(own)
+    for kind in sheet_kinds(spec):
+        base = f"{ID}{kind}/"
+        local = iri[len(base) :] if iri is not None and iri.startswith(base) else ""
+        if local and "/" not in local:
+            return iri
+    wanted = " or ".join(f"{PREFIXES_OF[k]}:name" for k in sheet_kinds(spec))
+    problems.cell(row, "id", f"{shown(own)} is not an id of this sheet (like {wanted})")
+    return None
+
+
 def _once(
     iri: str, row: Row, heading: str, problems: _Problems, seen: dict[str, int]
 ) -> str | None:
@@ -198,13 +215,9 @@ def _dependent(
 ) -> str | None:
     """A participation's IRI (``{programme}--{partner}``) or a finding's
     (``{programme}-{name}``), unless the row gives its id."""
-    own = row.text("id")
-    if own:
-        iri = expand(own)
-        if iri is None or not iri.startswith(ID):
-            problems.cell(row, "id", f"{shown(own)} is not an id of kg")
-            return None
-        return _once(iri, row, "id", problems, seen)
+    if row.text("id"):
+        iri = _own_id(spec, row, problems)
+        return None if iri is None else _once(iri, row, "id", problems, seen)
     ends = ["programma", "partner"] if spec is PARTICIPATIONS_SHEET else ["programma", "naam"]
     slugs = []
     for heading in ends:
@@ -220,7 +233,11 @@ def _dependent(
                 problems.cell(row, heading, str(exc))
                 return None
         else:
-            slugs.append(slugify(text))
+            try:
+                slugs.append(slugify(text))
+            except ValueError:
+                problems.cell(row, heading, f"{shown(text)} has no letters or digits to name it by")
+                return None
     assert spec.kind is not None
     joint = "--" if spec is PARTICIPATIONS_SHEET else "-"
     return _once(f"{ID}{spec.kind}/{joint.join(slugs)}", row, ends[-1], problems, seen)
@@ -326,13 +343,20 @@ def _other(out: Imported, row: Row, lookup: Lookup, problems: _Problems) -> None
     lang, datatype = row.text("taal"), row.text("datatype")
     term: Node
     if lang:
+        if not _LANGUAGE.fullmatch(lang):
+            problems.cell(row, "taal", f"{shown(lang)} is not a language tag (nl, en, ...)")
+            return
         term = Literal(value, lang=lang)
     elif datatype:
         iri = expand(datatype)
         if iri is None:
             problems.cell(row, "datatype", f"{shown(datatype)} is not a datatype (xsd:date, ...)")
             return
-        term = Literal(value, datatype=URIRef(iri))
+        with quiet_rdflib():  # an ill-typed value is the finding here, not log noise
+            term = Literal(value, datatype=URIRef(iri))
+        if term.ill_typed:
+            problems.cell(row, "waarde", f"{shown(value)} is not a value of {datatype}")
+            return
     else:
         iri = expand(value)
         if iri is None:

@@ -74,7 +74,7 @@ class Lookup:
         wanted = set().union(*self.members.values())
         names: dict[str, set[str]] = defaultdict(set)
         rows = store.select(
-            f"SELECT ?r ?l WHERE {{ ?r {_NAMES} ?l . FILTER(LANG(?l) = 'nl' || LANG(?l) = '') }}"
+            f"SELECT ?r ?l WHERE {{ ?r {_NAMES} ?l . FILTER(LANG(?l) IN ('nl', 'en', '')) }}"
         ).rows
         for r, label in rows:
             if str(r) in wanted:

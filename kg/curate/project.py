@@ -13,12 +13,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Node
 
 from kg.curate import exporter, importer, reading, trig
 from kg.curate.lookup import Lookup
 from kg.curate.reading import WorkbookProblems
-from kg.curate.sheets import BY_NAME
+from kg.curate.sheets import BY_NAME, DESCRIBED
+from kg.curate.values import expand
 from kg.errors import KgError
 from kg.namespaces import curie
 from kg.paths import Paths
@@ -29,6 +31,8 @@ from kg.validate import load_shapes, validate_store
 DOCUMENTS = Path("documents")
 #: How a file kg import wrote begins (a hand-written one is never replaced by a new workbook).
 MADE_BY = "# Made by kg import"
+#: The longest slug a new file's name takes (a title of 360 characters mints a long IRI).
+FILE_SLUG = 80
 #: What the rows of each sheet are, for the summary of an import.
 WHAT = {
     "Bron": ("source", "sources"),
@@ -85,48 +89,131 @@ def export_rows(paths: Paths, source: str) -> dict[str, list[dict[str, object]]]
 
 @dataclass(frozen=True)
 class Result:
-    """What an import did: the file, whether it changed, and what it holds."""
+    """What an import did: the file, whether it changed, what it holds, and how many
+    statements of the file before it took out and put in."""
 
     path: Path
     changed: bool
     counts: dict[str, int]
     statements: int
     text: str
+    removed: int = 0
+    added: int = 0
 
 
-def import_workbook(paths: Paths, workbook: list[Path], *, write: bool = True) -> Result:
-    """Read, convert, validate and (with ``write``) write one workbook's source."""
+def import_workbook(
+    paths: Paths, workbook: list[Path], *, write: bool = True, replace: bool = False
+) -> Result:
+    """Read, convert, validate and (with ``write``) write one workbook's source. Replacing a
+    file that states something the workbook does not (a row taken out, another document of
+    the same title) or one written by hand needs ``replace``. Imports into one project take
+    turns (a lock on ``data/``), so two at once cannot both take the next file number."""
+    from kg.atomic import folder_lock
+
     tables = reading.read(workbook)
-    name = workbook[0].name
-    source = _source_of(tables)
-    rest, held = without(paths, source) if source else (load_sources(paths).store, None)
+    files = reading.files_of(workbook)
+    with folder_lock(paths.data_dir):
+        source = _source_of(tables)
+        rest, held = without(paths, source) if source else (load_sources(paths).store, None)
+        _refuse_new_over_hand_written(tables, source, held, workbook[0])
+        lookup = Lookup(rest)
+        old = graphs_in(held).get(source, []) if held is not None and source else []
+        if old and source is not None:
+            _remember(lookup, source, old)
+        imported, problems = importer.convert(tables, lookup)
+        if imported is None:
+            raise WorkbookProblems(workbook[0], problems, files)
+        text = trig.write(imported)
+        target = held or _new_file(paths, imported.source)
+        _validate(paths, imported, text, held, workbook[0], files)
+        result = _result(imported, target, text, old)
+        if write and held is not None and result.changed and not replace:
+            _refuse_replacing(result, held, workbook[0])
+        if write and result.changed:
+            from kg.atomic import write_bytes
+
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(target, text.encode("utf-8"), within=paths.data_dir)
+    return result
+
+
+def _refuse_new_over_hand_written(
+    tables: dict[str, list[reading.Row]], source: str | None, held: Path | None, workbook: Path
+) -> None:
     new = not (tables.get("Bron") and tables["Bron"][0].text("id"))
     if new and held is not None and not held.read_text(encoding="utf-8").startswith(MADE_BY):
         raise KgError(
             f"a source of this title, {curie(str(source))}, is already in {held}, written by "
             "hand; to change it, export it with kg template --from and import that workbook, "
             "or give the new source another title",
-            file=workbook[0],
+            file=workbook,
         )
-    imported, problems = importer.convert(tables, Lookup(rest))
-    if imported is None:
-        raise WorkbookProblems(workbook[0], problems)
-    text = trig.write(imported, name)
-    target = held or _new_file(paths, imported.source)
-    _validate(paths, imported, text, held, workbook[0])
+
+
+def needs_replace(result: Result) -> bool:
+    """Whether writing ``result`` takes statements out of its file or replaces a file
+    written by hand (which ``kg import`` does only with ``--replace``)."""
+    if not result.changed or not result.path.is_file():
+        return False
+    hand = not result.path.read_text(encoding="utf-8").startswith(MADE_BY)
+    return bool(result.removed) or hand
+
+
+def _refuse_replacing(result: Result, held: Path, workbook: Path) -> None:
+    hand = not held.read_text(encoding="utf-8").startswith(MADE_BY)
+    if needs_replace(result):
+        what = "written by hand, " if hand else ""
+        raise KgError(
+            f"this replaces {held} ({what}{result.removed} statements removed, "
+            f"{result.added} added); check with --dry-run, then add --replace",
+            file=workbook,
+        )
+
+
+def _result(
+    imported: importer.Imported, target: Path, text: str, old: list[tuple[Node, Node, Node]]
+) -> Result:
     counts = {
         WHAT[s][len(imported.rows[s]) != 1]: len(imported.rows[s])
         for s in BY_NAME
         if s in imported.rows
     }
-    old = target.read_text(encoding="utf-8") if target.is_file() else None
-    changed = old != text
-    if write and changed:
-        from kg.atomic import write_bytes
+    before = {_key(t) for t in old}
+    after = {_key(t) for t in imported.triples}
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    return Result(
+        target,
+        current != text,
+        counts,
+        len(imported.triples),
+        text,
+        removed=len(before - after),
+        added=len(after - before),
+    )
 
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(target, text.encode("utf-8"), within=paths.data_dir)
-    return Result(target, changed, counts, len(imported.triples), text)
+
+def _key(triple: tuple[Node, Node, Node]) -> tuple[str, ...]:
+    """A statement as N-Triples terms, a plain literal and an xsd:string one alike."""
+    out = []
+    for term in triple:
+        if isinstance(term, Literal) and term.datatype == XSD.string:
+            term = Literal(str(term))
+        out.append(term.n3())
+    return tuple(out)
+
+
+def _remember(lookup: Lookup, source: str, old: list[tuple[Node, Node, Node]]) -> None:
+    """The names of what the source's file describes now, so that a row of the same name
+    keeps its IRI even without its id (a curator who cleared it, a workbook made anew)."""
+    rows = exporter.rows_of(
+        source, [(URIRef(str(s)), URIRef(str(p)), o) for s, p, o in old], lookup
+    )
+    for spec in DESCRIBED:
+        for row in rows.get(spec.name, []):
+            iri, name = expand(str(row.get("id", ""))), row.get("naam")
+            if iri is not None and isinstance(name, str):
+                for list_name in spec.joins:
+                    lookup.add(list_name, name, iri)
 
 
 def _source_of(tables: dict[str, list[reading.Row]]) -> str | None:
@@ -148,22 +235,39 @@ def _source_of(tables: dict[str, list[reading.Row]]) -> str | None:
 
 
 def _new_file(paths: Paths, source: str) -> Path:
+    """``data/documents/{NNN}-{slug}.trig``, the slug cut to a sensible file name."""
     folder = paths.data_dir / DOCUMENTS
     numbers = [int(m[1]) for p in folder.glob("*.trig") if (m := _NUMBERED.match(p.name))]
     number = max(numbers, default=-1) + 1
-    return folder / f"{number:03d}-{source.rsplit('/', 1)[-1]}.trig"
+    slug = source.rsplit("/", 1)[-1]
+    if len(slug) > FILE_SLUG:
+        slug = slug[:FILE_SLUG].rsplit("-", 1)[0] or slug[:FILE_SLUG]
+    return folder / f"{number:03d}-{slug}.trig"
 
 
 def _validate(
-    paths: Paths, imported: importer.Imported, text: str, held: Path | None, workbook: Path
+    paths: Paths,
+    imported: importer.Imported,
+    text: str,
+    held: Path | None,
+    workbook: Path,
+    files: dict[str, Path],
 ) -> None:
     """The whole graph with the new file in place of the old must parse and conform."""
     with tempfile.TemporaryDirectory(prefix="kg-import-") as tmp:
         candidate = Path(tmp) / "import.trig"
         candidate.write_text(text, encoding="utf-8")
-        files = [f for f in input_files(paths) if f.path != held]
-        files.append(extra_input(candidate))
-        store = load_sources(paths, files=files).store
+        inputs = [f for f in input_files(paths) if f.path != held]
+        inputs.append(extra_input(candidate))
+        try:
+            store = load_sources(paths, files=inputs).store
+        except KgError as exc:
+            if exc.file != str(candidate):
+                raise
+            raise KgError(  # kg escapes every term it writes: this would be a bug in kg
+                f"kg wrote a data file it cannot read back (line {exc.line}: {exc.message})",
+                file=workbook,
+            ) from None
         report = validate_store(store, load_shapes(paths))
     if report.violations:
         lines = []
@@ -173,7 +277,7 @@ def _validate(
             value = f" (value: {v.value})" if v.value is not None else ""
             about = where or f"{v.focus_label} <{v.focus}>"
             lines.append(f"{about}: {v.focus_label}{prop}: {v.message}{value}")
-        raise WorkbookProblems(workbook, sorted(dict.fromkeys(lines)))
+        raise WorkbookProblems(workbook, sorted(dict.fromkeys(lines)), files)
 
 
 def _column(imported: importer.Imported, focus: str, path: str | None) -> str | None:

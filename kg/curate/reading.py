@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ from kg.text import normalise
 MAX_BYTES = 10 * 1024 * 1024
 #: The most a workbook may unpack to (a zip can hide far more than its size).
 MAX_UNPACKED = 100 * 1024 * 1024
+#: The most rows a sheet may have (a source's workbook has tens).
+MAX_ROWS = 10_000
+#: The most characters a spreadsheet cell holds (Excel's limit; openpyxl cuts longer text).
+CELL_CHARS = 32_767
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,34 @@ class Problem(Exception):
 
 
 class WorkbookProblems(KgError):
-    """Every problem found in a workbook; ``str`` gives the first, :attr:`problems` all."""
+    """Every problem found in a workbook; ``str`` gives the first, :attr:`problems` all.
+    ``files`` names the file of each sheet where the sheets are CSV files of their own."""
 
-    def __init__(self, file: Path, problems: Sequence[str]) -> None:
+    def __init__(
+        self, file: Path, problems: Sequence[str], files: dict[str, Path] | None = None
+    ) -> None:
         super().__init__(problems[0], file=file)
         self.problems = list(problems)
+        self.files = files or {}
+
+    def lines(self) -> list[str]:
+        """Each problem as one line with its file: the CSV file of its sheet, or the workbook."""
+        out = []
+        for problem in self.problems:
+            sheet = problem.removeprefix("sheet ").split(",")[0].split(":")[0]
+            file = self.files.get(sheet, self.file)
+            out.append(f"{file}: {problem}")
+        return out
+
+
+def files_of(paths: Sequence[Path]) -> dict[str, Path]:
+    """The file of each sheet, where the sheets are CSV files (else nothing)."""
+    found = {}
+    for path in paths:
+        spec = _sheet_named(path.stem) if path.suffix.lower() == ".csv" else None
+        if spec is not None:
+            found[spec.name] = path
+    return found
 
 
 def place(sheet: str, row: int | None = None, heading: str | None = None, ref: str = "") -> str:
@@ -137,8 +165,10 @@ def _read_xlsx(path: Path) -> dict[str, list[Row]]:
                         "rename or remove it"
                     )
                 continue
-            grid = [list(r) for r in book[name].iter_rows()]
-            found[spec.name] = _rows(spec, grid, problems, _xlsx_value)
+            if spec.name in found:
+                problems.append(f"{place(name)}: a second sheet {spec.name}; keep one")
+                continue
+            found[spec.name] = _rows(spec, _grid(path, book[name]), problems, _xlsx_value)
     finally:
         book.close()
     if problems:
@@ -146,31 +176,78 @@ def _read_xlsx(path: Path) -> dict[str, list[Row]]:
     return found
 
 
+def _grid(path: Path, sheet: object) -> list[list[object]]:
+    """A read-only sheet's cells, row by row: its stored size is not trusted (a program may
+    write a wrong one), and a sheet whose XML is damaged is refused in one line."""
+    sheet.reset_dimensions()  # type: ignore[attr-defined]
+    grid: list[list[object]] = []
+    try:
+        for row in sheet.iter_rows():  # type: ignore[attr-defined]
+            grid.append(list(row))
+            if len(grid) > MAX_ROWS:
+                raise KgError(
+                    f"sheet {sheet.title} has more than {MAX_ROWS:,} rows; "  # type: ignore[attr-defined]
+                    "kg reads one source's workbook",
+                    file=path,
+                )
+    except KgError:
+        raise
+    except Exception as exc:  # the sheet's XML: openpyxl and its parser raise many kinds
+        title = getattr(sheet, "title", "?")
+        raise KgError(
+            f"sheet {title} is damaged ({type(exc).__name__}); kg cannot read it", file=path
+        ) from None
+    return grid
+
+
 def _xlsx_value(cell: object) -> tuple[str | datetime.date | None, str]:
-    """A workbook cell's value and reference; a formula is refused."""
+    """A workbook cell's value and reference; a formula or an error value is refused."""
     value = getattr(cell, "value", None)
     ref = getattr(cell, "coordinate", "")
-    if getattr(cell, "data_type", None) == "f" or (
-        isinstance(value, str) and value.startswith("=")
-    ):
+    kind = getattr(cell, "data_type", None)
+    if kind == "f":
         raise Problem(ref, f"a formula ({shown(str(value), 40)}); type the value itself")
+    if kind == "e":
+        raise Problem(ref, f"an error value ({shown(str(value), 40)}); type the value itself")
     if isinstance(value, datetime.datetime):
         if value.time() != datetime.time(0):
             raise Problem(ref, "a date with a time of day; give the date only")
         return value.date(), ref
     if isinstance(value, datetime.date):
         return value, ref
+    if isinstance(value, (datetime.time, datetime.timedelta)):
+        raise Problem(ref, "a time; give a date or text")
+    if isinstance(value, bool):
+        return ("ja" if value else "nee"), ref
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if value is None:
         return None, ref
-    return str(value).strip() or None, ref
+    return _text(_unescape(str(value)), ref)
+
+
+def _text(value: str, ref: str) -> tuple[str | None, str]:
+    """A cell's text, trimmed; longer than a spreadsheet cell can hold is refused."""
+    if len(value) > CELL_CHARS:
+        raise Problem(ref, f"{len(value):,} characters; a spreadsheet cell holds {CELL_CHARS:,}")
+    return value.strip() or None, ref
+
+
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """Characters a workbook stores escaped (``_x000D_`` for a carriage return; a typed
+    ``_x`` as ``_x005F_x``), as openpyxl leaves them."""
+    return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text)
 
 
 def _read_csvs(paths: Sequence[Path]) -> dict[str, list[Row]]:
     found: dict[str, list[Row]] = {}
     for path in paths:
         spec = _sheet_named(path.stem)
+        if spec is not None and spec.name in found:
+            raise KgError(f"a second file for the sheet {spec.name}; give one", file=path)
         if spec is None:
             known = ", ".join(f"{_file_name(s)}.csv" for s in BY_NAME.values())
             raise KgError(
@@ -205,11 +282,10 @@ def _dialect(text: str) -> type[csv.Dialect]:
 
 
 def _csv_value(cell: object) -> tuple[str | datetime.date | None, str]:
+    """A CSV field and its reference: text as the spreadsheet saved it (a CSV file holds no
+    formulas, only what they gave)."""
     raw, ref = cell if isinstance(cell, tuple) else (cell, "")
-    value = str(raw).strip()
-    if value.startswith("="):
-        raise Problem(str(ref), f"a formula ({shown(value, 40)}); type the value itself")
-    return value or None, str(ref)
+    return _text(str(raw), str(ref))
 
 
 def _letter(index: int) -> str:
@@ -241,32 +317,46 @@ def _rows(
     if not grid:
         return []
     headings: list[str | None] = []
-    known = spec.headings()
+    titled: list[bool] = []  # whether the heading cell holds anything (known or not)
+    known = {normalise(h): h for h in spec.headings()}
     for cell in grid[0]:
         try:
             value, ref = reader(cell)
         except Problem as p:
             problems.append(f"{place(spec.name, 1)}: {p.message}")
             headings.append(None)
+            titled.append(True)
             continue
-        text = None if value is None else str(value)
-        if text is not None and text not in known:
+        titled.append(value is not None)
+        text = None if value is None else known.get(normalise(str(value)))
+        if value is not None and text is None:
             problems.append(
-                f"{place(spec.name, 1, shown(text, 40), ref)}: kg does not know this column"
+                f"{place(spec.name, 1, shown(str(value), 40), ref)}: kg does not know this column"
             )
+        elif text is not None and text in headings:
+            problems.append(f"{place(spec.name, 1, text, ref)}: a second column {text}; keep one")
+            text = None
         headings.append(text)
     helps = {c.help for c in spec.columns}
     rows: list[Row] = []
     for number, line in enumerate(grid[1:], start=2):
         row = Row(spec.name, number)
-        for heading, cell in zip(headings, line, strict=False):
+        for index, cell in enumerate(line):
+            heading = headings[index] if index < len(headings) else None
             try:
                 value, ref = reader(cell)
             except Problem as p:
                 problems.append(f"{place(spec.name, number, heading or '?', p.where)}: {p.message}")
                 continue
-            if value is not None and heading is not None:
-                row.cells[heading] = Cell(value, ref)
+            if value is None:
+                continue
+            if heading is None:
+                if index >= len(headings) or not titled[index]:
+                    problems.append(
+                        f"{place(spec.name, number)}, {ref}: a value in a column without a heading"
+                    )
+                continue
+            row.cells[heading] = Cell(value, ref)
         if not row.cells:
             continue
         if number == 2 and 2 * sum(str(c.value) in helps for c in row.cells.values()) >= len(

@@ -125,7 +125,13 @@ def _names(title: bool = True) -> tuple[Column, ...]:
     ]
     if title:
         columns.append(
-            Column("titel", "De volledige titel (leeg: de naam).", False, None, DCT + "title")
+            Column(
+                "titel",
+                "De volledige titel (leeg in een nieuwe rij: de naam).",
+                False,
+                None,
+                DCT + "title",
+            )
         )
     return tuple(columns)
 
@@ -155,7 +161,13 @@ SOURCE_SHEET = Sheet(
     (
         ID_COLUMN,
         Column("titel", "De titel van het document of de webpagina.", True, None, DCT + "title"),
-        Column("naam", "Een korte naam (leeg: de titel).", False, None, SKOS + "prefLabel"),
+        Column(
+            "naam",
+            "Een korte naam (leeg in een nieuwe rij: de titel).",
+            False,
+            None,
+            SKOS + "prefLabel",
+        ),
         Column(
             "naam Engels", "De Engelse naam (mag leeg).", False, None, SKOS + "prefLabel", Value.EN
         ),
@@ -263,14 +275,6 @@ PROGRAMMES_SHEET = Sheet(
             "ja",
             KG + "statedEnded",
             Value.YES,
-        ),
-        Column(
-            "deel van",
-            "Het programma waar dit een deel van is.",
-            False,
-            "programmas",
-            DCT + "isPartOf",
-            Value.REF,
         ),
         Column(
             "interventie",
@@ -492,8 +496,14 @@ PARTICIPATIONS_SHEET = Sheet(
             CV + "hasParticipant",
             Value.REF,
         ),
-        Column("rol", "Wat de partner doet.", True, "rol", CV + "role", Value.REF),
-        Column("naam", "Leeg: '<partner> in <programma>'.", False, None, SKOS + "prefLabel"),
+        Column("rol", "Wat de partner doet.", True, "rol", CV + "role", Value.REF, 2),
+        Column(
+            "naam",
+            "Leeg in een nieuwe rij: '<partner> in <programma>'.",
+            False,
+            None,
+            SKOS + "prefLabel",
+        ),
         Column("naam Engels", "Mag leeg.", False, None, SKOS + "prefLabel", Value.EN),
         *_texts("Wat de partner hier doet, in eigen woorden."),
     ),
@@ -561,3 +571,23 @@ SHEETS: tuple[Sheet, ...] = (*DESCRIBED, OTHER, MENTIONED)
 #: The hidden sheet holding every drop-down list.
 LISTS_SHEET = "Lijsten"
 BY_NAME = {s.name: s for s in SHEETS}
+
+
+#: The prefix of each kind of IRI a sheet mints (org-id: for organisation).
+PREFIXES_OF = {
+    "source": "source",
+    "programme": "programme",
+    "intervention": "intervention",
+    "organisation": "org-id",
+    "participation": "participation",
+    "finding": "finding",
+    "publication": "publication",
+    "person": "person",
+}
+
+
+def sheet_kinds(spec: Sheet) -> tuple[str, ...]:
+    """The kinds of IRI a sheet's rows have: its own, and ``intervention`` on Programma's."""
+    if spec.kind == "programme":
+        return ("programme", "intervention")
+    return (spec.kind,) if spec.kind else ()

@@ -56,8 +56,8 @@ def _quoted(text: str) -> str:
     return f'"{escaped}"'
 
 
-def write(imported: Imported, workbook: str) -> str:
-    """The TriG text of ``imported``, made from the file ``workbook``."""
+def write(imported: Imported) -> str:
+    """The TriG text of ``imported``."""
     used: set[str] = set()
     blocks: dict[str, list[tuple[str, Node]]] = {}
     for s, p, o in imported.triples:
@@ -75,7 +75,7 @@ def write(imported: Imported, workbook: str) -> str:
         sections.append(_section(title, [_block(s, blocks[s], used) for s in rest]))
     graph = term(URIRef(imported.source), used)
     head = [
-        f"# Made by kg import from the workbook {workbook}: the source {graph} and what it says.",
+        f"# Made by kg import from a curator's workbook: the source {graph} and what it says.",
         "# To change it, export it (kg template --from), edit the workbook and import it again.",
     ]
     prefixes = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in sorted(used)]

@@ -15,10 +15,10 @@ from kg.curate.sheets import PROGRAMME_CLASSES, Column, Value
 from kg.errors import shown
 from kg.namespaces import PREFIXES, curie
 
-_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
+_DUTCH_DATE = re.compile(r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})")
 _CURIE = re.compile(r"([a-z][a-z0-9-]*):([A-Za-z0-9_][A-Za-z0-9_.-]*)")
-_WEB = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+_WEB = re.compile(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f-\x9f]+")
 
 
 class CellError(ValueError):
@@ -37,6 +37,8 @@ def date_term(value: str | datetime.date) -> Literal:
     if not match:
         raise CellError(f"{shown(text)} is not a date; write JJJJ-MM-DD, JJJJ-MM or JJJJ")
     year, month, day = match.groups()
+    if int(year) < 1000:
+        raise CellError(f"{shown(text)}: a year of four digits, 1000 or later")
     try:
         if day is not None:
             found = datetime.date(int(year), int(month), int(day))
@@ -101,7 +103,23 @@ def reference(column: Column, text: str, lookup: Lookup) -> str:
     list_name = column.choices or ""
     iri = expand(text)
     if iri is not None:
-        if lookup.exists(iri) or any(iri in m for m in lookup.members.values()):
+        members = lookup.members.get("gemeenten" if column.value is Value.AREA else list_name)
+        if members is not None:  # an id must be of the column's kind, like a name
+            if column.value is Value.AREA:
+                if iri in members:  # tooi:gm0166 for the area area:gm0166
+                    return area_of(iri)
+                if iri in {area_of(m) for m in members}:
+                    return iri
+            elif iri in members:
+                return iri
+            what = LIST_WORDS.get(list_name, "a thing of this column")
+            known = lookup.exists(iri)
+            raise CellError(
+                f"{shown(text)} is not {what}"
+                if known
+                else f"{shown(text)}: kg knows nothing with this id"
+            )
+        if lookup.exists(iri):
             return iri
         raise CellError(f"{shown(text)}: kg knows nothing with this id")
     if column.value is Value.AREA:
@@ -172,6 +190,9 @@ def write_cell(column: Column, term: Node, lookup: Lookup) -> str | None:
         municipalities = [m for m in lookup.members.get("gemeenten", ()) if area_of(m) == iri]
         return lookup.name("gemeenten", municipalities[0]) if len(municipalities) == 1 else None
     if kind is Value.REF or kind is Value.OWNER:
+        members = lookup.members.get(column.choices or "")
+        if members is not None and iri not in members:
+            return None  # not of the column's kind: the statement goes to Overig
         shown_as = lookup.name(column.choices, iri)
         return shown_as if expand(shown_as) is None or expand(shown_as) == iri else None
     return None

@@ -17,7 +17,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from kg.curate.reading import CELL_CHARS
 from kg.curate.sheets import LISTS_SHEET, MENTIONED, PROGRAMME_CLASSES, SHEETS, Sheet, Value
+from kg.errors import KgError
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -149,6 +151,11 @@ def _put(cell: Cell, value: object) -> None:
     """Write ``value`` into ``cell`` as a value, never as a formula (text may begin with =)."""
     if value is None or value == "":
         return
+    if isinstance(value, str) and len(value) > CELL_CHARS:
+        raise KgError(
+            f"a value of {len(value):,} characters ({value[:40]!r}...) does not fit a "
+            f"spreadsheet cell ({CELL_CHARS:,}); shorten it in the data file first"
+        )
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
