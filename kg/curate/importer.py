@@ -304,9 +304,12 @@ def _fill(
 
 def _defaults(out: Imported, spec: Sheet, row: Row, iri: str, lookup: Lookup) -> None:
     """What a new row states without being told: a title (the name), a source's name (its
-    title), a participation's name (``partner in programme``)."""
+    title) and identifier (its slug, where it has no file name), a participation's name
+    (``partner in programme``)."""
     here = place(row.sheet, row.number)
     name = row.text("naam")
+    if spec is SOURCE_SHEET and not row.text("bestand"):
+        out.add(iri, IDENTIFIER, Literal(iri.rsplit("/", 1)[-1]), here)
     if spec is SOURCE_SHEET and not name:
         out.add(iri, SKOS + "prefLabel", Literal(row.text("titel"), lang="nl"), here)
     elif spec.column("titel") and spec is not SOURCE_SHEET and name and not row.text("titel"):

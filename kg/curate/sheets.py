@@ -174,8 +174,8 @@ SOURCE_SHEET = Sheet(
         *_texts("Wat het document is, in eigen woorden."),
         Column(
             "uitgever",
-            "Wie het uitgeeft (kies uit de lijst).",
-            True,
+            "Wie het uitgeeft (kies uit de lijst; leeg als de bron het niet zegt).",
+            False,
             "organisaties",
             DCT + "publisher",
             Value.REF,
@@ -198,7 +198,7 @@ SOURCE_SHEET = Sheet(
         ),
         Column(
             "bestand",
-            "Of de bestandsnaam, als het niet online staat.",
+            "De bestandsnaam (leeg in een nieuwe rij: de id van de bron).",
             False,
             None,
             IDENTIFIER,
