@@ -210,22 +210,9 @@ def _classes(store: object, typed: list[str], checklist: dict[str, object]) -> d
     """The kind (programme, organisation, intervention) of the document's new resources, by
     their classes in the document's graph and the checklist, through the ontology."""
     from kg.ask.resolve import as_iri
-    from kg.curate.gazetteer import CLASS_KINDS, RDFS
+    from kg.curate.gazetteer import CLASS_KINDS, class_closure
 
-    parents: dict[str, set[str]] = {}
-    for sub, sup in store.select_values(  # type: ignore[attr-defined]
-        f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subClassOf> ?b }}"
-    ):
-        parents.setdefault(sub, set()).add(sup)
-
-    def above(cls: str) -> set[str]:
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sup in parents.get(todo.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.append(sup)
-        return seen
+    above = class_closure(store)  # type: ignore[arg-type]
 
     types: dict[str, set[str]] = {}
     for line in typed:

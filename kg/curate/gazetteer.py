@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kg.closure import reachable
 from kg.namespaces import KG, STANDARD_PREFIXES
 from kg.text import normalise
 
@@ -138,22 +139,19 @@ class Gazetteer:
             entries[entry.iri] = Entry(old.iri, old.evidence, False, old.acronym)
 
 
-def known_resources(store: Store) -> dict[str, Known]:
-    """Each resource of a mention's kind, with its kind."""
+def class_closure(store: Store) -> Callable[[str], set[str]]:
+    """Each class with every class above it (``rdfs:subClassOf``, followed through), from
+    the hierarchy read once."""
     parents: dict[str, set[str]] = defaultdict(set)
     for sub, sup in store.select_values(f"SELECT ?a ?b WHERE {{ ?a <{RDFS}subClassOf> ?b }}"):
         if sub and sup:
             parents[sub].add(sup)
+    return lambda cls: {cls} | reachable(parents, cls)
 
-    def above(cls: str) -> set[str]:
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sup in parents.get(todo.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.append(sup)
-        return seen
 
+def known_resources(store: Store) -> dict[str, Known]:
+    """Each resource of a mention's kind, with its kind."""
+    above = class_closure(store)
     wanted = {c for c, _, _ in CLASS_KINDS}
     typed = _typed(store)
     reach = {c: above(c) & wanted for c in {c for (_, c) in typed}}
