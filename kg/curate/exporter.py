@@ -23,7 +23,6 @@ from kg.curate.sheets import (
     DESCRIBED,
     IDENTIFIER,
     OTHER,
-    PARTICIPATIONS_SHEET,
     RDF_TYPE,
     SOURCE_SHEET,
     Column,
@@ -174,6 +173,3 @@ def _statement(t: Triple) -> Cells:
     else:
         row["waarde"] = curie(str(o))
     return row
-
-
-__all__ = ["PARTICIPATIONS_SHEET", "rows_of"]

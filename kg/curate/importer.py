@@ -21,11 +21,11 @@ from kg.curate.reading import Row, place
 from kg.curate.sheets import (
     DERIVED,
     DESCRIBED,
+    FINDINGS_SHEET,
     IDENTIFIER,
     OTHER,
     PARTICIPATIONS_SHEET,
     PREFIXES_OF,
-    PROGRAMME_CLASSES,
     RDF_TYPE,
     SKOS,
     SOURCE_SHEET,
@@ -40,6 +40,8 @@ from kg.namespaces import ID, PREFIXES, curie, slugify
 from kg.store import quiet_rdflib
 
 Triple = tuple[URIRef, URIRef, Node]
+#: Sheets whose rows are named after what they point at: they are named second.
+DEPENDENT = (PARTICIPATIONS_SHEET, FINDINGS_SHEET)
 _LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
 
 
@@ -123,7 +125,7 @@ def _name_rows(
     too) participations and findings, which point at them."""
     iris: dict[tuple[str, int], str] = {}
     for spec in DESCRIBED:
-        if spec is PARTICIPATIONS_SHEET or spec.name == "Bevindingen":
+        if spec in DEPENDENT:
             continue
         seen: dict[str, int] = {}
         for row in accepted[spec.name]:
@@ -136,7 +138,7 @@ def _name_rows(
                         lookup.add(list_name, row.text("naam"), iri)
     lookup.known.update(others)
     for spec in DESCRIBED:
-        if spec is PARTICIPATIONS_SHEET or spec.name == "Bevindingen":
+        if spec in DEPENDENT:
             seen = {}
             for row in accepted[spec.name]:
                 iri = _dependent(spec, row, lookup, problems, seen)
@@ -369,6 +371,3 @@ def _other(out: Imported, row: Row, lookup: Lookup, problems: _Problems) -> None
             return
         term = URIRef(iri)
     out.add(subject, predicate, term, where)
-
-
-__all__ = ["PROGRAMME_CLASSES", "Imported", "convert"]
