@@ -5,6 +5,7 @@ its first byte, an idle connection is closed after ``idle_seconds``, and at most
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -59,6 +60,10 @@ def make_server(
     connections: int = CONNECTIONS,
 ) -> Any:
     """A waitress server for ``app`` on ``host``:``port``, not yet running (``.run()``)."""
+    # waitress warns "Task queue depth is 1" whenever a request waits a moment for a thread
+    # (at start, before the threads are idle, or under load): not something a person running
+    # kg serve can act on, so it stays out of the log. Errors still show.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = create_server(
         app,
         host=host,
