@@ -565,3 +565,30 @@ def test_a_web_address_with_a_control_character_is_refused() -> None:
     column = SOURCE_SHEET.column("url")
     with pytest.raises(CellError, match="is not a web address"):
         read_cell(column, "https://example.org/a\x01b", None)  # type: ignore[arg-type]
+
+
+def test_a_new_learning_network_is_a_network_and_a_partner(blank, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    network = {
+        "naam": "Wandelnetwerk Heuvelland",
+        "klasse": "lerend netwerk",
+        "soort organisatie": "netwerk",
+        "beschrijving": "Wandelgroepen die van elkaar leren.",
+    }
+    rows = {
+        **FILLED,
+        "Organisaties": [*FILLED["Organisaties"], network],
+        "Deelnames": [
+            *FILLED["Deelnames"],
+            {
+                "programma": "Beweegroute Vaals",
+                "partner": "Wandelnetwerk Heuvelland",
+                "rol 1": "lerend netwerk",
+                "beschrijving": "Deelt wat werkt.",
+            },
+        ],
+    }
+    result = import_workbook(paths, [_fill(blank, tmp_path / "n.xlsx", rows)], write=False)
+    assert "network:wandelnetwerk-heuvelland a kg:LearningNetwork" in result.text
+    assert "cv:hasParticipant network:wandelnetwerk-heuvelland" in result.text
+    assert "org-id:stichting-wandelen-vaals a org:Organization" in result.text  # the default

@@ -115,7 +115,7 @@ def _row(
     row: Cells = {"id": curie(subject)}
     for t in statements:  # what the import states for every row
         if (
-            (str(t[1]) == RDF_TYPE and str(t[2]) in spec.classes and spec.kind != "programme")
+            (str(t[1]) == RDF_TYPE and str(t[2]) in spec.classes and spec.kind_column() is None)
             or (
                 str(t[1]) == IDENTIFIER
                 and spec is not SOURCE_SHEET

@@ -23,6 +23,7 @@ from kg.curate.sheets import (
     DESCRIBED,
     FINDINGS_SHEET,
     IDENTIFIER,
+    KIND_LISTS,
     OTHER,
     PARTICIPATIONS_SHEET,
     PREFIXES_OF,
@@ -167,9 +168,7 @@ def _named(
         ids = ", ".join(sorted(curie(i) for i in known))
         problems.cell(row, heading, f"{shown(name)} names more than one thing ({ids}); give the id")
         return None
-    kind = spec.kind
-    if spec.kind == "programme" and row.text("soort").lower() == "interventie":
-        kind = "intervention"
+    kind = _minted_kind(spec, row)
     found = next(iter(known)) if known else None
     try:
         iri = found or f"{ID}{kind}/{slugify(name)}"
@@ -185,6 +184,17 @@ def _named(
         )
         return None
     return _once(iri, row, heading, problems, seen)
+
+
+def _minted_kind(spec: Sheet, row: Row) -> str:
+    """The kind of IRI a new row gets: the sheet's, or the one its kind cell names
+    (``intervention`` for an interventie, ``network`` for a lerend netwerk)."""
+    column = spec.kind_column()
+    assert spec.kind is not None
+    if column is None or column.choices not in KIND_LISTS:
+        return spec.kind
+    chosen = KIND_LISTS[column.choices].get(row.text(column.heading).lower())
+    return chosen[1] if chosen else spec.kind
 
 
 def _own_id(spec: Sheet, row: Row, problems: _Problems) -> str | None:
@@ -269,12 +279,11 @@ def _describe(
             problems.cell(row, column.headings()[0], "empty; this column is required")
         for heading in filled:
             _fill(out, column, row, heading, iri, lookup, problems)
+    by_kind = spec.kind_column()
+    if by_kind is None or (new and not any(h in row.cells for h in by_kind.headings())):
+        out.add(iri, RDF_TYPE, URIRef(spec.classes[0]), here)  # the sheet's, or the default
     if spec is not SOURCE_SHEET:
-        if spec.kind != "programme":
-            out.add(iri, RDF_TYPE, URIRef(spec.classes[0]), here)
         out.add(iri, IDENTIFIER, Literal(iri.rsplit("/", 1)[-1]), here)
-    else:
-        out.add(iri, RDF_TYPE, URIRef(spec.classes[0]), here)
     if spec.derived:
         out.add(iri, DERIVED, URIRef(out.source), here)
     if new:

@@ -11,151 +11,72 @@ cell can have a drop-down list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
-
-from kg.namespaces import KG, STANDARD_PREFIXES
-
-DCT = STANDARD_PREFIXES["dct"]
-SKOS = STANDARD_PREFIXES["skos"]
-CV = STANDARD_PREFIXES["cv"]
-ORG = STANDARD_PREFIXES["org"]
-PROV = STANDARD_PREFIXES["prov"]
-SCHEMA = STANDARD_PREFIXES["schema"]
-FOAF = STANDARD_PREFIXES["foaf"]
-PREFIXES_CPSV = STANDARD_PREFIXES["cpsv"]
-RDF_TYPE = STANDARD_PREFIXES["rdf"] + "type"
-DERIVED = PROV + "wasDerivedFrom"
-IDENTIFIER = DCT + "identifier"
-
-
-class Value(Enum):
-    """What a cell holds and how it becomes an RDF term."""
-
-    ID = "id"  # the resource's own IRI, as a CURIE (filled by an export, empty for new rows)
-    NL = "nl"  # text in Dutch: a literal tagged @nl
-    EN = "en"  # text in English: a literal tagged @en
-    PLAIN = "plain"  # a plain literal (a file name)
-    DATE = "date"  # JJJJ-MM-DD, JJJJ-MM or JJJJ: xsd:date, xsd:gYearMonth or xsd:gYear
-    YES = "yes"  # "ja": true
-    WEB = "web"  # a web address: an IRI
-    REF = "ref"  # a known thing, by name (from the column's list) or CURIE
-    AREA = "area"  # a municipality by name: the IRI of its area (area:gm0166)
-    KIND = "kind"  # the row's kind (programma, project, pilot, interventie): its class
-    OWNER = "owner"  # the programme a participation belongs to (programme cv:hasParticipation it)
-    REVIEW = "review"  # a suggestion's review columns: read by people, not imported
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its Dutch heading, the help under it, whether a new row needs it, the list
-    its values come from (a key of :func:`kg.curate.workbook.known_lists`), the property it
-    fills and how many cells it has."""
-
-    heading: str
-    help: str
-    required: bool = False
-    choices: str | None = None
-    predicate: str | None = None
-    value: Value = Value.NL
-    slots: int = 1
-
-    def headings(self) -> list[str]:
-        """The headings of its cells: ``gemeente 1`` ... ``gemeente 6``, or the heading."""
-        if self.slots == 1:
-            return [self.heading]
-        return [f"{self.heading} {i}" for i in range(1, self.slots + 1)]
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """A sheet of the workbook. A described sheet (``kind`` set) has one resource per row, of
-    ``classes`` (the first is the default), minted as ``{kind}:{slug}``; ``derived`` says
-    whether its resources carry ``prov:wasDerivedFrom`` the source."""
-
-    name: str
-    columns: tuple[Column, ...]
-    kind: str | None = None
-    classes: tuple[str, ...] = ()
-    derived: bool = True
-    joins: tuple[str, ...] = ()  # the lists a row's name joins (new things are picked there)
-
-    def headings(self) -> list[str]:
-        return [h for c in self.columns for h in c.headings()]
-
-    def column(self, heading: str) -> Column | None:
-        """The column a heading belongs to (``gemeente 3`` belongs to ``gemeente``)."""
-        for c in self.columns:
-            if heading in c.headings():
-                return c
-        return None
-
-
-ID_COLUMN = Column(
-    "id",
-    "Laat leeg voor iets nieuws; kg vult het bij een export (niet wijzigen).",
-    value=Value.ID,
+from kg.curate.columns import (
+    CV as CV,
 )
-REVIEW_COLUMNS = (
-    Column(
-        "besluit",
-        "Bij een voorstel van kg suggest: overnemen of afwijzen.",
-        False,
-        "besluit",
-        value=Value.REVIEW,
-    ),
-    Column("zekerheid", "Hoe zeker kg suggest is (0 tot 1).", value=Value.REVIEW),
-    Column("gevonden in", "De zin waarin kg suggest het vond.", value=Value.REVIEW),
+from kg.curate.columns import (
+    DCT as DCT,
 )
+from kg.curate.columns import (
+    DERIVED as DERIVED,
+)
+from kg.curate.columns import (
+    FOAF as FOAF,
+)
+from kg.curate.columns import (
+    ID_COLUMN as ID_COLUMN,
+)
+from kg.curate.columns import (
+    IDENTIFIER as IDENTIFIER,
+)
+from kg.curate.columns import (
+    KIND_LISTS as KIND_LISTS,
+)
+from kg.curate.columns import (
+    ORG as ORG,
+)
+from kg.curate.columns import (
+    PREFIXES_CPSV as PREFIXES_CPSV,
+)
+from kg.curate.columns import (
+    PREFIXES_OF as PREFIXES_OF,
+)
+from kg.curate.columns import (
+    PROGRAMME_CLASSES as PROGRAMME_CLASSES,
+)
+from kg.curate.columns import (
+    PROV as PROV,
+)
+from kg.curate.columns import (
+    RDF_TYPE as RDF_TYPE,
+)
+from kg.curate.columns import (
+    REVIEW_COLUMNS as REVIEW_COLUMNS,
+)
+from kg.curate.columns import (
+    SCHEMA as SCHEMA,
+)
+from kg.curate.columns import (
+    SKOS as SKOS,
+)
+from kg.curate.columns import (
+    Column as Column,
+)
+from kg.curate.columns import (
+    Sheet as Sheet,
+)
+from kg.curate.columns import (
+    Value as Value,
+)
+from kg.curate.columns import (
+    name_columns,
+    text_columns,
+)
+from kg.curate.columns import (
+    sheet_kinds as sheet_kinds,
+)
+from kg.namespaces import KG
 
-
-def _names(title: bool = True) -> tuple[Column, ...]:
-    """The naming columns every described sheet opens with."""
-    columns = [
-        ID_COLUMN,
-        Column("naam", "De naam zoals de bron hem noemt.", True, None, SKOS + "prefLabel"),
-        Column(
-            "naam Engels",
-            "De Engelse naam, als die eerlijk te vertalen is.",
-            False,
-            None,
-            SKOS + "prefLabel",
-            Value.EN,
-        ),
-    ]
-    if title:
-        columns.append(
-            Column(
-                "titel",
-                "De volledige titel (leeg in een nieuwe rij: de naam).",
-                False,
-                None,
-                DCT + "title",
-            )
-        )
-    return tuple(columns)
-
-
-def _texts(help_nl: str, required: bool = True) -> tuple[Column, ...]:
-    return (
-        Column("beschrijving", help_nl, required, None, DCT + "description"),
-        Column(
-            "beschrijving Engels",
-            "Dezelfde beschrijving in het Engels (mag leeg).",
-            False,
-            None,
-            DCT + "description",
-            Value.EN,
-        ),
-    )
-
-
-PROGRAMME_CLASSES = {
-    "programma": KG + "Programme",
-    "project": KG + "Project",
-    "pilot": KG + "Pilot",
-    "interventie": KG + "Intervention",
-}
 SOURCE_SHEET = Sheet(
     "Bron",
     (
@@ -171,7 +92,7 @@ SOURCE_SHEET = Sheet(
         Column(
             "naam Engels", "De Engelse naam (mag leeg).", False, None, SKOS + "prefLabel", Value.EN
         ),
-        *_texts("Wat het document is, in eigen woorden."),
+        *text_columns("Wat het document is, in eigen woorden."),
         Column(
             "uitgever",
             "Wie het uitgeeft (kies uit de lijst; leeg als de bron het niet zegt).",
@@ -221,7 +142,7 @@ SOURCE_SHEET = Sheet(
 PROGRAMMES_SHEET = Sheet(
     "Programma's",
     (
-        *_names(),
+        *name_columns(),
         Column(
             "soort",
             "Programma, project, pilot of interventie.",
@@ -230,7 +151,7 @@ PROGRAMMES_SHEET = Sheet(
             RDF_TYPE,
             Value.KIND,
         ),
-        *_texts("Twee of drie zinnen in eigen woorden (niet overschrijven)."),
+        *text_columns("Twee of drie zinnen in eigen woorden (niet overschrijven)."),
         Column(
             "andere naam",
             "Een andere naam of afkorting die de bron gebruikt.",
@@ -371,8 +292,8 @@ PROGRAMMES_SHEET = Sheet(
 PUBLICATIONS_SHEET = Sheet(
     "Publicaties",
     (
-        *_names(),
-        *_texts("Waar de publicatie over gaat, in eigen woorden."),
+        *name_columns(),
+        *text_columns("Waar de publicatie over gaat, in eigen woorden."),
         Column("uitgever", "Wie haar uitgaf.", False, "partners", DCT + "publisher", Value.REF),
         Column("datum", "JJJJ-MM-DD, JJJJ-MM of JJJJ.", False, None, DCT + "issued", Value.DATE),
         Column("url", "Het webadres.", False, None, FOAF + "page", Value.WEB),
@@ -413,7 +334,7 @@ PUBLICATIONS_SHEET = Sheet(
 PERSONS_SHEET = Sheet(
     "Personen",
     (
-        *_names(),
+        *name_columns(),
         Column(
             "functie",
             "De functie die de bron noemt (geen contactgegevens).",
@@ -430,7 +351,7 @@ PERSONS_SHEET = Sheet(
             Value.REF,
             2,
         ),
-        *_texts("Wat de bron over de persoon in die rol zegt.", required=False),
+        *text_columns("Wat de bron over de persoon in die rol zegt.", required=False),
     ),
     "person",
     (FOAF + "Person",),
@@ -439,7 +360,16 @@ PERSONS_SHEET = Sheet(
 ORGANISATIONS_SHEET = Sheet(
     "Organisaties",
     (
-        *_names(),
+        *name_columns(),
+        Column(
+            "klasse",
+            "Organisatie (leeg in een nieuwe rij), ministerie, samenwerkingsverband, lerend "
+            "netwerk of kenniskring.",
+            False,
+            "organisatieklasse",
+            RDF_TYPE,
+            Value.KIND,
+        ),
         Column(
             "soort organisatie",
             "Wat voor organisatie.",
@@ -448,7 +378,7 @@ ORGANISATIONS_SHEET = Sheet(
             ORG + "classification",
             Value.REF,
         ),
-        *_texts("Wat de organisatie doet, in eigen woorden."),
+        *text_columns("Wat de organisatie doet, in eigen woorden."),
         Column(
             "andere naam",
             "Een andere naam of afkorting.",
@@ -473,7 +403,7 @@ ORGANISATIONS_SHEET = Sheet(
         *REVIEW_COLUMNS,
     ),
     "organisation",
-    (ORG + "Organization",),
+    tuple(cls for cls, _ in KIND_LISTS["organisatieklasse"].values()),
     joins=("organisaties", "partners", "bijdragers"),
 )
 PARTICIPATIONS_SHEET = Sheet(
@@ -505,7 +435,7 @@ PARTICIPATIONS_SHEET = Sheet(
             SKOS + "prefLabel",
         ),
         Column("naam Engels", "Mag leeg.", False, None, SKOS + "prefLabel", Value.EN),
-        *_texts("Wat de partner hier doet, in eigen woorden."),
+        *text_columns("Wat de partner hier doet, in eigen woorden."),
     ),
     "participation",
     (CV + "Participation",),
@@ -571,23 +501,3 @@ SHEETS: tuple[Sheet, ...] = (*DESCRIBED, OTHER, MENTIONED)
 #: The hidden sheet holding every drop-down list.
 LISTS_SHEET = "Lijsten"
 BY_NAME = {s.name: s for s in SHEETS}
-
-
-#: The prefix of each kind of IRI a sheet mints (org-id: for organisation).
-PREFIXES_OF = {
-    "source": "source",
-    "programme": "programme",
-    "intervention": "intervention",
-    "organisation": "org-id",
-    "participation": "participation",
-    "finding": "finding",
-    "publication": "publication",
-    "person": "person",
-}
-
-
-def sheet_kinds(spec: Sheet) -> tuple[str, ...]:
-    """The kinds of IRI a sheet's rows have: its own, and ``intervention`` on Programma's."""
-    if spec.kind == "programme":
-        return ("programme", "intervention")
-    return (spec.kind,) if spec.kind else ()

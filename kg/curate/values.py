@@ -11,7 +11,7 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from kg.curate.lookup import Lookup
-from kg.curate.sheets import PROGRAMME_CLASSES, Column, Value
+from kg.curate.sheets import KIND_LISTS, Column, Value
 from kg.errors import shown
 from kg.namespaces import PREFIXES, curie
 
@@ -90,10 +90,11 @@ def read_cell(column: Column, value: str | datetime.date, lookup: Lookup) -> Nod
             raise CellError(f"{shown(text)} is not a web address (https://...)")
         return URIRef(text)
     if kind is Value.KIND:
-        found = PROGRAMME_CLASSES.get(text.lower())
+        choices = KIND_LISTS[column.choices or ""]
+        found = choices.get(text.lower())
         if found is None:
-            raise CellError(f"{shown(text)}: choose {', '.join(PROGRAMME_CLASSES)}")
-        return URIRef(found)
+            raise CellError(f"{shown(text)}: choose {', '.join(choices)}")
+        return URIRef(found[0])
     return URIRef(reference(column, text, lookup))
 
 
@@ -184,7 +185,7 @@ def write_cell(column: Column, term: Node, lookup: Lookup) -> str | None:
     if kind is Value.WEB:
         return iri if _WEB.fullmatch(iri) else None
     if kind is Value.KIND:
-        names = {c: n for n, c in PROGRAMME_CLASSES.items()}
+        names = {cls: name for name, (cls, _) in KIND_LISTS[column.choices or ""].items()}
         return names.get(iri)
     if kind is Value.AREA:
         municipalities = [m for m in lookup.members.get("gemeenten", ()) if area_of(m) == iri]

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from kg.curate.reading import CELL_CHARS
-from kg.curate.sheets import LISTS_SHEET, MENTIONED, PROGRAMME_CLASSES, SHEETS, Sheet, Value
+from kg.curate.sheets import KIND_LISTS, LISTS_SHEET, MENTIONED, SHEETS, Sheet, Value
 from kg.errors import KgError
 
 if TYPE_CHECKING:
@@ -51,7 +51,8 @@ def known_lists(store: Store) -> dict[str, list[str]]:
         )
         for name, members in lookup.members.items()
     }
-    found["programmasoort"] = list(PROGRAMME_CLASSES)
+    for name, choices in KIND_LISTS.items():
+        found[name] = list(choices)
     found["besluit"] = ["overnemen", "afwijzen"]
     found["ja"] = ["ja"]
     return found
