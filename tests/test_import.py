@@ -592,3 +592,30 @@ def test_a_new_learning_network_is_a_network_and_a_partner(blank, tmp_path, cpsv
     assert "network:wandelnetwerk-heuvelland a kg:LearningNetwork" in result.text
     assert "cv:hasParticipant network:wandelnetwerk-heuvelland" in result.text
     assert "org-id:stichting-wandelen-vaals a org:Organization" in result.text  # the default
+
+
+def test_renaming_a_programme_keeps_the_rows_that_name_it(blank, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    workbook = _exported(paths, "zonmw-groene-re-integratie", tmp_path / "groen.xlsx")
+    book = load_workbook(workbook)
+    sheet = book["Programma's"]
+    headings = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=3):
+        if row[0].value == "programme:groene-re-integratie":
+            row[headings.index("naam")].value = "Groene re-integratie (project)"
+    book.save(workbook)
+    # Deelnames and Bevindingen still name it by its old name: that is the file's name for it.
+    result = import_workbook(paths, [workbook], write=False)
+    assert '"Groene re-integratie (project)"@nl' in result.text
+    written = tmp_path / "renamed.trig"
+    written.write_text(result.text, encoding="utf-8")
+    statements = {
+        (str(s), str(p), str(o))
+        for s, p, o in graphs_in(written)[SOURCE + "zonmw-groene-re-integratie"]
+    }
+    ids = "https://w3id.org/kg-sociaal/id/"
+    assert (
+        ids + "programme:groene-re-integratie".replace(":", "/"),
+        "http://data.europa.eu/m8g/hasParticipation",
+        ids + "participation/groene-re-integratie--trimbos-instituut",
+    ) in statements
