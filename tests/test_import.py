@@ -619,3 +619,12 @@ def test_renaming_a_programme_keeps_the_rows_that_name_it(blank, tmp_path, cpsv)
         "http://data.europa.eu/m8g/hasParticipation",
         ids + "participation/groene-re-integratie--trimbos-instituut",
     ) in statements
+
+
+def test_a_tab_separated_file_and_an_invisible_value(tmp_path) -> None:
+    (tmp_path / "bron.csv").write_text(
+        "titel\tbeschrijving\nEen bron\t\u200b\n", encoding="utf-8"
+    )
+    rows = reading.read([tmp_path / "bron.csv"])["Bron"]
+    assert rows[0].text("titel") == "Een bron"
+    assert "beschrijving" not in rows[0].cells  # a zero-width space is no description

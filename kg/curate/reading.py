@@ -230,9 +230,11 @@ def _text(value: str, ref: str) -> tuple[str | None, str]:
     """A cell's text, trimmed; longer than a spreadsheet cell can hold is refused."""
     if len(value) > CELL_CHARS:
         raise Problem(ref, f"{len(value):,} characters; a spreadsheet cell holds {CELL_CHARS:,}")
-    return value.strip() or None, ref
+    return (None if _BLANK.fullmatch(value) else value.strip()), ref
 
 
+#: A cell that only looks filled: spaces, and characters that show nothing (zero-width).
+_BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -272,11 +274,11 @@ def _read_csvs(paths: Sequence[Path]) -> dict[str, list[Row]]:
 
 
 def _dialect(text: str) -> type[csv.Dialect]:
-    """Comma or semicolon (a Dutch spreadsheet saves CSV with semicolons)."""
+    """Comma, semicolon (a Dutch spreadsheet saves CSV with semicolons) or tab."""
     first = text.split("\n", 1)[0]
 
     class Dialect(csv.excel):
-        delimiter = ";" if first.count(";") > first.count(",") else ","
+        delimiter = max(",;\t", key=first.count)  # the most frequent; comma on a tie
 
     return Dialect
 
