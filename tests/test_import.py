@@ -405,9 +405,13 @@ def test_taking_statements_out_needs_replace(runner, tmp_path, cpsv) -> None:
     before = held.read_bytes()
     refused = _kg(runner, paths, "import", str(workbook))
     assert refused.exit_code == 2 and held.read_bytes() == before
-    assert "written by hand" in refused.output and "add --replace" in refused.output
+    assert "written by hand: its comments are not kept" in refused.output
+    assert "7 statements removed, 0 added" in refused.output and "add --replace" in refused.output
     dry = _kg(runner, paths, "import", "--dry-run", str(workbook))
-    assert dry.exit_code == 0 and "which needs --replace" in dry.output
+    assert dry.exit_code == 0 and "that needs --replace" in dry.output
+    assert "- participation:groene-re-integratie--kpc-groep cv:role concept:rol-kennispartner" in (
+        dry.output
+    )  # what goes, readably
     done = _kg(runner, paths, "import", "--replace", str(workbook))
     assert done.exit_code == 0, done.output
     assert "statements removed" in done.output
@@ -622,9 +626,28 @@ def test_renaming_a_programme_keeps_the_rows_that_name_it(blank, tmp_path, cpsv)
 
 
 def test_a_tab_separated_file_and_an_invisible_value(tmp_path) -> None:
-    (tmp_path / "bron.csv").write_text(
-        "titel\tbeschrijving\nEen bron\t\u200b\n", encoding="utf-8"
-    )
+    (tmp_path / "bron.csv").write_text("titel\tbeschrijving\nEen bron\t\u200b\n", encoding="utf-8")
     rows = reading.read([tmp_path / "bron.csv"])["Bron"]
     assert rows[0].text("titel") == "Een bron"
     assert "beschrijving" not in rows[0].cells  # a zero-width space is no description
+
+
+def test_an_intervention_of_the_workbook_can_be_applied_by_its_programme(
+    blank, tmp_path, cpsv
+) -> None:
+    paths = _project(tmp_path, cpsv)
+    coach = {"naam": "Wandelcoach", "soort": "interventie", "beschrijving": "Een coach loopt mee."}
+    programme = {**FILLED["Programma's"][0], "interventie 1": "Wandelcoach"}
+    rows = {**FILLED, "Programma's": [programme, coach]}
+    result = import_workbook(paths, [_fill(blank, tmp_path / "i.xlsx", rows)], write=False)
+    assert "intervention:wandelcoach a kg:Intervention" in result.text
+    assert "kg:appliesIntervention intervention:wandelcoach" in result.text
+
+
+def test_only_the_first_cell_of_a_required_column_is_yellow(blank) -> None:
+    sheet = load_workbook(blank)["Deelnames"]
+    fills = {c.value: c.fill.fgColor.rgb for c in sheet[1]}
+    assert fills["rol 1"] == fills["partner"] != fills["rol 2"]
+    assert load_workbook(blank)["Bron"]["A1"].value == "id"
+    bron = {c.value: c.fill.fgColor.rgb for c in load_workbook(blank)["Bron"][1]}
+    assert bron["soort bron 1"] == bron["titel"]  # required: a source needs a kind

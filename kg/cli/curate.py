@@ -113,7 +113,7 @@ def import_(ctx: Context, workbook: tuple[Path, ...], dry_run: bool, replace: bo
       kg import nieuwe-bron.xlsx
       kg import --dry-run nieuwe-bron.xlsx
     """
-    from kg.curate.project import import_workbook
+    from kg.curate.project import import_workbook, statements
     from kg.curate.reading import WorkbookProblems
 
     paths = ctx.paths()
@@ -126,7 +126,7 @@ def import_(ctx: Context, workbook: tuple[Path, ...], dry_run: bool, replace: bo
         raise KgError(lines[-1]) from None
     held = ", ".join(f"{n} {what}" for what, n in result.counts.items())
     change = (
-        f"; {result.removed} statements removed, {result.added} added" if result.removed else ""
+        f"; {statements(result.removed)} removed, {result.added} added" if result.removed else ""
     )
     if dry_run:
         from kg.curate.project import needs_replace
@@ -134,10 +134,19 @@ def import_(ctx: Context, workbook: tuple[Path, ...], dry_run: bool, replace: bo
         click.echo(result.text, nl=False)
         state = "would write" if result.changed else "would leave unchanged"
         if needs_replace(result):
-            change += ", which needs --replace"
+            change += "; that needs --replace"
+        for line in result.changes[:SHOWN_CHANGES]:  # what goes and what comes, readably
+            click.echo(printable(line, layout=False), err=True)
+        if len(result.changes) > SHOWN_CHANGES:
+            click.echo(f"... and {len(result.changes) - SHOWN_CHANGES} more changes", err=True)
     else:
         state = "wrote" if result.changed else "unchanged"
+    after = "; next: kg build" if result.changed else ""
     click.echo(
-        f"{state} {result.path} ({held}; {result.statements} statements{change}); next: kg build",
+        f"{state} {result.path} ({held}; {statements(result.statements)}{change}){after}",
         err=True,
     )
+
+
+#: Changed statements kg import --dry-run lists.
+SHOWN_CHANGES = 40

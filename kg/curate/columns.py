@@ -82,6 +82,12 @@ class Sheet:
             found += [k for _, k in KIND_LISTS[column.choices].values()]
         return tuple(dict.fromkeys(found))
 
+    def joins_of(self, classes: set[str]) -> tuple[str, ...]:
+        """The lists a row's name joins, given its classes: the sheet's, and for an
+        intervention also the list of interventions."""
+        extra = ("interventies",) if KG + "Intervention" in classes else ()
+        return self.joins + extra
+
     def kind_column(self) -> Column | None:
         """The column that gives a row's class (Programma's soort, Organisaties klasse)."""
         return next((c for c in self.columns if c.value is Value.KIND), None)

@@ -99,7 +99,8 @@ def _names(spec: Sheet, subject: str, statements: list[Triple]) -> list[tuple[st
         for _, p, o in statements
         if str(p).endswith("prefLabel") and isinstance(o, Literal) and o.language == "nl"
     ]
-    return [(lst, n) for lst in spec.joins for n in names[:1]]
+    classes = {str(o) for _, p, o in statements if str(p) == RDF_TYPE}
+    return [(lst, n) for lst in spec.joins_of(classes) for n in names[:1]]
 
 
 def _row(

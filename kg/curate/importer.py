@@ -71,7 +71,7 @@ class Imported:
 
 class _Problems(list[str]):
     def cell(self, row: Row, heading: str, message: str) -> None:
-        ref = row.cells[heading].ref if heading in row.cells else ""
+        ref = row.ref(heading)
         self.append(f"{place(row.sheet, row.number, heading, ref)}: {message}")
 
 
@@ -135,7 +135,7 @@ def _name_rows(
                 iris[(spec.name, row.number)] = iri
                 lookup.known.add(iri)
                 if row.text("naam"):
-                    for list_name in spec.joins:
+                    for list_name in spec.joins_of(_classes_of(spec, row)):
                         lookup.add(list_name, row.text("naam"), iri)
     lookup.known.update(others)
     for spec in DESCRIBED:
@@ -184,6 +184,15 @@ def _named(
         )
         return None
     return _once(iri, row, heading, problems, seen)
+
+
+def _classes_of(spec: Sheet, row: Row) -> set[str]:
+    """The classes a row's kind cells give (none for a sheet without them)."""
+    column = spec.kind_column()
+    if column is None or column.choices not in KIND_LISTS:
+        return set()
+    choices = KIND_LISTS[column.choices]
+    return {choices[v][0] for h in column.headings() if (v := row.text(h).lower()) in choices}
 
 
 def _minted_kind(spec: Sheet, row: Row) -> str:

@@ -99,6 +99,7 @@ class Result:
     text: str
     removed: int = 0
     added: int = 0
+    changes: tuple[str, ...] = ()  # "- s p o" and "+ s p o", in prefixed form, sorted
 
 
 def import_workbook(
@@ -162,12 +163,17 @@ def needs_replace(result: Result) -> bool:
 def _refuse_replacing(result: Result, held: Path, workbook: Path) -> None:
     hand = not held.read_text(encoding="utf-8").startswith(MADE_BY)
     if needs_replace(result):
-        what = "written by hand, " if hand else ""
+        what = "written by hand: its comments are not kept; " if hand else ""
         raise KgError(
-            f"this replaces {held} ({what}{result.removed} statements removed, "
+            f"this replaces {held} ({what}{statements(result.removed)} removed, "
             f"{result.added} added); check with --dry-run, then add --replace",
             file=workbook,
         )
+
+
+def statements(n: int) -> str:
+    """``1 statement``, ``2 statements``."""
+    return f"{n} statement" + ("" if n == 1 else "s")
 
 
 def _result(
@@ -178,18 +184,28 @@ def _result(
         for s in BY_NAME
         if s in imported.rows
     }
-    before = {_key(t) for t in old}
-    after = {_key(t) for t in imported.triples}
+    before = {_key(t): t for t in old}
+    after = {_key(t): t for t in imported.triples}
     current = target.read_text(encoding="utf-8") if target.is_file() else None
+    gone = sorted(_shown(before[k]) for k in before.keys() - after.keys())
+    come = sorted(_shown(after[k]) for k in after.keys() - before.keys())
     return Result(
         target,
         current != text,
         counts,
         len(imported.triples),
         text,
-        removed=len(before - after),
-        added=len(after - before),
+        removed=len(gone),
+        added=len(come),
+        changes=tuple([f"- {g}" for g in gone] + [f"+ {c}" for c in come]),
     )
+
+
+def _shown(triple: tuple[Node, Node, Node]) -> str:
+    """A statement as a person reads it in a summary: prefixed names, text cut short."""
+    used: set[str] = set()
+    parts = [trig.term(t, used) for t in triple]
+    return " ".join(p if len(p) <= 80 else p[:77] + '..."' for p in parts)
 
 
 def _key(triple: tuple[Node, Node, Node]) -> tuple[str, ...]:

@@ -47,6 +47,15 @@ class Row:
     sheet: str
     number: int
     cells: dict[str, Cell] = field(default_factory=dict)
+    letters: dict[str, str] = field(default_factory=dict)  # heading -> its column (F)
+
+    def ref(self, heading: str) -> str:
+        """Where the cell of ``heading`` is in this row (``F5``), filled or not."""
+        cell = self.cells.get(heading)
+        if cell is not None:
+            return cell.ref
+        letter = self.letters.get(heading)
+        return f"{letter}{self.number}" if letter else ""
 
     def text(self, heading: str) -> str:
         cell = self.cells.get(heading)
@@ -320,6 +329,7 @@ def _rows(
         return []
     headings: list[str | None] = []
     titled: list[bool] = []  # whether the heading cell holds anything (known or not)
+    letters: dict[str, str] = {}
     known = {normalise(h): h for h in spec.headings()}
     for cell in grid[0]:
         try:
@@ -338,11 +348,13 @@ def _rows(
         elif text is not None and text in headings:
             problems.append(f"{place(spec.name, 1, text, ref)}: a second column {text}; keep one")
             text = None
+        if text is not None:
+            letters[text] = ref.rstrip("0123456789")
         headings.append(text)
     helps = {c.help for c in spec.columns}
     rows: list[Row] = []
     for number, line in enumerate(grid[1:], start=2):
-        row = Row(spec.name, number)
+        row = Row(spec.name, number, letters=letters)
         for index, cell in enumerate(line):
             heading = headings[index] if index < len(headings) else None
             try:

@@ -128,7 +128,7 @@ SOURCE_SHEET = Sheet(
         Column(
             "soort bron",
             "Wat voor document het is.",
-            False,
+            True,
             "bronsoort",
             DCT + "type",
             Value.REF,
@@ -486,15 +486,15 @@ OTHER = Sheet(
         Column("datatype", "Voor andere tekst: xsd:string, xsd:date, ..."),
     ),
 )
-#: Things the graph knows that a document names (written by kg suggest; kg import skips it).
+#: Things the graph knows that a document names (written by kg suggest, to pick from; kg
+#: import skips it, so it has no column to decide in).
 MENTIONED = Sheet(
     "Genoemd",
     (
         Column("soort", "Wat het is."),
-        Column("naam", "De naam die de graaf kent."),
+        Column("naam", "De naam die de graaf kent: kies hem in de keuzelijsten."),
         Column("id", "Het id in de graaf."),
         *REVIEW_COLUMNS[1:],
-        REVIEW_COLUMNS[0],
     ),
 )
 SHEETS: tuple[Sheet, ...] = (*DESCRIBED, OTHER, MENTIONED)

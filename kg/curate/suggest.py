@@ -344,7 +344,7 @@ def workbook_rows(
 ) -> dict[str, list[dict[str, object]]]:
     """The draft as rows of the curator's workbook (sheet -> rows of heading -> value): the
     source on Bron, mentions on Genoemd, candidates on Programma's and Organisaties, each
-    with its confidence and sentence, and an empty ``besluit`` for the curator."""
+    with its confidence and sentence; a candidate has an empty ``besluit`` for the curator."""
     mentioned: list[dict[str, object]] = [
         {
             "soort": m.soort or m.kind,
@@ -352,7 +352,6 @@ def workbook_rows(
             "id": curie(m.iri),
             "zekerheid": round(m.confidence, 2),
             "gevonden in": m.sentence,
-            "besluit": None,
         }
         for m in draft.mentions
     ]

@@ -29,16 +29,16 @@ def date_term(value: str | datetime.date) -> Literal:
     """A date as the source gives it: a day, a month or a year."""
     if isinstance(value, datetime.date):
         return Literal(value.isoformat(), datatype=XSD.date)
-    text = value.strip()
+    typed = text = value.strip()
     dutch = _DUTCH_DATE.fullmatch(text)
     if dutch:
         text = f"{dutch[3]}-{int(dutch[2]):02d}-{int(dutch[1]):02d}"
     match = _DATE.fullmatch(text)
     if not match:
-        raise CellError(f"{shown(text)} is not a date; write JJJJ-MM-DD, JJJJ-MM or JJJJ")
+        raise CellError(f"{shown(typed)} is not a date; write JJJJ-MM-DD, JJJJ-MM or JJJJ")
     year, month, day = match.groups()
     if int(year) < 1000:
-        raise CellError(f"{shown(text)}: a year of four digits, 1000 or later")
+        raise CellError(f"{shown(typed)}: a year of four digits, 1000 or later")
     try:
         if day is not None:
             found = datetime.date(int(year), int(month), int(day))
@@ -47,7 +47,7 @@ def date_term(value: str | datetime.date) -> Literal:
             datetime.date(int(year), int(month), 1)
             return Literal(f"{year}-{int(month):02d}", datatype=XSD.gYearMonth)
     except ValueError:
-        raise CellError(f"{shown(text)} is a date that does not exist") from None
+        raise CellError(f"{shown(typed)} is a date that does not exist") from None
     return Literal(year, datatype=XSD.gYear)
 
 

@@ -119,7 +119,7 @@ def _write_sheet(
             letter = get_column_letter(number)
             head = sheet.cell(row=1, column=number, value=heading)
             head.font = bold
-            if column.required:
+            if column.required and heading == column.headings()[0]:  # one value is needed
                 head.fill = required_fill
             tip = sheet.cell(row=2, column=number, value=column.help)
             tip.font = help_style
