@@ -651,3 +651,17 @@ def test_only_the_first_cell_of_a_required_column_is_yellow(blank) -> None:
     assert load_workbook(blank)["Bron"]["A1"].value == "id"
     bron = {c.value: c.fill.fgColor.rgb for c in load_workbook(blank)["Bron"][1]}
     assert bron["soort bron 1"] == bron["titel"]  # required: a source needs a kind
+
+
+def test_overig_cannot_define_vocabulary(blank, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    statement = {
+        "onderwerp": "programme:beweegroute-vaals",
+        "eigenschap": "rdfs:subClassOf",
+        "waarde": "kg:Programme",
+    }
+    rows = {**FILLED, "Overig": [statement]}
+    with pytest.raises(reading.WorkbookProblems) as caught:
+        import_workbook(paths, [_fill(blank, tmp_path / "v.xlsx", rows)], write=False)
+    (problem,) = caught.value.problems
+    assert problem.startswith("sheet Overig: defines vocabulary")  # as a build would refuse it

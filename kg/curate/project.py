@@ -19,9 +19,9 @@ from rdflib.term import Node
 from kg.curate import exporter, importer, reading, trig
 from kg.curate.lookup import Lookup
 from kg.curate.reading import WorkbookProblems
-from kg.curate.sheets import BY_NAME, DESCRIBED
+from kg.curate.sheets import BY_NAME, DESCRIBED, OTHER
 from kg.curate.values import expand
-from kg.errors import KgError
+from kg.errors import DataSyntaxError, KgError
 from kg.namespaces import curie
 from kg.paths import Paths
 from kg.store import LocalStore
@@ -277,13 +277,17 @@ def _validate(
         inputs.append(extra_input(candidate))
         try:
             store = load_sources(paths, files=inputs).store
-        except KgError as exc:
+        except DataSyntaxError as exc:
             if exc.file != str(candidate):
                 raise
             raise KgError(  # kg escapes every term it writes: this would be a bug in kg
                 f"kg wrote a data file it cannot read back (line {exc.line}: {exc.message})",
                 file=workbook,
             ) from None
+        except KgError as exc:  # what a build refuses in any data file (vocabulary, ...)
+            if exc.file != str(candidate):
+                raise
+            raise WorkbookProblems(workbook, [f"sheet {OTHER.name}: {exc.message}"]) from None
         report = validate_store(store, load_shapes(paths))
     if report.violations:
         lines = []
