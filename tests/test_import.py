@@ -665,3 +665,18 @@ def test_overig_cannot_define_vocabulary(blank, tmp_path, cpsv) -> None:
         import_workbook(paths, [_fill(blank, tmp_path / "v.xlsx", rows)], write=False)
     (problem,) = caught.value.problems
     assert problem.startswith("sheet Overig: defines vocabulary")  # as a build would refuse it
+
+
+def test_a_finding_of_the_whole_graph_names_the_cell(blank, tmp_path, cpsv) -> None:
+    paths = _project(tmp_path, cpsv)
+    # A known programme, reused by its name, given a second Dutch description.
+    known = {**FILLED["Programma's"][0], "naam": "Samen in Beweging"}
+    rows = {**FILLED, "Programma's": [known], "Deelnames": []}
+    with pytest.raises(reading.WorkbookProblems) as caught:
+        import_workbook(paths, [_fill(blank, tmp_path / "d.xlsx", rows)], write=False)
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[DESCRIBED[1].headings().index("beschrijving")]
+    assert any(
+        p.startswith(f"sheet Programma's, row 3, column beschrijving ({letter}3): ")
+        and "at most one per language" in p
+        for p in caught.value.problems
+    ), caught.value.problems

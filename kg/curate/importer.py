@@ -19,6 +19,7 @@ from rdflib.term import Node
 from kg.curate.lookup import Lookup
 from kg.curate.reading import Row, place
 from kg.curate.sheets import (
+    BY_NAME,
     DERIVED,
     DESCRIBED,
     FINDINGS_SHEET,
@@ -53,17 +54,35 @@ class Imported:
 
     source: str
     triples: list[Triple] = field(default_factory=list)
-    origin: dict[tuple[str, str | None], str] = field(default_factory=dict)  # (s, p) -> place
+    cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (s, p) -> its cell
+    by_subject: dict[str, Row] = field(default_factory=dict)  # s -> the row that says most
     rows: dict[str, list[str]] = field(default_factory=dict)  # sheet -> the IRIs of its rows
 
-    def add(self, s: str, p: str, o: Node, where: str) -> None:
+    def add(self, s: str, p: str, o: Node, row: Row, heading: str | None = None) -> None:
+        """A statement, from ``row`` (the cell under ``heading``, if one gave it)."""
         triple = (URIRef(s), URIRef(p), o)
         if triple not in self._seen:
             self._seen.add(triple)
             self.triples.append(triple)
-        if not (isinstance(o, Literal) and o.language == "en"):  # findings name the Dutch
-            self.origin.setdefault((s, p), where)
-        self.origin.setdefault((s, None), where.split(", column")[0])
+        english = isinstance(o, Literal) and o.language == "en"  # findings name the Dutch
+        if heading is not None and not english:
+            self.cells.setdefault((s, p), place(row.sheet, row.number, heading, row.ref(heading)))
+        self.by_subject.setdefault(s, row)
+
+    def where(self, s: str, p: str | None) -> str | None:
+        """Where a statement came from, or else where it would have come from: the cell that
+        gave it, or the cell of the row's column for the property (a value not given), or
+        the row."""
+        if p is not None and (s, p) in self.cells:
+            return self.cells[(s, p)]
+        row = self.by_subject.get(s)
+        if row is None:
+            return None
+        for column in BY_NAME[row.sheet].columns if p is not None else ():
+            if column.predicate == p and column.value is not Value.EN:
+                heading = column.headings()[0]
+                return place(row.sheet, row.number, heading, row.ref(heading))
+        return place(row.sheet, row.number)
 
     def __post_init__(self) -> None:
         self._seen: set[Triple] = set()
@@ -278,7 +297,6 @@ def _describe(
     out: Imported, spec: Sheet, row: Row, iri: str, lookup: Lookup, problems: _Problems
 ) -> None:
     """The statements of one row."""
-    here = place(row.sheet, row.number)
     new = not row.text("id")
     for column in spec.columns:
         if column.value in (Value.ID, Value.REVIEW):
@@ -290,11 +308,11 @@ def _describe(
             _fill(out, column, row, heading, iri, lookup, problems)
     by_kind = spec.kind_column()
     if by_kind is None or (new and not any(h in row.cells for h in by_kind.headings())):
-        out.add(iri, RDF_TYPE, URIRef(spec.classes[0]), here)  # the sheet's, or the default
+        out.add(iri, RDF_TYPE, URIRef(spec.classes[0]), row)  # the sheet's, or the default
     if spec is not SOURCE_SHEET:
-        out.add(iri, IDENTIFIER, Literal(iri.rsplit("/", 1)[-1]), here)
+        out.add(iri, IDENTIFIER, Literal(iri.rsplit("/", 1)[-1]), row)
     if spec.derived:
-        out.add(iri, DERIVED, URIRef(out.source), here)
+        out.add(iri, DERIVED, URIRef(out.source), row)
     if new:
         _defaults(out, spec, row, iri, lookup)
 
@@ -309,7 +327,6 @@ def _fill(
     problems: _Problems,
 ) -> None:
     cell = row.cells[heading]
-    where = place(row.sheet, row.number, heading, cell.ref)
     try:
         term = read_cell(column, cell.value, lookup)
     except CellError as exc:
@@ -317,23 +334,22 @@ def _fill(
         return
     assert column.predicate is not None
     if column.value is Value.OWNER:  # the programme points at its participation
-        out.add(str(term), column.predicate, URIRef(iri), where)
+        out.add(str(term), column.predicate, URIRef(iri), row, heading)
     else:
-        out.add(iri, column.predicate, term, where)
+        out.add(iri, column.predicate, term, row, heading)
 
 
 def _defaults(out: Imported, spec: Sheet, row: Row, iri: str, lookup: Lookup) -> None:
     """What a new row states without being told: a title (the name), a source's name (its
     title) and identifier (its slug, where it has no file name), a participation's name
     (``partner in programme``)."""
-    here = place(row.sheet, row.number)
     name = row.text("naam")
     if spec is SOURCE_SHEET and not row.text("bestand"):
-        out.add(iri, IDENTIFIER, Literal(iri.rsplit("/", 1)[-1]), here)
+        out.add(iri, IDENTIFIER, Literal(iri.rsplit("/", 1)[-1]), row)
     if spec is SOURCE_SHEET and not name:
-        out.add(iri, SKOS + "prefLabel", Literal(row.text("titel"), lang="nl"), here)
+        out.add(iri, SKOS + "prefLabel", Literal(row.text("titel"), lang="nl"), row)
     elif spec.column("titel") and spec is not SOURCE_SHEET and name and not row.text("titel"):
-        out.add(iri, PREFIXES["dct"] + "title", Literal(name, lang="nl"), here)
+        out.add(iri, PREFIXES["dct"] + "title", Literal(name, lang="nl"), row)
     if spec is PARTICIPATIONS_SHEET and not name:
         names = []
         for heading in ("partner", "programma"):
@@ -345,12 +361,11 @@ def _defaults(out: Imported, spec: Sheet, row: Row, iri: str, lookup: Lookup) ->
                 return
             names.append(lookup.display.get(str(term), row.text(heading)))
         label = f"{names[0]} in {names[1]}"
-        out.add(iri, SKOS + "prefLabel", Literal(label, lang="nl"), here)
+        out.add(iri, SKOS + "prefLabel", Literal(label, lang="nl"), row)
 
 
 def _other(out: Imported, row: Row, lookup: Lookup, problems: _Problems) -> None:
     """One statement of the sheet Overig."""
-    where = place(row.sheet, row.number)
     subject = expand(row.text("onderwerp"))
     predicate = expand(row.text("eigenschap"))
     for heading, found in (("onderwerp", subject), ("eigenschap", predicate)):
@@ -388,4 +403,4 @@ def _other(out: Imported, row: Row, lookup: Lookup, problems: _Problems) -> None
             )
             return
         term = URIRef(iri)
-    out.add(subject, predicate, term, where)
+    out.add(subject, predicate, term, row, "waarde")

@@ -292,22 +292,9 @@ def _validate(
     if report.violations:
         lines = []
         for v in report.violations:
-            where = imported.origin.get((v.focus, v.path)) or _column(imported, v.focus, v.path)
+            where = imported.where(v.focus, v.path)
             prop = f" ({v.property})" if v.property else ""
             value = f" (value: {v.value})" if v.value is not None else ""
             about = where or f"{v.focus_label} <{v.focus}>"
             lines.append(f"{about}: {v.focus_label}{prop}: {v.message}{value}")
         raise WorkbookProblems(workbook, sorted(dict.fromkeys(lines)), files)
-
-
-def _column(imported: importer.Imported, focus: str, path: str | None) -> str | None:
-    """Where a finding about a property no cell gave belongs: the row, and the column that
-    would give it."""
-    row = imported.origin.get((focus, None))
-    if row is None or path is None:
-        return row
-    sheet = BY_NAME.get(row.removeprefix("sheet ").split(",")[0])
-    for column in sheet.columns if sheet else ():
-        if column.predicate == path and column.value.value != "en":
-            return f"{row}, column {column.headings()[0]}"
-    return row
