@@ -19,16 +19,27 @@ from kg.cli.base import (
     server_options,
 )
 from kg.errors import KgError, printable
+from kg.paths import Paths
 
-
-@cli.command()
-@click.option(
+#: --output of a command that writes a workbook (kg template, kg suggest).
+workbook_option = click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     required=True,
     help="The workbook to write (.xlsx), atomically.",
 )
+
+
+def check_workbook_output(paths: Paths, output: Path) -> None:
+    """Refuse an --output that is no .xlsx file or that kg may not write to."""
+    if output.suffix.lower() != ".xlsx":
+        raise KgError("--output: a workbook is an .xlsx file", file=output)
+    _check_output(paths, output, "a workbook")
+
+
+@cli.command()
+@workbook_option
 @click.option(
     "--from",
     "source",
@@ -65,10 +76,8 @@ def template(
     """
     from kg.curate.workbook import template as make_template
 
-    if output.suffix.lower() != ".xlsx":
-        raise KgError("--output: a workbook is an .xlsx file", file=output)
     paths = ctx.paths(build_dir)
-    _check_output(paths, output, "a workbook")
+    check_workbook_output(paths, output)
     with _graph(paths, server) as store:
         rows = None
         if source is not None:

@@ -9,7 +9,6 @@ import click
 from kg.cli.base import (
     Context,
     Server,
-    _check_output,
     _emit,
     _graph,
     build_dir_option,
@@ -18,18 +17,13 @@ from kg.cli.base import (
     pass_ctx,
     server_options,
 )
-from kg.errors import KgError, printable
+from kg.cli.curate import check_workbook_output, workbook_option
+from kg.errors import printable
 
 
 @cli.command()
 @click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    required=True,
-    help="The workbook to write (.xlsx), atomically.",
-)
+@workbook_option
 @click.option(
     "--min-confidence",
     type=click.FloatRange(0, 1),
@@ -70,10 +64,8 @@ def suggest(
     from kg.curate.suggest import workbook_rows
     from kg.curate.workbook import template
 
-    if output.suffix.lower() != ".xlsx":
-        raise KgError("--output: a workbook is an .xlsx file", file=output)
     paths = ctx.paths(build_dir)
-    _check_output(paths, output, "a workbook")
+    check_workbook_output(paths, output)
     text = read(document)
     with _graph(paths, server) as store:
         draft = draft_of(store, text, min_confidence)

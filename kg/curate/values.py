@@ -175,7 +175,7 @@ def write_cell(column: Column, term: Node, lookup: Lookup) -> str | None:
             return str(term) if term.datatype in (None, XSD.string) and not term.language else None
         if kind is Value.DATE:
             ok = term.datatype in (XSD.date, XSD.gYearMonth, XSD.gYear)
-            return str(term) if ok and _same(date_term, str(term), term) else None
+            return str(term) if ok and _reads_back(str(term), term) else None
         if kind is Value.YES:
             return "ja" if term.datatype == XSD.boolean and term.toPython() is True else None
         return None
@@ -199,8 +199,9 @@ def write_cell(column: Column, term: Node, lookup: Lookup) -> str | None:
     return None
 
 
-def _same(read: object, text: str, term: Literal) -> bool:
+def _reads_back(text: str, term: Literal) -> bool:
+    """Whether a date cell holding ``text`` reads as ``term`` again."""
     try:
-        return read(text) == term  # type: ignore[operator, no-any-return]
+        return date_term(text) == term
     except CellError:
         return False

@@ -1,12 +1,13 @@
-"""The curator's workbook (K16): one new source in a spreadsheet, for people who know the
+"""The curator's workbook (K16): one source in a spreadsheet, for people who know the
 programmes but do not write RDF.
 
-:func:`template` writes an XLSX workbook (openpyxl) with a sheet for the source, its
-programmes, organisations, participations and findings. Columns are in Dutch, with a help row
-under each heading; every column that takes a known thing (a municipality, an organisation, a
-law, an accord, a scheme, a target group, a theme, a domain, a role, a kind of organisation,
-a kind of finding) has a drop-down list of the names the graph knows, read from the build, so
-a curator picks rather than types. The lists live on a hidden sheet, ``Lijsten``.
+:func:`template` writes an XLSX workbook (openpyxl) with the sheets of
+:mod:`kg.curate.sheets`: the source, its programmes, organisations, participations,
+findings, publications and persons, and single statements (Overig). Columns are in Dutch,
+with a help row under each heading; every column that takes a known thing has a drop-down
+list of the names the graph knows (:func:`known_lists`, the lists the import resolves names
+in), so a curator picks rather than types. The lists live on a hidden sheet, ``Lijsten``.
+Given rows (an existing source, a draft of ``kg suggest``), the workbook holds them.
 """
 
 from __future__ import annotations
