@@ -14,6 +14,7 @@ import difflib
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from kg.closure import reachable
 from kg.curate.sheets import ORG, PROGRAMME_CLASSES, SKOS
 from kg.namespaces import KG, PREFIXES, curie
 from kg.text import normalise
@@ -26,37 +27,33 @@ FOAF = PREFIXES["foaf"]
 CONCEPT = PREFIXES["concept"]
 #: Concept schemes with a list of their own (the list's name is the scheme's slug).
 SCHEMES = ("bronsoort", "doelgroep", "thema", "domein", "rol", "organisatiesoort", "bevindingsoort")
-_AGENTS = f"VALUES ?top {{ <{ORG}Organization> <{CV}PublicOrganisation> }}"
-_PROGRAMMES = "VALUES ?top { " + " ".join(f"<{c}>" for c in PROGRAMME_CLASSES.values()) + " }"
-#: Each list: the graph pattern its members match (``?r``).
-MEMBERS: dict[str, str] = {
-    **{s: f"?r <{SKOS}inScheme> <{CONCEPT}{s}> ." for s in SCHEMES},
-    "gemeenten": f"?r a <{KG}Municipality> .",
-    "organisaties": f"{_AGENTS} ?r a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?top . "
-    f"FILTER NOT EXISTS {{ ?r a <{KG}Municipality> }}",
-    "partners": f"{_AGENTS} ?r a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?top .",
-    "programmas": f"{_PROGRAMMES} ?r a ?top .",
-    "interventies": f"?r a <{KG}Intervention> .",
-    "publicaties": f"VALUES ?top {{ <{KG}Publication> <{CV}Output> }} ?r a ?top .",
-    "bijdragers": f"{_AGENTS.replace('}', f'<{FOAF}Person> }}')} "
-    "?r a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?top .",
-    "onderwerpen": "VALUES ?top { "
-    + " ".join(
-        f"<{c}>"
-        for c in (
-            *PROGRAMME_CLASSES.values(),
-            KG + "Accord",
-            KG + "Law",
-            KG + "FundingScheme",
-            KG + "GovernmentProgramme",
-        )
-    )
-    + " } ?r a ?top .",
-    "wetten": f"?r a <{KG}Law> .",
-    "akkoorden": f"?r a <{KG}Accord> .",
-    "regelingen": f"?r a <{KG}FundingScheme> .",
+_AGENTS = (ORG + "Organization", CV + "PublicOrganisation")
+#: Each list of things: the classes of its members (their subclasses count too).
+CLASSES: dict[str, tuple[str, ...]] = {
+    "gemeenten": (KG + "Municipality",),
+    "partners": _AGENTS,
+    "organisaties": _AGENTS,  # less the municipalities
+    "bijdragers": (*_AGENTS, FOAF + "Person"),
+    "programmas": tuple(PROGRAMME_CLASSES.values()),
+    "interventies": (KG + "Intervention",),
+    "publicaties": (KG + "Publication", CV + "Output"),
+    "onderwerpen": (
+        *PROGRAMME_CLASSES.values(),
+        KG + "Accord",
+        KG + "Law",
+        KG + "FundingScheme",
+        KG + "GovernmentProgramme",
+    ),
+    "wetten": (KG + "Law",),
+    "akkoorden": (KG + "Accord",),
+    "regelingen": (KG + "FundingScheme",),
 }
+_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 _NAMES = f"<{SKOS}prefLabel>|<{SKOS}altLabel>|<{SKOS}hiddenLabel>"
+
+
+def _select(store: Store, pattern: str) -> set[str]:
+    return {str(r) for (r,) in store.select_values(f"SELECT DISTINCT ?r WHERE {{ {pattern} }}")}
 
 
 class Lookup:
@@ -67,10 +64,17 @@ class Lookup:
         self.display: dict[str, str] = {}  # IRI -> its Dutch name
         self._by_name: dict[str, dict[str, set[str]]] = {}  # list -> name key -> IRIs
         self.known: set[str] = set()
-        for name, pattern in MEMBERS.items():
-            self.members[name] = {
-                str(r) for (r,) in store.select_values(f"SELECT DISTINCT ?r WHERE {{ {pattern} }}")
-            }
+        for scheme in SCHEMES:
+            self.members[scheme] = _select(store, f"?r <{SKOS}inScheme> <{CONCEPT}{scheme}> .")
+        below: dict[str, set[str]] = defaultdict(set)  # the hierarchy read once (kg.closure)
+        for sub, sup in store.select_values(f"SELECT ?a ?b WHERE {{ ?a <{_SUBCLASS}> ?b }}"):
+            if sub and sup:
+                below[sup].add(sub)
+        for name, tops in CLASSES.items():
+            classes = set(tops).union(*(reachable(below, t) for t in tops))
+            values = " ".join(f"<{c}>" for c in sorted(classes))
+            self.members[name] = _select(store, f"VALUES ?c {{ {values} }} ?r a ?c .")
+        self.members["organisaties"] -= self.members["gemeenten"]
         wanted = set().union(*self.members.values())
         names: dict[str, set[str]] = defaultdict(set)
         rows = store.select(

@@ -40,7 +40,7 @@ Row = Mapping[str, object]
 
 def known_lists(store: Store) -> dict[str, list[str]]:
     """Every drop-down list, read from ``store``: Dutch names, sorted, each once. The lists
-    are the import's (:data:`kg.curate.lookup.MEMBERS`), so that what a curator picks is
+    are the import's (:data:`kg.curate.lookup.CLASSES`), so that what a curator picks is
     what the import finds."""
     from kg.curate.lookup import Lookup
 
